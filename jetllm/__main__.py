@@ -1,0 +1,3 @@
+from jetllm.cli import main
+
+main()

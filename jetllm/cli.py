@@ -1,0 +1,102 @@
+"""The command line: one Typer app; each command lives in jetllm/commands/.
+
+This module and the command modules import only typer and the standard
+library at load time; each command imports the stage it runs when it runs,
+so `jetllm --version` and `--help` stay fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Optional
+
+import typer
+
+try:  # Typer >= 0.23 vendors Click; older releases use the click package.
+    from typer._click import exceptions as click_exc
+except ImportError:  # pragma: no cover
+    from click import exceptions as click_exc  # type: ignore[no-redef]
+
+from jetllm import __version__
+from jetllm.commands import COMMAND_MODULES
+from jetllm.errors import JetllmError
+from jetllm.exitcodes import ExitCode
+
+app = typer.Typer(
+    name="jetllm",
+    help="Bring up an OpenAI-compatible LLM server on NVIDIA hardware (Jetson first).",
+    no_args_is_help=True,
+    add_completion=False,
+    # Rich tracebacks with locals could print a token; we print one line instead.
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"jetllm {__version__}\n")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: Optional[bool] = typer.Option(  # noqa: UP007 (Typer reads the annotation)
+        None, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks of internal errors."),
+) -> None:
+    if debug:
+        os.environ["JETLLM_DEBUG"] = "1"
+
+
+for _module in COMMAND_MODULES:
+    _module.register(app)
+
+
+def _fail(message: str, fix: str | None, code: ExitCode) -> int:
+    sys.stderr.write(f"jetllm: error: {message}\n")
+    if fix:
+        sys.stderr.write(f"  fix: {fix}\n")
+    return int(code)
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Run the CLI and return its exit code (tests call this in-process)."""
+    try:
+        result = app(args=argv, prog_name="jetllm", standalone_mode=False)
+        return int(result) if isinstance(result, int) else 0
+    except typer.Exit as done:
+        return int(done.exit_code)
+    except click_exc.NoArgsIsHelpError as bare:
+        # `jetllm` or `jetllm profiles` alone: show what there is to run.
+        sys.stderr.write(bare.format_message() + "\n")
+        return int(ExitCode.USAGE)
+    except click_exc.UsageError as bad:
+        where = bad.ctx.command_path if bad.ctx else "jetllm"
+        return _fail(f"{bad.format_message()} (see '{where} --help')", None, ExitCode.USAGE)
+    except click_exc.ClickException as bad:
+        return _fail(bad.format_message(), None, ExitCode.USAGE)
+    except (KeyboardInterrupt, typer.Abort):
+        sys.stderr.write("jetllm: interrupted\n")
+        return int(ExitCode.INTERRUPTED)
+    except JetllmError as failure:
+        return _fail(failure.message, failure.fix, failure.exit_code)
+    except BrokenPipeError:
+        # `jetllm ... --json | head`: the reader left; not an error of ours.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return int(ExitCode.OK)
+    except Exception as bug:  # noqa: BLE001 (the one place that maps bugs to a line)
+        if os.environ.get("JETLLM_DEBUG"):
+            raise
+        return _fail(
+            f"internal error: {type(bug).__name__}: {bug}",
+            "rerun with --debug and report the traceback",
+            ExitCode.NOT_WORKING,
+        )
+
+
+def main() -> None:
+    sys.exit(run())

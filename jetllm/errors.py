@@ -1,0 +1,22 @@
+"""Errors jetllm expects and explains; anything else is a bug."""
+
+from __future__ import annotations
+
+from jetllm.exitcodes import ExitCode
+
+
+class JetllmError(Exception):
+    """A failure the user can act on: one line of message, optionally a fix."""
+
+    exit_code: ExitCode = ExitCode.NOT_WORKING
+
+    def __init__(self, message: str, *, fix: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fix = fix
+
+
+class UsageError(JetllmError):
+    """Bad usage or bad input (an unknown backend, an invalid profile, a missing file)."""
+
+    exit_code = ExitCode.USAGE

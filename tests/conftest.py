@@ -1,0 +1,52 @@
+"""Shared fixtures: a real Docker daemon, the CLI as a subprocess, and a
+check that no test leaves a jetllm container behind."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.support.cli import CliResult, run_jetllm
+
+SHARED_DIR = Path(__file__).resolve().parent.parent.parent / "shared"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def _unavailable(reason: str) -> None:
+    # In CI a missing daemon is a failure: the tests that need it must run there.
+    if os.environ.get("CI"):
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def docker_client() -> Iterator[object]:
+    import docker
+
+    try:
+        client = docker.from_env(timeout=120)
+        client.ping()
+    except Exception as exc:  # noqa: BLE001
+        _unavailable(f"no Docker daemon answers: {exc}")
+    yield client
+    leftovers = client.containers.list(all=True, filters={"label": "jetllm.managed=1"})
+    for container in leftovers:
+        container.remove(force=True)
+    assert not leftovers, f"tests left jetllm containers behind: {[c.name for c in leftovers]}"
+
+
+@pytest.fixture
+def jetllm():
+    """Call as jetllm("doctor", "--json", env={...}) -> CliResult."""
+    return run_jetllm
+
+
+@pytest.fixture
+def fixtures_dir() -> Path:
+    return FIXTURES
+
+
+__all__ = ["CliResult"]

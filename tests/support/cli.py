@@ -1,0 +1,67 @@
+"""Run jetllm as a user does: the installed entry point, in a subprocess,
+with stdout and stderr kept apart."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class CliResult:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    def json(self) -> Any:
+        return json.loads(self.stdout)
+
+
+def jetllm_command() -> list[str]:
+    return [sys.executable, "-m", "jetllm"]
+
+
+def run_jetllm(
+    *args: str,
+    env: dict[str, str] | None = None,
+    stdin: str | None = None,
+    timeout: float = 300,
+    cwd: Path | None = None,
+) -> CliResult:
+    """Run `jetllm ARGS`; `env` is added to (and overrides) the current environment."""
+    full_env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200", **(env or {})}
+    done = subprocess.run(
+        [*jetllm_command(), *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=timeout,
+        cwd=cwd,
+    )
+    return CliResult(done.returncode, done.stdout, done.stderr)
+
+
+def start_jetllm(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    """Start `jetllm ARGS` in the background (for Ctrl-C tests: send SIGINT)."""
+    full_env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200", **(env or {})}
+    return subprocess.Popen(
+        [*jetllm_command(), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=full_env,
+    )
+
+
+def interrupt(process: subprocess.Popen[str], timeout: float = 60) -> CliResult:
+    """Send SIGINT as Ctrl-C does and wait for the process to finish."""
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=timeout)
+    return CliResult(process.returncode, stdout, stderr)
