@@ -1,0 +1,55 @@
+"""Attempt: what one start of one backend with one set of settings came to.
+
+`jetllm try` prints one; `jetllm bringup` collects many. The search reads
+outcome and diagnosis.retry_smaller to choose its next step.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from pydantic import Field
+
+from jetllm.classify.models import Diagnosis, ExitState
+from jetllm.model import Record
+from jetllm.runtime.spec import Settings
+
+
+class Outcome(str, Enum):
+    READY = "ready"  # it served and answered a real chat request
+    FAILED = "failed"
+    SKIPPED = "skipped"  # not started: a prerequisite or preflight said it cannot run
+
+
+class Timings(Record):
+    pull_s: float | None = None
+    start_to_ready_s: float | None = None
+    smoke_s: float | None = None
+    total_s: float | None = None
+
+
+class Smoke(Record):
+    ttft_s: float | None = None  # time to first streamed token
+    tokens_per_s: float | None = None
+    total_s: float | None = None
+    completion_tokens: int | None = None
+    text: str | None = None
+    server_timings: dict[str, float] | None = None  # what the server said of itself, if it did
+
+
+class Attempt(Record):
+    backend: str
+    image: str
+    settings: Settings
+    outcome: Outcome
+    diagnosis: Diagnosis | None = None  # present when outcome != ready
+    timings: Timings = Field(default_factory=Timings)
+    smoke: Smoke | None = None
+    exit_state: ExitState | None = None
+    log_tail: list[str] = Field(default_factory=list)  # bounded, secrets redacted
+    container_started: bool = False  # did this attempt start a container at all
+    base_url: str | None = None  # where it served (http://127.0.0.1:PORT/v1), if it did
+    container_name: str | None = None  # set when --keep left it running
+
+    def to_json(self) -> dict[str, object]:
+        return self.model_dump(mode="json", by_alias=True)
