@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from typing import TYPE_CHECKING
 
 from jetllm.errors import JetllmError
@@ -21,6 +22,16 @@ class DockerUnavailable(JetllmError):
         self.kind = kind
 
 
+# The fix for each way the daemon can be unusable (doctor shows the same ones).
+FIXES = {
+    "not_installed": "install Docker: `sudo apt install docker.io` (or Docker Engine, "
+    "https://docs.docker.com/engine/install/), then `sudo systemctl enable --now docker`",
+    "not_running": "sudo systemctl start docker (and `sudo systemctl enable docker` to start it at boot)",
+    "permission_denied": "sudo usermod -aG docker $USER, then log out and back in (or run with sudo)",
+    "error": "check `docker info`; see the daemon's log with `journalctl -u docker`",
+}
+
+
 def docker_host() -> str:
     return os.environ.get("DOCKER_HOST") or f"unix://{DEFAULT_SOCKET}"
 
@@ -34,21 +45,27 @@ def explain(exc: BaseException) -> DockerUnavailable:
         return DockerUnavailable(
             f"permission denied while trying to connect to the Docker daemon socket at {host}",
             kind="permission_denied",
-            fix="sudo usermod -aG docker $USER, then log out and back in (or run with sudo)",
+            fix=FIXES["permission_denied"],
         )
     if any(
         marker in lowered
         for marker in ("no such file", "filenotfounderror", "connection refused", "connectionrefused")
     ):
+        if "DOCKER_HOST" not in os.environ and not any(map(shutil.which, ("docker", "dockerd"))):
+            return DockerUnavailable(
+                f"Docker is not installed (no docker or dockerd command, no socket at {host})",
+                kind="not_installed",
+                fix=FIXES["not_installed"],
+            )
         return DockerUnavailable(
             f"Cannot connect to the Docker daemon at {host}. Is the docker daemon running?",
             kind="not_running",
-            fix="sudo systemctl start docker (and `sudo systemctl enable docker` to start it at boot)",
+            fix=FIXES["not_running"],
         )
     return DockerUnavailable(
         f"the Docker daemon at {host} did not answer: {text}",
         kind="error",
-        fix="check `docker info`; see the daemon's log with `journalctl -u docker`",
+        fix=FIXES["error"],
     )
 
 

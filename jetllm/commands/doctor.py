@@ -1,9 +1,22 @@
-"""`jetllm doctor`: not built yet."""
+"""`jetllm doctor`: what this machine is, and what stands between it and an LLM server."""
 
 from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
 
 import typer
 
 
 def register(app: typer.Typer) -> None:
-    """Nothing registered until the command is built."""
+    @app.command()
+    def doctor(
+        json_output: bool = typer.Option(False, "--json", help="Print one JSON document: facts and checks."),
+        facts_file: Optional[Path] = typer.Option(  # noqa: UP007 (Typer reads the annotation)
+            None, "--facts", metavar="FILE", help="Judge facts saved by `jetllm doctor --json` instead of this machine."
+        ),
+    ) -> int:
+        """Check this machine: NVIDIA driver, Docker and its NVIDIA runtime, disk, memory."""
+        from jetllm.doctor.run import main
+
+        return main(json_output=json_output, facts_file=facts_file)

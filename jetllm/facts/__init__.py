@@ -1,0 +1,68 @@
+"""Host probes -> HostFacts: what `jetllm doctor` learns about a machine.
+
+probe_host() runs every probe (none short-circuits another) and never raises;
+load_facts() reads back what `jetllm doctor --json` printed, so another
+machine's facts can be judged or planned for.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from jetllm.facts.models import HostFacts
+
+ROOT_ENV = "JETLLM_HOST_ROOT"
+
+__all__ = ["HostFacts", "ROOT_ENV", "default_root", "load_facts", "probe_host"]
+
+
+def default_root() -> Path:
+    """$JETLLM_HOST_ROOT (a fixture tree in tests), else /."""
+    return Path(os.environ.get(ROOT_ENV) or "/")
+
+
+def probe_host(root: Path = Path("/")) -> HostFacts:
+    """All host facts; `root` prefixes every file read (/etc, /proc, /sys)."""
+    from jetllm.facts import docker_host, jetson, nvml, platform, system
+
+    jetson_facts = jetson.probe(root)
+    return HostFacts(
+        platform=platform.probe(root),
+        jetson=jetson_facts,
+        nvml=nvml.probe(integrated=jetson_facts.is_jetson),
+        docker=docker_host.probe(root),
+        system=system.probe(root),
+        host_root=str(root),
+    )
+
+
+def load_facts(path: Path | str) -> HostFacts:
+    """HostFacts from a `jetllm doctor --json` file (the whole document or its "facts").
+
+    A file that is missing, not JSON or not facts is a UsageError with one line.
+    """
+    import json
+
+    from pydantic import ValidationError
+
+    from jetllm.errors import UsageError
+
+    source = Path(path)
+    try:
+        document = json.loads(source.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise UsageError(f"cannot read facts file {source}: {exc.strerror or exc}") from exc
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise UsageError(f"{source} is not JSON: {exc}") from exc
+    if isinstance(document, dict) and isinstance(document.get("facts"), dict):
+        document = document["facts"]
+    try:
+        return HostFacts.model_validate(document)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "(top level)"
+        raise UsageError(
+            f"{source} does not hold jetllm host facts: {where}: {first['msg']}",
+            fix="write it with `jetllm doctor --json > FILE`",
+        ) from exc

@@ -30,6 +30,10 @@ class JetsonFacts(Record):
     l4t_source: str | None = None  # "nv_tegra_release" | "dpkg"
     jetpack: str | None = None  # "6.2", from the L4T table (a data file)
     power_mode: str | None = None  # `nvpmodel -q`, e.g. "25W"
+    # Added after the first contract (additive):
+    release_line: str | None = None  # first line of /etc/nv_tegra_release, as read
+    power_mode_id: int | None = None  # the id `nvpmodel -q` prints under the name
+    error: str | None = None  # why L4T could not be read on a board that looks like a Jetson
 
 
 class GpuProcess(Record):
@@ -48,6 +52,7 @@ class GpuFacts(Record):
     processes: list[GpuProcess] | None = None  # None when NVML cannot list them
     # NVML calls this device answered NOT_SUPPORTED (Jetson answers several).
     not_supported: list[str] = Field(default_factory=list)
+    errors: list[str] = Field(default_factory=list)  # other NVML errors, "call: message" (additive)
 
 
 class NvmlFacts(Record):
@@ -58,6 +63,7 @@ class NvmlFacts(Record):
     gpus: list[GpuFacts] = Field(default_factory=list)
     not_supported: list[str] = Field(default_factory=list)
     shared_memory: bool = False  # integrated GPU (Jetson): GPU memory is system memory
+    errors: list[str] = Field(default_factory=list)  # calls that failed otherwise (additive)
 
 
 class DockerFacts(Record):
@@ -74,6 +80,9 @@ class DockerFacts(Record):
     cdi_specs: list[str] = Field(default_factory=list)
     gpu_containers: list[str] = Field(default_factory=list)  # running containers holding a GPU
     leftover_containers: list[str] = Field(default_factory=list)  # labelled by jetllm
+    # Added after the first contract (additive):
+    root_dir_free_error: str | None = None  # why free disk at root_dir is unknown
+    cdi_spec_dirs: list[str] = Field(default_factory=list)  # the directories searched
 
 
 class SystemFacts(Record):
@@ -85,6 +94,9 @@ class SystemFacts(Record):
     nvmap_used_bytes: int | None = None  # Jetson: GPU (NvMap) allocations, from /proc/meminfo
     hf_cache_dir: str | None = None
     hf_cache_free_bytes: int | None = None
+    # Added after the first contract (additive):
+    hf_cache_free_error: str | None = None
+    meminfo_error: str | None = None  # why /proc/meminfo could not be read
 
 
 class HostFacts(Record):
@@ -94,3 +106,4 @@ class HostFacts(Record):
     nvml: NvmlFacts = Field(default_factory=NvmlFacts)
     docker: DockerFacts = Field(default_factory=DockerFacts)
     system: SystemFacts = Field(default_factory=SystemFacts)
+    host_root: str = "/"  # where /etc, /proc and /sys were read (a fixture tree in tests)

@@ -1,0 +1,72 @@
+"""Doctor's terminal output: a short facts summary and the table of checks (stdout)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from jetllm.doctor.model import Check, Status, gib
+from jetllm.facts.models import HostFacts
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+STYLES = {Status.PASS: "green", Status.WARN: "yellow", Status.FAIL: "bold red"}
+
+
+def summary_lines(facts: HostFacts) -> list[tuple[str, str]]:
+    platform, jetson, nvml, docker, system = (
+        facts.platform, facts.jetson, facts.nvml, facts.docker, facts.system
+    )
+    lines = [("Platform", f"{platform.arch}, {platform.os_release or 'unknown OS'}, kernel {platform.kernel}")]
+    if jetson.is_jetson:
+        power = f", power mode {jetson.power_mode}" if jetson.power_mode else ""
+        lines.append(
+            ("Jetson", f"{jetson.model or jetson.soc}, L4T {jetson.l4t or '?'} (JetPack {jetson.jetpack or '?'}){power}")
+        )
+    if nvml.available:
+        gpus = "; ".join(
+            f"{g.name} (cc {g.compute_capability or '?'}, memory "
+            f"{'shared' if nvml.shared_memory else gib(g.memory_total_bytes)})"
+            for g in nvml.gpus
+        )
+        lines.append(("NVIDIA", f"driver {nvml.driver_version}, CUDA {nvml.cuda_driver_version}; {gpus or 'no GPU'}"))
+    else:
+        lines.append(("NVIDIA", f"no NVML: {nvml.error}"))
+    if docker.reachable:
+        lines.append(
+            ("Docker", f"{docker.server_version}, runtimes {', '.join(docker.runtimes)} "
+             f"(default {docker.default_runtime}), {docker.root_dir} {gib(docker.root_dir_free_bytes)} free")
+        )
+    else:
+        lines.append(("Docker", f"unreachable ({docker.error_kind})"))
+    memory = f"RAM {gib(system.memory_available_bytes)} available of {gib(system.memory_total_bytes)}, swap {gib(system.swap_total_bytes)}"
+    if system.nvmap_used_bytes is not None:
+        memory += f", NvMapMemUsed {gib(system.nvmap_used_bytes)}"
+    lines.append(("Memory", f"{memory}; {system.cpu_count} CPUs"))
+    lines.append(("Models", f"{system.hf_cache_dir}, {gib(system.hf_cache_free_bytes)} free"))
+    return lines
+
+
+def render(console: Console, facts: HostFacts, checks: list[Check]) -> None:
+    from rich.table import Table
+
+    facts_table = Table(show_header=False, box=None, pad_edge=False)
+    facts_table.add_column(style="bold")
+    facts_table.add_column(overflow="fold")
+    for name, value in summary_lines(facts):
+        facts_table.add_row(name, value)
+    console.print(facts_table)
+    console.print()
+
+    table = Table(title=None, show_lines=False)
+    table.add_column("check", no_wrap=True)
+    table.add_column("status", no_wrap=True)
+    table.add_column("found", overflow="fold", ratio=3)
+    table.add_column("fix", overflow="fold", ratio=2)
+    for check in checks:
+        table.add_row(check.id, f"[{STYLES[check.status]}]{check.status.value}[/]", check.message, check.fix or "")
+    console.print(table)
+    counts = {status: sum(c.status is status for c in checks) for status in Status}
+    console.print(
+        f"{counts[Status.FAIL]} failed, {counts[Status.WARN]} warning(s), {counts[Status.PASS]} passed"
+    )

@@ -1,0 +1,70 @@
+"""System facts: CPU count, RAM and swap (/proc/meminfo), free disk for the Hugging Face cache.
+
+On a Jetson the GPU has no memory of its own: /proc/meminfo is where its
+memory is (MemAvailable), and NvMapMemUsed is what GPU allocations hold now.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from jetllm.facts.files import free_bytes, read_text
+from jetllm.facts.models import SystemFacts
+
+
+def parse_meminfo(text: str) -> dict[str, int]:
+    """'MemTotal:  15655428 kB' lines -> {'MemTotal': bytes}."""
+    values: dict[str, int] = {}
+    for line in text.splitlines():
+        key, sep, rest = line.partition(":")
+        fields = rest.split()
+        if not sep or not fields or not fields[0].isdigit():
+            continue
+        scale = 1024 if len(fields) > 1 and fields[1].lower() == "kb" else 1
+        values[key.strip()] = int(fields[0]) * scale
+    return values
+
+
+def hf_cache_dir() -> str:
+    """Where huggingface_hub keeps models (its own rules, without importing it)."""
+    explicit = os.environ.get("HF_HUB_CACHE") or os.environ.get("HUGGINGFACE_HUB_CACHE")
+    if explicit:
+        return os.path.expanduser(explicit)
+    home = os.environ.get("HF_HOME")
+    if not home:
+        xdg = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        home = os.path.join(xdg, "huggingface")
+    return os.path.join(os.path.expanduser(home), "hub")
+
+
+def _cpu_count(root: Path) -> int | None:
+    online, _ = read_text(root, "/sys/devices/system/cpu/online")
+    if online:
+        count = 0
+        for part in online.strip().split(","):
+            low, _, high = part.partition("-")
+            if low.isdigit() and (not high or high.isdigit()):
+                count += int(high) - int(low) + 1 if high else 1
+        if count:
+            return count
+    return os.cpu_count()
+
+
+def probe(root: Path) -> SystemFacts:
+    text, meminfo_error = read_text(root, "/proc/meminfo")
+    memory = parse_meminfo(text) if text else {}
+    cache = hf_cache_dir()
+    free, _, free_error = free_bytes(cache)
+    return SystemFacts(
+        cpu_count=_cpu_count(root),
+        memory_total_bytes=memory.get("MemTotal"),
+        memory_available_bytes=memory.get("MemAvailable"),
+        swap_total_bytes=memory.get("SwapTotal"),
+        swap_free_bytes=memory.get("SwapFree"),
+        nvmap_used_bytes=memory.get("NvMapMemUsed"),
+        hf_cache_dir=cache,
+        hf_cache_free_bytes=free,
+        hf_cache_free_error=free_error,
+        meminfo_error=meminfo_error,
+    )
