@@ -48,25 +48,34 @@ def summary_lines(facts: HostFacts) -> list[tuple[str, str]]:
 
 
 def render(console: Console, facts: HostFacts, checks: list[Check]) -> None:
+    """Facts first, then one line per check; a fix, where there is one, on the line below.
+
+    A borderless grid rather than a four-column table: fixes are whole
+    commands, and narrow columns would fold them mid-word on an 80-column
+    terminal or in a CI log.
+    """
+    from rich.markup import escape
     from rich.table import Table
 
     facts_table = Table(show_header=False, box=None, pad_edge=False)
-    facts_table.add_column(style="bold")
+    facts_table.add_column(style="bold", no_wrap=True)
     facts_table.add_column(overflow="fold")
     for name, value in summary_lines(facts):
         facts_table.add_row(name, value)
     console.print(facts_table)
     console.print()
 
-    table = Table(title=None, show_lines=False)
-    table.add_column("check", no_wrap=True)
-    table.add_column("status", no_wrap=True)
-    table.add_column("found", overflow="fold", ratio=3)
-    table.add_column("fix", overflow="fold", ratio=2)
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(no_wrap=True)
+    grid.add_column(no_wrap=True, style="bold")
+    grid.add_column(overflow="fold")
     for check in checks:
-        table.add_row(check.id, f"[{STYLES[check.status]}]{check.status.value}[/]", check.message, check.fix or "")
-    console.print(table)
+        text = escape(check.message)
+        if check.fix:
+            text += f"\n[dim]fix:[/] {escape(check.fix)}"
+        grid.add_row(f"[{STYLES[check.status]}]{check.status.value.upper()}[/]", check.id, text)
+    console.print(grid)
     counts = {status: sum(c.status is status for c in checks) for status in Status}
     console.print(
-        f"{counts[Status.FAIL]} failed, {counts[Status.WARN]} warning(s), {counts[Status.PASS]} passed"
+        f"\n{counts[Status.FAIL]} failed, {counts[Status.WARN]} warning(s), {counts[Status.PASS]} passed"
     )
