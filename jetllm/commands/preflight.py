@@ -1,9 +1,69 @@
-"""`jetllm preflight`: not built yet."""
+"""`jetllm preflight IMAGE|BACKEND`: will it run here? Read from the registry
+(manifest and config only, no layer pulled) and judged against this host's
+facts, or another machine's (--facts FILE from `jetllm doctor --json`).
+
+Exit 0 compatible; 1 incompatible, and also unknown (the registry could not
+be read: not known to work, said plainly); 2 bad input.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Optional
+
 import typer
+
+MARKS = {"blocker": "x ", "warning": "! ", "info": "ok"}
+
+
+def _image_for(target: Optional[str], profile_file: Optional[Path], facts) -> tuple[str, Optional[str]]:  # type: ignore[no-untyped-def]
+    """(image, backend) for an image reference, a backend name, or --profile FILE."""
+    from jetllm.catalog import load_profile, render
+    from jetllm.catalog.load import _index
+    from jetllm.errors import UsageError
+    from jetllm.runtime.spec import Settings
+
+    if profile_file is None and target and (target not in _index()):
+        return target, None
+    if profile_file is None and not target:
+        raise UsageError("name an image or a backend (jetllm preflight vllm)")
+    profile = load_profile(str(profile_file) if profile_file else str(target))
+    return render(profile, facts, Settings()).image, profile.name
+
+
+def preflight_cmd(target: Optional[str], profile_file: Optional[Path], facts_file: Optional[Path],
+                  as_json: bool) -> int:
+    from jetllm.console import out, print_json
+    from jetllm.facts import default_root, load_facts, probe_host
+    from jetllm.preflight import check
+
+    facts = load_facts(facts_file) if facts_file else probe_host(default_root())
+    image, backend = _image_for(target, profile_file, facts)
+    result = check(image, facts)
+    code = 0 if result.compatible else 1
+    if as_json:
+        print_json({**result.to_json(), **({"backend": backend} if backend else {})})
+        return code
+    verdict = {True: "compatible", False: "incompatible", None: "unknown"}[result.compatible]
+    console = out()
+    head = f"{image}: {verdict}" + (f" ({result.failure_class.value})" if result.compatible is False else "")
+    console.print(head + (f"  [{backend}]" if backend else ""), soft_wrap=True)
+    for reason in result.reasons:
+        console.print(f"  {MARKS[reason.severity.value]} {reason.rule}: {reason.message}", soft_wrap=True)
+        if reason.fix and reason.severity.value != "info":
+            console.print(f"       fix: {reason.fix}", soft_wrap=True)
+    if result.compatible is None:
+        console.print("  not known to work: the registry could not be read, so nothing was checked but the tag", soft_wrap=True)
+    return code
 
 
 def register(app: typer.Typer) -> None:
-    """Nothing registered until the command is built."""
+    @app.command("preflight")
+    def preflight(
+        target: Optional[str] = typer.Argument(None, help="An image (nvcr.io/nvidia/vllm:25.09-py3) or a backend (vllm)."),
+        profile_file: Optional[Path] = typer.Option(None, "--profile", help="Check the image of this profile file."),
+        facts_file: Optional[Path] = typer.Option(None, "--facts", help="Judge for another machine: a `jetllm doctor --json` file."),
+        as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
+    ) -> None:
+        """Will this image run here? Checked from its registry before any pull."""
+        raise typer.Exit(preflight_cmd(target, profile_file, facts_file, as_json))

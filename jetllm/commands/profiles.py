@@ -1,9 +1,114 @@
-"""`jetllm profiles`: not built yet."""
+"""`jetllm profiles`: list the backend profiles; `profiles show NAME` resolves one
+for this machine (or for another machine's facts with --facts FILE)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Optional
+
 import typer
+
+FACTS_HELP = "Resolve for another machine: a `jetllm doctor --json` file."
+
+
+def _facts(path: Optional[Path]):  # type: ignore[no-untyped-def]  # noqa: ANN202 (lazy import)
+    from jetllm.facts import default_root, load_facts, probe_host
+
+    return load_facts(path) if path else probe_host(default_root())
+
+
+def _summary(profile) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    images = {key: [v.image for v in getattr(profile.images, key)] for key in ("jetson", "x86_64", "sbsa", "cpu")}
+    return {
+        "name": profile.name,
+        "description": profile.description,
+        "formats": list(profile.formats),
+        "port": profile.port,
+        "images": images,
+        "path": profile.path,
+    }
+
+
+def list_cmd(as_json: bool) -> int:
+    from jetllm.catalog import list_profiles
+    from jetllm.console import out, print_json
+
+    profiles = list_profiles()
+    if as_json:
+        print_json({"profiles": [_summary(p) for p in profiles]})
+        return 0
+    from rich.table import Table
+
+    table = Table("backend", "formats", "port", "platforms", "description", box=None)
+    for p in profiles:
+        platforms = [k for k in ("jetson", "x86_64", "sbsa", "cpu") if getattr(p.images, k)]
+        table.add_row(p.name, ", ".join(p.formats), str(p.port), ", ".join(platforms), p.description)
+    out().print(table)
+    return 0
+
+
+def show_cmd(name: Optional[str], profile_file: Optional[Path], facts_file: Optional[Path],
+             image: Optional[str], as_json: bool) -> int:
+    from jetllm.catalog import candidates, load_profile, render
+    from jetllm.console import out, print_json
+    from jetllm.errors import UsageError
+    from jetllm.runtime.spec import Settings
+
+    if not name and not profile_file:
+        raise UsageError("name a backend (jetllm profiles show vllm) or give --profile FILE")
+    profile = load_profile(str(profile_file) if profile_file else str(name))
+    facts = _facts(facts_file)
+    platform, variants = candidates(profile, facts)
+    spec = render(profile, facts, Settings(), image=image)
+    ladder = profile.ladder(facts)
+    document = {
+        "profile": _summary(profile),
+        "platform": platform,
+        "images": [v.model_dump(mode="json", exclude_none=True) for v in variants],
+        "spec": spec.model_dump(mode="json"),
+        "ladder": ladder.model_dump(mode="json"),
+    }
+    if as_json:
+        print_json(document)
+        return 0
+    console = out()
+    console.print(f"{profile.name}: {profile.description}  [{platform}]")
+    console.print(f"  image     {spec.image}" + (f"  (runtime {spec.runtime})" if spec.runtime else f"  (gpu {spec.gpu.value})"))
+    others = [v.image for v in variants if v.image != spec.image]
+    if others:
+        console.print(f"  also      {', '.join(others)}")
+    console.print(f"  command   {' '.join(spec.entrypoint or [])} {' '.join(spec.command)}".rstrip())
+    for key, value in spec.env.items():
+        console.print(f"  env       {key}={value}")
+    for mount in spec.mounts:
+        console.print(f"  volume    {mount.source}:{mount.target}{':ro' if mount.read_only else ''}")
+    console.print(f"  port      {spec.container_port}  api {spec.api_base}  ready {spec.ready.health_path}")
+    for knob in ladder.knobs:
+        kind = "continuous" if knob.continuous else "stepped"
+        console.print(f"  ladder    {knob.name}: {' > '.join(str(s) for s in knob.steps)} ({kind})")
+    return 0
 
 
 def register(app: typer.Typer) -> None:
-    """Nothing registered until the command is built."""
+    group = typer.Typer(help="Backend profiles: list them, or show one resolved for this machine.",
+                        invoke_without_command=True, no_args_is_help=False)
+
+    @group.callback()
+    def profiles(ctx: typer.Context,
+                 as_json: bool = typer.Option(False, "--json", help="Print one JSON document.")) -> None:
+        """List the backend profiles (shipped and your own)."""
+        if ctx.invoked_subcommand is None:
+            raise typer.Exit(list_cmd(as_json))
+
+    @group.command("show")
+    def show(
+        name: Optional[str] = typer.Argument(None, help="Backend name (vllm, ollama, llama.cpp, ...)."),
+        profile_file: Optional[Path] = typer.Option(None, "--profile", help="A profile YAML file of your own."),
+        facts_file: Optional[Path] = typer.Option(None, "--facts", help=FACTS_HELP),
+        image: Optional[str] = typer.Option(None, "--image", help="Use this image instead of the profile's."),
+        as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
+    ) -> None:
+        """Show one profile as resolved for this machine: image, command, ladder."""
+        raise typer.Exit(show_cmd(name, profile_file, facts_file, image, as_json))
+
+    app.add_typer(group, name="profiles")

@@ -1,0 +1,84 @@
+"""Which platform a host is, and which of a profile's images fits it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from jetllm.catalog import l4t
+from jetllm.catalog.schema import ImageVariant, Platform
+from jetllm.errors import UsageError
+
+if TYPE_CHECKING:
+    from jetllm.catalog.profile import Profile
+    from jetllm.facts.models import HostFacts
+
+
+def has_gpu(facts: HostFacts) -> bool:
+    return facts.jetson.is_jetson or facts.nvml.available or bool(facts.nvml.gpus)
+
+
+def gpu_platform(facts: HostFacts) -> Platform:
+    """The GPU platform of this host, whether or not a GPU answered."""
+    if facts.jetson.is_jetson:
+        return "jetson"
+    return "x86_64" if facts.platform.arch in ("x86_64", "amd64") else "sbsa"
+
+
+def host_platform(facts: HostFacts) -> Platform:
+    """jetson, x86_64 or sbsa (arm64 servers) with a GPU; cpu without one."""
+    return gpu_platform(facts) if has_gpu(facts) else "cpu"
+
+
+def host_l4t(facts: HostFacts) -> l4t.Release | None:
+    return l4t.parse(facts.jetson.l4t)
+
+
+def jetson_fits(variant: ImageVariant, facts: HostFacts) -> bool:
+    host = host_l4t(facts)
+    built = l4t.parse(variant.l4t)
+    if host is None or built is None:
+        return host is None  # L4T unknown: take the first, preflight will judge
+    return l4t.compatible(built, host)
+
+
+def candidates(profile: Profile, facts: HostFacts) -> tuple[Platform, list[ImageVariant]]:
+    """This host's platform and the profile's images for it, most preferred first."""
+    platform = host_platform(facts)
+    variants = list(getattr(profile.images, platform))
+    if platform == "jetson":
+        variants = [variant for variant in variants if jetson_fits(variant, facts)]
+    return platform, variants
+
+
+def choose(profile: Profile, facts: HostFacts, image: str | None) -> tuple[Platform, ImageVariant]:
+    """The variant to run; `image` replaces its image name (a custom build)."""
+    platform, variants = candidates(profile, facts)
+    if image is not None:
+        # A custom image where the profile lists none for this platform (a
+        # GPU-less host, another L4T) borrows another variant's settings; the
+        # hand-over still follows this host (none without a GPU).
+        base = variants[0] if variants else _fallback(profile, facts)
+        return platform, base.model_copy(update={"image": image})
+    if not variants:
+        raise UsageError(_no_image(profile, platform, facts))
+    return platform, variants[0]
+
+
+def _fallback(profile: Profile, facts: HostFacts) -> ImageVariant:
+    for key in (gpu_platform(facts), "x86_64", "sbsa", "jetson", "cpu"):
+        variants = getattr(profile.images, key)
+        if variants:
+            return variants[0]  # type: ignore[no-any-return]
+    raise UsageError(f"profile {profile.name} has no images")  # the schema forbids it
+
+
+def _no_image(profile: Profile, platform: str, facts: HostFacts) -> str:
+    if platform == "cpu":
+        return f"{profile.name} needs an NVIDIA GPU and this host has none (no cpu image in its profile)"
+    if platform == "jetson":
+        listed = ", ".join(f"{v.image} (r{v.l4t})" for v in profile.images.jetson) or "none"
+        return (
+            f"{profile.name}: no Jetson image for L4T {facts.jetson.l4t or 'unknown'}; "
+            f"the profile lists {listed}; pass --image to use another"
+        )
+    return f"{profile.name}: no image for {platform}; pass --image to use one"

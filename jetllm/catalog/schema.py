@@ -1,0 +1,122 @@
+"""The profile schema: one YAML file per backend, validated on load.
+
+Every field is documented in README ("Profiles"); a file that does not fit
+gives one line naming the file, the field and the problem (catalog/load.py).
+"""
+
+from __future__ import annotations
+
+from typing import Literal, Union
+
+from pydantic import Field, field_validator, model_validator
+
+from jetllm.model import Record
+
+PLATFORMS = ("jetson", "x86_64", "sbsa", "cpu")
+Platform = Literal["jetson", "x86_64", "sbsa", "cpu"]
+ModelFormat = Literal["hf", "awq", "gptq", "fp8", "gguf", "ollama", "trt_engine"]
+# A command item is one argument, or a group of arguments dropped together
+# when any knob it names is unset (["--max-model-len", "{max_len}"]).
+CommandItem = Union[str, list[str]]
+Step = Union[float, int, str]
+
+
+class VolumeSpec(Record):
+    source: str  # template: a host path ("{hf_cache}") or a named volume ("jetllm-ollama")
+    target: str
+    read_only: bool = False
+
+
+class ImageVariant(Record):
+    """One image a user would choose, with what differs for it."""
+
+    image: str
+    l4t: str | None = None  # jetson: the L4T release it is built for ("36.4", "38.2")
+    cuda: str | None = None  # the CUDA it carries, as its tag or docs say
+    source: str | None = None  # where the tag was seen
+    note: str | None = None
+    entrypoint: list[str] | None = None  # replaces the profile's
+    command: list[CommandItem] | None = None  # replaces the profile's
+    env: dict[str, str] = Field(default_factory=dict)  # added to the profile's
+    volumes: list[VolumeSpec] | None = None  # replaces the profile's
+    tty: bool | None = None
+    log_file: str | None = None  # read the log here, not from stdout
+
+
+class Images(Record):
+    """Images by platform, most preferred first."""
+
+    jetson: list[ImageVariant] = Field(default_factory=list)
+    x86_64: list[ImageVariant] = Field(default_factory=list)
+    sbsa: list[ImageVariant] = Field(default_factory=list)
+    cpu: list[ImageVariant] = Field(default_factory=list)
+
+    @field_validator("jetson")
+    @classmethod
+    def _jetson_needs_l4t(cls, variants: list[ImageVariant]) -> list[ImageVariant]:
+        for variant in variants:
+            if not variant.l4t:
+                raise ValueError(f"{variant.image}: a Jetson image needs 'l4t' (e.g. \"36.4\")")
+        return variants
+
+    @model_validator(mode="after")
+    def _some_image(self) -> Images:
+        if not (self.jetson or self.x86_64 or self.sbsa or self.cpu):
+            raise ValueError("no image for any platform (jetson, x86_64, sbsa, cpu)")
+        return self
+
+
+class ReadyConfig(Record):
+    health_path: str | None = "/health"
+    ok_statuses: list[int] = Field(default_factory=lambda: [200])
+    loading_statuses: list[int] = Field(default_factory=lambda: [503])
+    log_line: str | None = None  # a regex
+    log_file: str | None = None
+    timeout_s: float = Field(default=600.0, gt=0)
+    timeout_s_jetson: float | None = Field(default=None, gt=0)  # loads from eMMC/NVMe are slower
+
+
+class Knob(Record):
+    """A setting a bring-up walks down: its default and its steps per platform."""
+
+    default: Step | None = None
+    continuous: bool = False  # bisectable between steps (a fraction), or stepped only
+    # platform (or "default") -> steps, most ambitious first
+    ladder: dict[str, list[Step]] = Field(default_factory=dict)
+    help: str | None = None
+
+    @field_validator("ladder")
+    @classmethod
+    def _known_platforms(cls, ladder: dict[str, list[Step]]) -> dict[str, list[Step]]:
+        for key, steps in ladder.items():
+            if key != "default" and key not in PLATFORMS:
+                raise ValueError(f"unknown platform {key!r} (use default, {', '.join(PLATFORMS)})")
+            if not steps:
+                raise ValueError(f"ladder {key!r} is empty")
+        return ladder
+
+
+class ProfileSpec(Record):
+    """The YAML file as written (Profile adds where it came from)."""
+
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")
+    description: str
+    formats: list[ModelFormat] = Field(min_length=1)
+    images: Images
+    port: int = Field(gt=0, lt=65536)
+    api_base: str = "/v1"
+    entrypoint: list[str] | None = None
+    command: list[CommandItem] = Field(default_factory=list)
+    env: dict[str, str] = Field(default_factory=dict)
+    secret_env: list[str] = Field(default_factory=list)
+    volumes: list[VolumeSpec] = Field(default_factory=list)
+    shm_size: str | None = Field(default=None, pattern=r"^\d+[bkmg]?$")
+    ipc_host: bool = False
+    tty: bool = False
+    cap_drop_all: bool = False  # the server runs without any capability (llama-server)
+    ready: ReadyConfig = Field(default_factory=ReadyConfig)
+    served_model: str = "{model_name}"  # template: the "model" of a chat request
+    default_model: str | None = None  # a small model to start with when none is given
+    knobs: dict[str, Knob] = Field(default_factory=dict)
+    # Per-request options the backend reads (Ollama: num_ctx), by knob name.
+    request_options: dict[str, str] = Field(default_factory=dict)

@@ -1,0 +1,59 @@
+"""Preflight's records: what the registry said about an image, and the verdict."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from pydantic import Field
+
+from jetllm.classify.models import FailureClass
+from jetllm.model import Record
+
+
+class Severity(str, Enum):
+    BLOCKER = "blocker"  # it will not run: the verdict is incompatible
+    WARNING = "warning"  # it may run; say why it might not
+    INFO = "info"  # what was checked and passed, or why a rule did not apply
+
+
+class Reason(Record):
+    rule: str  # architecture | cuda | driver | l4t | gpu_arch | disk | registry
+    severity: Severity
+    failure_class: FailureClass = Field(alias="class")
+    message: str
+    fix: str | None = None
+
+
+class Platform(Record):
+    os: str = "linux"
+    architecture: str
+    variant: str | None = None
+
+    def text(self) -> str:
+        return "/".join(p for p in (self.os, self.architecture, self.variant) if p)
+
+
+class ImageInfo(Record):
+    """An image as its registry describes it (no layer pulled)."""
+
+    reference: str  # as normalised: registry/repository:tag
+    digest: str  # of the manifest (or index) the tag names
+    platforms: list[Platform] = Field(default_factory=list)  # an index's entries; [] for a single manifest
+    platform: Platform | None = None  # the one picked for this host (from the config)
+    manifest_digest: str | None = None  # the per-platform manifest
+    env: dict[str, str] = Field(default_factory=dict)
+    labels: dict[str, str] = Field(default_factory=dict)
+    compressed_size: int | None = None  # sum of layer sizes in the manifest
+
+
+class Compatibility(Record):
+    image: str
+    compatible: bool | None  # None: unknown (the registry could not be read)
+    failure_class: FailureClass = Field(alias="class")
+    reasons: list[Reason] = Field(default_factory=list)
+    digest: str | None = None
+    compressed_size: int | None = None
+    platform: str | None = None
+
+    def to_json(self) -> dict[str, object]:
+        return self.model_dump(mode="json", by_alias=True)

@@ -1,0 +1,77 @@
+"""Image references: "vllm/vllm-openai:latest" -> registry, repository, tag.
+
+Docker's rules: no registry part means Docker Hub (registry-1.docker.io), and
+an official image without a namespace gets "library/"; a first part with a
+dot or a colon, or "localhost", is a registry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+DOCKER_HUB = "registry-1.docker.io"
+_HUB_NAMES = ("docker.io", "index.docker.io", "registry-1.docker.io")
+
+
+@dataclass(frozen=True, slots=True)
+class ImageRef:
+    registry: str  # host[:port]
+    repository: str
+    tag: str | None = None
+    digest: str | None = None
+
+    @property
+    def reference(self) -> str:
+        """The tag or digest to ask the registry for."""
+        return self.digest or self.tag or "latest"
+
+    @property
+    def insecure(self) -> bool:
+        """Plain HTTP: Docker allows it for local registries without configuration."""
+        host = self.registry.rsplit(":", 1)[0] if not self.registry.startswith("[") else self.registry
+        return host in ("localhost", "127.0.0.1", "[::1]") or host.startswith("127.")
+
+    @property
+    def auth_key(self) -> str:
+        """The key Docker's config.json uses for this registry."""
+        return "https://index.docker.io/v1/" if self.registry == DOCKER_HUB else self.registry
+
+    def __str__(self) -> str:
+        shown = "docker.io" if self.registry == DOCKER_HUB else self.registry
+        name = self.repository.removeprefix("library/") if shown == "docker.io" else self.repository
+        text = f"{shown}/{name}" if shown != "docker.io" else name
+        if self.tag:
+            text += f":{self.tag}"
+        if self.digest:
+            text += f"@{self.digest}"
+        return text
+
+
+def parse(text: str) -> ImageRef:
+    """Parse an image reference; ValueError with the reason when it is not one."""
+    ref = text.strip()
+    if not ref or any(c.isspace() for c in ref):
+        raise ValueError(f"not an image reference: {text!r}")
+    digest = None
+    if "@" in ref:
+        ref, digest = ref.split("@", 1)
+        if not digest.startswith("sha256:"):
+            raise ValueError(f"bad digest in {text!r}")
+    first, _, rest = ref.partition("/")
+    if rest and ("." in first or ":" in first or first == "localhost"):
+        registry, path = first, rest
+    else:
+        registry, path = DOCKER_HUB, ref
+    if registry in _HUB_NAMES:
+        registry = DOCKER_HUB
+    tag = None
+    last = path.rsplit("/", 1)[-1]
+    if ":" in last:
+        path, tag = path.rsplit(":", 1)
+    if not path or path != path.lower() or path.startswith("/") or "//" in path:
+        raise ValueError(f"not an image reference: {text!r}")
+    if registry == DOCKER_HUB and "/" not in path:
+        path = f"library/{path}"
+    if tag is None and digest is None:
+        tag = "latest"
+    return ImageRef(registry=registry, repository=path, tag=tag, digest=digest)

@@ -1,0 +1,86 @@
+"""render(): profile + facts + settings -> ContainerSpec, with no daemon."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from jetllm.catalog import load_profile, render
+from jetllm.errors import UsageError
+from jetllm.facts.models import HostFacts
+from jetllm.runtime.spec import GpuHandover, Settings
+
+HOSTS = Path(__file__).parent.parent / "fixtures" / "profiles" / "hosts"
+
+
+def host(name: str) -> HostFacts:
+    return HostFacts.model_validate_json((HOSTS / f"{name}.json").read_text())
+
+
+def test_vllm_on_orin_uses_jetson_image_and_nvidia_runtime():
+    spec = render(load_profile("vllm"), host("orin-nx-r36.4.3"), Settings(gpu_util=0.4, max_len=2048))
+    assert spec.image.startswith("dustynv/vllm:") and "r36.4" in spec.image
+    assert spec.gpu is GpuHandover.RUNTIME and spec.runtime == "nvidia"
+    assert spec.entrypoint == ["vllm", "serve"]
+    cmd = " ".join(spec.command)
+    assert "--gpu-memory-utilization 0.4" in cmd and "--max-model-len 2048" in cmd
+    assert "--max-num-seqs" not in cmd  # unset knob: the flag is dropped
+    assert spec.ipc_host and spec.ready.loading_statuses == [] and spec.ready.timeout_s == 1800
+    assert any(m.target == "/root/.cache/huggingface" for m in spec.mounts)
+
+
+def test_vllm_on_x86_uses_device_request():
+    spec = render(load_profile("vllm"), host("x86-rtx4090-550"), Settings())
+    assert spec.image == "vllm/vllm-openai:latest" and spec.gpu is GpuHandover.DEVICE_REQUEST
+    assert "--gpu-memory-utilization 0.9" in " ".join(spec.command)
+
+
+def test_llama_cpp_cpu_with_local_gguf_and_custom_image(tmp_path):
+    model = tmp_path / "tiny.gguf"
+    model.write_bytes(b"GGUF")
+    spec = render(load_profile("llama.cpp"), host("x86-cpu"), Settings(model=str(model)), image="local/llama:cpu")
+    assert spec.image == "local/llama:cpu" and spec.gpu is GpuHandover.NONE and spec.runtime is None
+    assert spec.command[:2] == ["--model", "/models/tiny.gguf"]
+    assert "--threads 4" in " ".join(spec.command) and "--n-gpu-layers" not in spec.command
+    (mount,) = spec.mounts
+    assert mount.source == str(model) and mount.read_only
+    assert spec.served_model == "tiny" and spec.ready.loading_statuses == [503]
+
+
+def test_dustynv_ollama_reads_its_log_file_and_needs_a_tty():
+    spec = render(load_profile("ollama"), host("orin-nx-r36.4.3"), Settings(max_len=2048))
+    assert spec.image.startswith("dustynv/ollama:")
+    assert spec.tty and spec.ready.log_file == "/data/logs/ollama.log" and spec.command == []
+    assert spec.env["OLLAMA_CONTEXT_LENGTH"] == "2048" and spec.served_model == "qwen2.5:0.5b"
+
+
+def test_jetson_image_follows_l4t():
+    spec = render(load_profile("ollama"), host("xavier-r35.4.1"), Settings())
+    assert spec.image == "dustynv/ollama:r35.4.1"
+
+
+def test_gpu_backend_on_cpu_host_without_image_is_usage_error():
+    with pytest.raises(UsageError, match="needs an NVIDIA GPU"):
+        render(load_profile("vllm"), host("x86-cpu"), Settings())
+
+
+def test_ladder_per_platform():
+    profile = load_profile("vllm")
+    orin = profile.ladder(host("orin-nx-r36.4.3"))
+    gpu_util = orin.knob("gpu_util")
+    assert gpu_util and gpu_util.continuous and gpu_util.steps[0] == 0.7 and gpu_util.steps[-1] == 0.3
+    assert orin.knobs[0].name == "gpu_util"
+    assert not orin.knob("max_len").continuous  # type: ignore[union-attr]
+    assert orin.first().gpu_util == 0.7
+    assert profile.ladder(host("x86-rtx4090-550")).knob("gpu_util").steps[0] == 0.9  # type: ignore[union-attr]
+    assert load_profile("llama.cpp").ladder(host("x86-cpu")).knob("gpu_layers").steps == [0]  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("name", ["vllm", "ollama", "llama.cpp", "tensorrt-llm", "sglang"])
+@pytest.mark.parametrize("host_name", ["orin-nx-r36.4.3", "x86-rtx4090-550"])
+def test_every_profile_renders(name, host_name):
+    profile = load_profile(name)
+    facts = host(host_name)
+    spec = render(profile, facts, profile.ladder(facts).first())
+    assert spec.container_port == profile.port and spec.image
