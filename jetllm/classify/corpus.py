@@ -1,0 +1,60 @@
+"""Run the classifier over a labelled corpus (shared/corpus/<set>/*.yaml).
+
+Used by the corpus test and bench/classify. A case gives its platform, so
+Jetson cases get Jetson fixes and Jetson-specific readings.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from jetllm.classify.models import FailureClass
+
+NO_BACKEND = {"other", "unknown", ""}
+
+
+def corpus_dir(name: str = "dev") -> Path:
+    """shared/corpus/NAME beside the repository (JETLLM_CORPUS overrides)."""
+    if env := os.environ.get("JETLLM_CORPUS"):
+        return Path(env)
+    repo = Path(__file__).resolve().parents[2]
+    return repo.parent / "shared" / "corpus" / name
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    id: str
+    expected: FailureClass
+    got: FailureClass
+    signature: str | None
+
+    @property
+    def ok(self) -> bool:
+        return self.expected is self.got
+
+
+def run_corpus(directory: Path) -> list[Outcome]:
+    import yaml
+
+    from jetllm.classify import classify_text
+
+    outcomes = []
+    for path in sorted(directory.glob("*.yaml")):
+        case = yaml.safe_load(path.read_text(encoding="utf-8"))
+        backend = str(case.get("backend") or "")
+        diagnosis = classify_text(
+            str(case["log"]),
+            backend=None if backend in NO_BACKEND else backend,
+            jetson=case.get("platform") == "jetson",
+        )
+        outcomes.append(
+            Outcome(str(case.get("id", path.stem)), FailureClass(case["expected_class"]),
+                    diagnosis.failure_class, diagnosis.signature)  # fmt: skip
+        )
+    return outcomes
+
+
+def accuracy(outcomes: list[Outcome]) -> float:
+    return sum(o.ok for o in outcomes) / len(outcomes) if outcomes else 0.0

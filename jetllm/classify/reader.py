@@ -1,0 +1,77 @@
+"""Logs as they come, read in bounded memory.
+
+Input is cut into blocks of whole lines (about 1 MiB of bytes, lines joined by
+b"\\n"). A line longer than MAX_LINE bytes keeps its head and tail only: the
+cause of a crash is at one end of a progress bar or a dumped tensor, and a
+regex over a 10 MB line would cost more than the whole rest of the log.
+Bytes stay bytes here; decoding happens per matched line (invalid UTF-8
+becomes U+FFFD there), so no input can make the reader fail.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import BinaryIO
+
+MAX_LINE = 8192
+BLOCK = 1 << 20
+_HALF = MAX_LINE // 2
+_GAP = b" \xe2\x80\xa6 "  # " … " where the middle of an overlong line was dropped
+
+
+def cap(line: bytes) -> bytes:
+    if len(line) <= MAX_LINE:
+        return line
+    return line[:_HALF] + _GAP + line[-_HALF:]
+
+
+def _capped_block(block: bytes) -> bytes:
+    lines = block.split(b"\n")
+    if max(map(len, lines)) <= MAX_LINE:
+        return block
+    return b"\n".join(map(cap, lines))
+
+
+def blocks_from_stream(stream: BinaryIO) -> Iterator[bytes]:
+    """Blocks of whole lines; together they hold every line of the stream, in order."""
+    pending = b""  # the start of a line not yet ended
+    long_head: bytes | None = None  # set while inside a line already longer than MAX_LINE
+    while chunk := stream.read(BLOCK):
+        if long_head is not None:
+            newline = chunk.find(b"\n")
+            if newline == -1:
+                pending = (pending + chunk)[-_HALF:]
+                continue
+            yield long_head + _GAP + (pending + chunk[:newline])[-_HALF:]
+            long_head, pending, chunk = None, b"", chunk[newline + 1 :]
+            if not chunk:
+                continue
+        data = pending + chunk
+        end = data.rfind(b"\n")
+        if end == -1:
+            pending = data
+        else:
+            yield _capped_block(data[:end])
+            pending = data[end + 1 :]
+        if len(pending) > MAX_LINE:
+            long_head, pending = pending[:_HALF], pending[-_HALF:]
+    if long_head is not None:
+        yield long_head + _GAP + pending
+    elif pending:
+        yield _capped_block(pending)
+
+
+def blocks_from_lines(lines: Iterable[str | bytes]) -> Iterator[bytes]:
+    """Blocks from an iterable of lines (trailing newlines are dropped)."""
+    batch: list[bytes] = []
+    size = 0
+    for item in lines:
+        raw = item if isinstance(item, bytes) else item.encode("utf-8", "replace")
+        raw = cap(raw.rstrip(b"\r\n").replace(b"\n", b" "))
+        batch.append(raw)
+        size += len(raw) + 1
+        if size >= BLOCK:
+            yield b"\n".join(batch)
+            batch, size = [], 0
+    if batch:
+        yield b"\n".join(batch)

@@ -1,0 +1,73 @@
+"""The `jetllm classify` command's work: check the input, classify, print."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from jetllm.classify.models import Diagnosis, ExitState
+from jetllm.errors import UsageError
+
+JSON_KEYS = ("class", "cause", "evidence", "fix", "retry_smaller")
+_STYLE = {"none": "green", "unknown": "yellow"}
+
+
+def _check_input(log: str) -> None:
+    if log == "-":
+        return
+    path = Path(log)
+    if not path.exists():
+        raise UsageError(f"no such log file: {log}")
+    if path.is_dir():
+        raise UsageError(f"{log} is a directory, not a log file")
+    if not os.access(path, os.R_OK):
+        raise UsageError(f"cannot read {log}: permission denied")
+
+
+def run_classify(
+    log: str,
+    *,
+    backend: str | None,
+    exit_code: int | None,
+    oom_killed: bool,
+    timed_out: bool,
+    platform: str | None,
+    as_json: bool,
+) -> None:
+    from jetllm.classify import classify_file, is_jetson
+
+    _check_input(log)
+    jetson = is_jetson() if platform is None else platform == "jetson"
+    state = None
+    if exit_code is not None or oom_killed or timed_out:
+        state = ExitState(exit_code=exit_code, oom_killed=oom_killed, timed_out=timed_out)
+    try:
+        diagnosis = classify_file(log, exit_state=state, backend=backend, jetson=jetson)
+    except OSError as exc:
+        raise UsageError(f"cannot read {log}: {exc.strerror or exc}") from None
+    if as_json:
+        from jetllm.console import print_json
+
+        document = diagnosis.to_json()
+        print_json({key: document[key] for key in JSON_KEYS})
+    else:
+        render(diagnosis)
+
+
+def render(diagnosis: Diagnosis) -> None:
+    from rich.markup import escape
+
+    from jetllm.console import out
+
+    console = out()
+    name = diagnosis.failure_class.value
+    style = _STYLE.get(name, "bold red")
+    console.print(f"[bold]class[/]          [{style}]{name}[/]")
+    console.print(f"[bold]cause[/]          {escape(diagnosis.cause)}")
+    if diagnosis.evidence:
+        console.print("[bold]evidence[/]")
+        width = max(len(str(e.line)) for e in diagnosis.evidence)
+        for item in diagnosis.evidence:
+            console.print(f"  [dim]{item.line:>{width}}[/]  [yellow]{escape(item.text)}[/]")
+    console.print(f"[bold]fix[/]            {escape(diagnosis.fix)}")
+    console.print(f"[bold]retry_smaller[/]  {diagnosis.retry_smaller.value}")

@@ -1,0 +1,64 @@
+"""`jetllm classify` as a user runs it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+JSON_KEYS = {"class", "cause", "evidence", "fix", "retry_smaller"}
+
+
+def test_json_document(jetllm, fixtures_dir: Path) -> None:
+    result = jetllm("classify", str(fixtures_dir / "logs" / "vllm-jetson-nvml-assert.log"), "--json", "--platform", "jetson")
+    assert result.exit_code == 0, result.stderr
+    doc = result.json()
+    assert set(doc) == JSON_KEYS
+    assert doc["class"] == "cuda_allocator_assert" and doc["retry_smaller"] == "yes"
+    assert doc["evidence"] and set(doc["evidence"][0]) == {"line", "text"}
+    assert "PYTORCH_NO_CUDA_MEMORY_CACHING" in doc["fix"]
+
+
+def test_human_output(jetllm, fixtures_dir: Path) -> None:
+    result = jetllm("classify", str(fixtures_dir / "logs" / "ollama-kv-cache-oom.log"), "--backend", "ollama", "--platform", "x86")
+    assert result.exit_code == 0, result.stderr
+    for word in ("class", "kv_cache_insufficient", "cause", "evidence", "fix", "retry_smaller"):
+        assert word in result.stdout
+    assert "failed to allocate buffer for kv cache" in result.stdout
+
+
+def test_stdin_and_exit_state(jetllm) -> None:
+    result = jetllm("classify", "-", "--exit-code", "137", "--oom-killed", "--json", stdin="loading model\n")
+    assert result.exit_code == 0 and result.json()["class"] == "host_oom_killed"
+
+
+def test_healthy_log_is_none(jetllm, fixtures_dir: Path) -> None:
+    result = jetllm("classify", str(fixtures_dir / "logs" / "vllm-healthy.log"), "--json")
+    assert result.exit_code == 0 and result.json()["class"] == "none"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("classify", "/no/such/file.log"),
+        ("classify", "."),
+        ("classify", "-", "--platform", "arm"),
+        ("classify", "-", "--backend", "nosuch"),
+        ("classify", "-", "--exit-code", "x"),
+        ("classify",),
+    ],
+)
+def test_bad_input_is_exit_2_without_traceback(jetllm, args: tuple[str, ...]) -> None:
+    result = jetllm(*args, stdin="")
+    assert result.exit_code == 2
+    assert "Traceback" not in result.stderr and result.stdout == ""
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
+def test_unreadable_file_is_exit_2(jetllm, tmp_path: Path) -> None:
+    log = tmp_path / "secret.log"
+    log.write_text("x\n")
+    log.chmod(0)
+    result = jetllm("classify", str(log))
+    assert result.exit_code == 2 and "cannot read" in result.stderr

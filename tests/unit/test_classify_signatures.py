@@ -1,0 +1,101 @@
+"""The classifier's data files: each loads, bad ones fail with file and field, and
+every class of failure-classes.md has signatures for the backends that print it."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from jetllm.classify.catalog import DATA_DIR, default_catalog, load_catalog, required_literal
+from jetllm.classify.models import FailureClass
+from jetllm.errors import UsageError
+
+SIGNATURE_FILES = sorted((DATA_DIR / "signatures").glob("*.yaml"))
+
+# Which backends must have a signature for each class (what each backend prints).
+REQUIRED = {
+    FailureClass.DRIVER_TOO_OLD: {"nvidia-container-toolkit", "pytorch", "vllm", "llama.cpp", "ollama", "sglang", "tensorrt-llm"},
+    FailureClass.GPU_RUNTIME_MISSING: {"docker", "nvidia-container-toolkit", "pytorch", "vllm", "llama.cpp", "ollama", "sglang", "tensorrt-llm"},
+    FailureClass.CUDA_ALLOCATOR_ASSERT: {"pytorch", "vllm", "sglang", "tensorrt-llm"},
+    FailureClass.GPU_OOM: {"pytorch", "vllm", "llama.cpp", "ollama", "sglang", "tensorrt-llm"},
+    FailureClass.KV_CACHE_INSUFFICIENT: {"vllm", "llama.cpp", "ollama", "sglang", "tensorrt-llm"},
+    FailureClass.HOST_OOM_KILLED: {"ollama", "vllm", "sglang", "pytorch"},
+    FailureClass.ARCH_MISMATCH: {"docker"},
+    FailureClass.UNSUPPORTED_GPU: {"pytorch", "vllm", "llama.cpp", "ollama", "sglang", "tensorrt-llm"},
+    FailureClass.UNSUPPORTED_MODEL: {"vllm", "llama.cpp", "ollama", "sglang", "tensorrt-llm"},
+    FailureClass.MODEL_UNAVAILABLE: {"huggingface-hub", "vllm", "ollama", "llama.cpp", "sglang", "tensorrt-llm"},
+    FailureClass.IMAGE_PULL_FAILED: {"docker"},
+    FailureClass.DISK_FULL: {"docker", "huggingface-hub"},
+    FailureClass.PORT_IN_USE: {"docker"},
+    FailureClass.DOCKER_UNAVAILABLE: {"docker"},
+    FailureClass.LIBRARY_MISMATCH: {"tensorrt-llm", "ollama", "llama.cpp"},
+    FailureClass.STARTUP_TIMEOUT: {"ollama", "vllm", "sglang", "tensorrt-llm"},
+}
+
+
+@pytest.mark.parametrize("path", SIGNATURE_FILES, ids=lambda p: p.name)
+def test_each_signature_file_loads_alone(path: Path, tmp_path: Path) -> None:
+    (tmp_path / "signatures").mkdir()
+    shutil.copy(DATA_DIR / "classes.yaml", tmp_path)
+    shutil.copy(path, tmp_path / "signatures")
+    assert load_catalog(tmp_path).signatures
+
+
+@pytest.mark.parametrize(("failure_class", "backends"), REQUIRED.items(), ids=lambda v: str(v)[:30])
+def test_every_class_has_signatures_for_its_backends(failure_class: FailureClass, backends: set[str]) -> None:
+    covered: set[str] = set()
+    for sig in default_catalog().signatures:
+        if failure_class in (sig.failure_class, sig.jetson_class):
+            covered |= {b for b in sig.backends if b != "any"} if "any" not in sig.backends else set(backends)
+    assert backends <= covered, f"{failure_class.value}: no signature for {sorted(backends - covered)}"
+
+
+def _catalog_with(tmp_path: Path, text: str) -> Path:
+    (tmp_path / "signatures").mkdir()
+    shutil.copy(DATA_DIR / "classes.yaml", tmp_path)
+    (tmp_path / "signatures" / "bad.yaml").write_text(text)
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("- id: x\n  class: gpu_oomm\n  strength: 5\n  backends: [vllm]\n  patterns: ['out of memory']\n", "class"),
+        ("- id: x\n  class: gpu_oom\n  strength: 500\n  backends: [vllm]\n  patterns: ['out of memory']\n", "strength"),
+        ("- id: x\n  class: gpu_oom\n  strength: 5\n  backends: [nope]\n  patterns: ['out of memory']\n", "backends"),
+        ("- id: x\n  class: gpu_oom\n  strength: 5\n  backends: [vllm]\n  patterns: ['out (of memory']\n", "patterns"),
+        ("- id: x\n  class: gpu_oom\n  strength: 5\n  backends: [vllm]\n  patterns: ['a|b']\n", "patterns"),
+        ("- id: x\n  class: gpu_oom\n  strength: 5\n  backends: [vllm]\n", "patterns"),
+        ("- id: x\n  class: gpu_oom\n  strength: 5\n  backends: [vllm]\n  patterns: ['oom!']\n  colour: red\n", "colour"),
+        ("- id: x\n  class: gpu_oom\n  strength: 5\n  backends: [vllm]\n  patterns: ['x']\n  cause: a: b\n", "cannot read"),
+    ],
+)
+def test_a_bad_signature_names_file_and_field(tmp_path: Path, text: str, names: str) -> None:
+    with pytest.raises(UsageError) as caught:
+        load_catalog(_catalog_with(tmp_path, text))
+    assert "bad.yaml" in caught.value.message and names in caught.value.message
+
+
+def test_duplicate_ids_are_refused(tmp_path: Path) -> None:
+    entry = "- id: x\n  class: gpu_oom\n  strength: 5\n  backends: [vllm]\n  patterns: ['out of memory']\n"
+    with pytest.raises(UsageError, match="already used"):
+        load_catalog(_catalog_with(tmp_path, entry * 2))
+
+
+def test_adding_a_signature_needs_no_code(tmp_path: Path) -> None:
+    from jetllm.classify.decide import decide
+    from jetllm.classify.reader import blocks_from_lines
+    from jetllm.classify.scan import scan
+
+    root = _catalog_with(tmp_path, "- id: mlc_oom\n  class: gpu_oom\n  strength: 70\n  backends: [mlc-llm]\n  patterns: ['TVMError: [^\\n]*Insufficient GPU memory']\n")
+    catalog = load_catalog(root)
+    hits = scan(blocks_from_lines(["ok", "TVMError: Check failed: Insufficient GPU memory error"]), catalog)
+    assert decide(hits, None, catalog, backend=None, jetson=False).failure_class is FailureClass.GPU_OOM
+
+
+def test_required_literal() -> None:
+    assert required_literal(r"cudaMalloc failed: out of memory") == "cudaMalloc failed: out of memory"
+    assert required_literal(r"unable to allocate CUDA\d* buffer") == "unable to allocate CUDA"
+    assert required_literal(r"a|b") is None
