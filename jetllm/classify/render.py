@@ -55,19 +55,26 @@ def run_classify(
 
 
 def render(diagnosis: Diagnosis) -> None:
+    """Label / value rows in a borderless grid, so wrapped text stays indented."""
     from rich.markup import escape
+    from rich.table import Table
 
     from jetllm.console import out
 
-    console = out()
     name = diagnosis.failure_class.value
     style = _STYLE.get(name, "bold red")
-    console.print(f"[bold]class[/]          [{style}]{name}[/]")
-    console.print(f"[bold]cause[/]          {escape(diagnosis.cause)}")
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")
+    grid.add_row("class", f"[{style}]{name}[/]")
+    grid.add_row("cause", escape(diagnosis.cause))
     if diagnosis.evidence:
-        console.print("[bold]evidence[/]")
-        width = max(len(str(e.line)) for e in diagnosis.evidence)
+        lines = Table.grid(padding=(0, 2))
+        lines.add_column(style="dim", justify="right", no_wrap=True)
+        lines.add_column(style="yellow", overflow="fold")
         for item in diagnosis.evidence:
-            console.print(f"  [dim]{item.line:>{width}}[/]  [yellow]{escape(item.text)}[/]")
-    console.print(f"[bold]fix[/]            {escape(diagnosis.fix)}")
-    console.print(f"[bold]retry_smaller[/]  {diagnosis.retry_smaller.value}")
+            lines.add_row(str(item.line), escape(item.text))
+        grid.add_row("evidence", lines)
+    grid.add_row("fix", escape(diagnosis.fix))
+    grid.add_row("retry_smaller", diagnosis.retry_smaller.value)
+    out().print(grid)
