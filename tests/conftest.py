@@ -31,11 +31,18 @@ def docker_client() -> Iterator[object]:
         client.ping()
     except Exception as exc:  # noqa: BLE001
         _unavailable(f"no Docker daemon answers: {exc}")
+    # Judge only containers this run created: another jetllm user of the same
+    # daemon (a second test run, a real session) is not ours to remove.
+    before = {c.id for c in _managed(client)}
     yield client
-    leftovers = client.containers.list(all=True, filters={"label": "jetllm.managed=1"})
+    leftovers = [c for c in _managed(client) if c.id not in before]
     for container in leftovers:
         container.remove(force=True)
     assert not leftovers, f"tests left jetllm containers behind: {[c.name for c in leftovers]}"
+
+
+def _managed(client) -> list:
+    return client.containers.list(all=True, filters={"label": "jetllm.managed=1"})
 
 
 @pytest.fixture

@@ -1,9 +1,27 @@
-"""`jetllm gc`: not built yet."""
+"""`jetllm gc`: remove the containers a killed run left behind."""
 
 from __future__ import annotations
+
+from typing import Optional
 
 import typer
 
 
 def register(app: typer.Typer) -> None:
-    """Nothing registered until the command is built."""
+    @app.command("gc", help="Remove containers jetllm started and a killed run left (label jetllm.managed=1).")
+    def gc(
+        run: Optional[str] = typer.Option(None, "--run", help="Only the containers of this run id."),  # noqa: UP007
+        json: bool = typer.Option(False, "--json", help="Print what was removed as JSON."),
+    ) -> int:
+        from jetllm.console import out, print_json
+        from jetllm.dockerenv import connect
+        from jetllm.runtime.gc import collect
+
+        removed = collect(connect(), run)
+        if json:
+            print_json({"removed": [item.to_json() for item in removed]})
+        elif not removed:
+            out().print("nothing to remove", markup=False)
+        for item in [] if json else removed:
+            out().print(f"removed {item.name} ({item.backend}, run {item.run}, {item.status})", markup=False)
+        return 0

@@ -1,9 +1,42 @@
-"""`jetllm try`: not built yet."""
+"""`jetllm try BACKEND`: one real attempt, measured and, when it fails, classified."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Optional
+
 import typer
+
+HELP = """One attempt: resolve the backend's image for this machine, pull it if needed,
+start it with the given settings, wait until it serves, send one streamed chat
+request, measure, stop it, and say what happened. Exit 0 ready, 1 failed, 2 bad usage."""
 
 
 def register(app: typer.Typer) -> None:
-    """Nothing registered until the command is built."""
+    @app.command("try", help=HELP)
+    def try_(  # noqa: PLR0913 (one option per flag)
+        backend: Optional[str] = typer.Argument(None, help="vllm, ollama, llama.cpp, sglang, tensorrt-llm"),  # noqa: UP007
+        profile: Optional[Path] = typer.Option(None, "--profile", help="A profile YAML file instead of BACKEND."),  # noqa: UP007
+        image: Optional[str] = typer.Option(None, "--image", help="Use this image instead of the profile's."),  # noqa: UP007
+        model: Optional[str] = typer.Option(None, "--model", help="HF id, GGUF path or Ollama tag."),  # noqa: UP007
+        gpu_util: Optional[float] = typer.Option(None, "--gpu-util", help="Fraction of GPU memory (0-1]."),  # noqa: UP007
+        max_len: Optional[int] = typer.Option(None, "--max-len", help="Context length."),  # noqa: UP007
+        concurrency: Optional[int] = typer.Option(None, "--concurrency", help="Max parallel sequences."),  # noqa: UP007
+        gpu_layers: Optional[int] = typer.Option(None, "--gpu-layers", help="Layers offloaded (llama.cpp, Ollama)."),  # noqa: UP007
+        quantization: Optional[str] = typer.Option(None, "--quantization"),  # noqa: UP007
+        port: Optional[int] = typer.Option(None, "--port", help="Host port (on 127.0.0.1)."),  # noqa: UP007
+        memory: Optional[str] = typer.Option(None, "--memory", help="Host memory limit, e.g. 8g."),  # noqa: UP007
+        timeout: Optional[float] = typer.Option(None, "--timeout", help="Seconds to wait for readiness."),  # noqa: UP007
+        pull: str = typer.Option("missing", "--pull", help="missing, always or never."),
+        keep: bool = typer.Option(False, "--keep", help="Leave a working backend running."),
+        force: bool = typer.Option(False, "--force", help="Skip the prerequisite checks."),
+        facts: Optional[Path] = typer.Option(None, "--facts", help="Host facts from `jetllm doctor --json`."),  # noqa: UP007
+        json: bool = typer.Option(False, "--json", help="Print the Attempt as JSON."),
+    ) -> int:
+        from jetllm.runtime.command import TryOptions, run_try
+        from jetllm.runtime.spec import Settings
+
+        settings = Settings(model=model, gpu_util=gpu_util, max_len=max_len, concurrency=concurrency,
+                            gpu_layers=gpu_layers, quantization=quantization)
+        return run_try(TryOptions(backend, profile, image, settings, port, memory, timeout, pull,
+                                  keep, force, facts, json))

@@ -35,6 +35,9 @@ class Smoke(Record):
     completion_tokens: int | None = None
     text: str | None = None
     server_timings: dict[str, float] | None = None  # what the server said of itself, if it did
+    # Where tokens_per_s came from: "usage" (the stream's final usage chunk),
+    # "server" (the server's own timings) or "chunks" (content chunks counted).
+    tokens_source: str | None = None
 
 
 class Attempt(Record):

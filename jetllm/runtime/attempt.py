@@ -1,0 +1,175 @@
+"""run_attempt(): one real try of one ContainerSpec, from prerequisites to stop.
+
+prerequisites -> pull -> start -> ready -> smoke -> stop, returning an
+Attempt whatever happens. The container is removed on every path (success,
+failure, timeout, exception, Ctrl-C, SIGTERM) unless `keep` is set and the
+backend served; on Ctrl-C or SIGTERM the container is removed and the
+KeyboardInterrupt re-raised.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+from typing import Any
+
+from jetllm.classify.models import Diagnosis, ExitState, FailureClass
+from jetllm.facts.models import HostFacts
+from jetllm.runtime import diagnose, prereq
+from jetllm.runtime.docker import secret_values
+from jetllm.runtime.events import Phase, ProgressCallback, ignore
+from jetllm.runtime.pull import PullFailed, ensure_image
+from jetllm.runtime.redact import Redactor
+from jetllm.runtime.result import Attempt, Outcome, Smoke, Timings
+from jetllm.runtime.session import Session, StartFailed
+from jetllm.runtime.signals import shielded, sigterm_interrupts
+from jetllm.runtime.spec import ContainerSpec
+
+LOG_TAIL_LINES = 60  # kept in the Attempt; the classifier reads up to LogTail's limit
+
+
+def new_run_id() -> str:
+    return uuid.uuid4().hex[:12]
+
+
+class _Run:
+    def __init__(self, spec: ContainerSpec, facts: HostFacts, progress: ProgressCallback) -> None:
+        self.spec, self.facts, self.progress = spec, facts, progress
+        self.jetson = facts.jetson.is_jetson
+        self.redact = Redactor(secret_values(spec, os.environ))
+        self.begin = time.monotonic()
+        self.timings: dict[str, float | None] = {}
+        self.exit_state: ExitState | None = None
+        self.session: Session | None = None
+
+    def attempt(self, outcome: Outcome, diagnosis: Diagnosis | None = None,
+                smoke: Smoke | None = None, kept: bool = False) -> Attempt:
+        session = self.session
+        started = session is not None and session.container is not None
+        served = outcome is Outcome.READY and session is not None
+        return Attempt(
+            backend=self.spec.backend,
+            image=self.spec.image,
+            settings=self.spec.settings,
+            outcome=outcome,
+            diagnosis=diagnosis,
+            timings=Timings(**{k: round(v, 3) if v is not None else None for k, v in
+                               {**self.timings, "total_s": time.monotonic() - self.begin}.items()}),
+            smoke=smoke,
+            exit_state=self.exit_state,
+            log_tail=session.tail.lines(LOG_TAIL_LINES) if session is not None else [],
+            container_started=started,
+            base_url=session.base_url if served and session is not None else None,
+            container_name=session.name if kept and session is not None else None,
+        )
+
+    def failed(self, diagnosis: Diagnosis) -> Attempt:
+        return self.attempt(Outcome.FAILED, diagnosis)
+
+    def log_diagnosis(self, fallback: FailureClass, cause: str) -> Diagnosis:
+        assert self.session is not None and self.exit_state is not None
+        return diagnose.of_log(self.session.tail.lines(), self.exit_state, fallback, cause,
+                               backend=self.spec.backend, jetson=self.jetson)
+
+
+def run_attempt(spec: ContainerSpec, *, facts: HostFacts, pull_policy: str = "missing",
+                keep: bool = False, force: bool = False, run_id: str | None = None,
+                progress: ProgressCallback | None = None, client: Any = None) -> Attempt:
+    """One attempt of `spec` on this host; see the module docstring."""
+    run = _Run(spec, facts, progress or ignore)
+    with sigterm_interrupts():
+        kept, why = False, "stopping and removing the container"
+        try:
+            result = _attempt(run, pull_policy, force, run_id or new_run_id(), client)
+            kept = keep and result.outcome is Outcome.READY and run.session is not None
+            if kept and run.session is not None:
+                return result.model_copy(update={"container_name": run.session.name})
+            return result
+        except KeyboardInterrupt:
+            why = f"interrupted: {why}"
+            raise
+        finally:
+            if run.session is not None and not kept:
+                run.progress(Phase("stopping", why))
+                with shielded():
+                    run.session.remove()
+
+
+def _attempt(run: _Run, pull_policy: str, force: bool, run_id: str, client: Any) -> Attempt:
+    spec, facts, progress = run.spec, run.facts, run.progress
+    if not force:
+        progress(Phase("checking", "checking prerequisites"))
+        problem = prereq.check(spec, facts)
+        if problem is not None:
+            return run.attempt(Outcome.SKIPPED, problem)
+    if client is None:
+        from jetllm.dockerenv import DockerUnavailable, connect
+
+        try:
+            client = connect()
+        except DockerUnavailable as exc:
+            return run.failed(diagnose.of_message(exc.message, FailureClass.DOCKER_UNAVAILABLE,
+                                                  jetson=run.jetson))
+    progress(Phase("pulling", f"image {spec.image} (pull policy: {pull_policy})"))
+    try:
+        run.timings["pull_s"] = ensure_image(client, spec.image, pull_policy, facts, progress)
+    except PullFailed as exc:
+        return run.failed(exc.diagnosis)
+    progress(Phase("starting", f"starting {spec.backend}"))
+    run.session = session = Session(client, spec, run_id, run.redact, progress)
+    try:
+        session.start()
+    except StartFailed as exc:
+        cause = f"Docker could not start the container: {exc}"
+        return run.failed(diagnose.of_message(str(exc), FailureClass.UNKNOWN, cause=cause,
+                                              jetson=run.jetson))
+    progress(Phase("waiting", f"waiting for {spec.backend} on {session.base_url}"))
+    ready = session.wait(spec.ready.timeout_s)
+    run.timings["start_to_ready_s"] = ready.elapsed_s
+    if not ready.ready:
+        return _not_ready(run, ready.exited, ready.exit_code)
+    run.exit_state = ExitState(ready=True)
+    return _smoke(run)
+
+
+def _not_ready(run: _Run, exited: bool, exit_code: int | None) -> Attempt:
+    session = run.session
+    assert session is not None
+    if exited:
+        session.drain_logs()
+        code, oom = session.exit_state()
+        run.exit_state = ExitState(exit_code=code if code is not None else exit_code, oom_killed=oom)
+        cause = f"the container exited with code {run.exit_state.exit_code} before it served"
+        return run.failed(run.log_diagnosis(FailureClass.UNKNOWN, cause))
+    run.exit_state = ExitState(timed_out=True)
+    cause = f"{run.spec.backend} did not become ready within {run.spec.ready.timeout_s:g} s"
+    return run.failed(run.log_diagnosis(FailureClass.STARTUP_TIMEOUT, cause))
+
+
+def _smoke(run: _Run) -> Attempt:
+    from jetllm.smoke import SmokeFailed, chat
+    from jetllm.smoke.models import served_model
+
+    session = run.session
+    assert session is not None
+    run.progress(Phase("smoke", "sending one streamed chat request"))
+    start = time.monotonic()
+    try:
+        model = run.spec.served_model or served_model(session.base_url)
+        smoke = chat(session.base_url, model=model)
+    except SmokeFailed as exc:
+        run.timings["smoke_s"] = time.monotonic() - start
+        code, oom = session.exit_state()
+        running = code == 0 and not oom and _running(session)
+        run.exit_state = ExitState(exit_code=None if running else code, oom_killed=oom, ready=True)
+        return run.failed(run.log_diagnosis(FailureClass.UNKNOWN, run.redact(str(exc))))
+    run.timings["smoke_s"] = time.monotonic() - start
+    return run.attempt(Outcome.READY, smoke=smoke)
+
+
+def _running(session: Session) -> bool:
+    try:
+        return bool(session.container.attrs.get("State", {}).get("Running"))
+    except Exception:  # noqa: BLE001
+        return False

@@ -1,0 +1,90 @@
+"""`jetllm try` behind its Typer adapter: check options, build the spec, run, render."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from jetllm.errors import UsageError
+from jetllm.exitcodes import ExitCode
+from jetllm.runtime.pull import POLICIES
+from jetllm.runtime.spec import ContainerSpec, Settings
+
+_MEMORY = re.compile(r"^\d+(\.\d+)?[bkmgBKMG]?$")
+
+
+@dataclass(frozen=True, slots=True)
+class TryOptions:
+    backend: str | None
+    profile: Path | None
+    image: str | None = None
+    settings: Settings = Settings()
+    port: int | None = None
+    memory: str | None = None
+    timeout_s: float | None = None
+    pull: str = "missing"
+    keep: bool = False
+    force: bool = False
+    facts: Path | None = None
+    json: bool = False
+
+
+def check(options: TryOptions) -> None:
+    """Bad usage is one line and exit 2, before anything runs."""
+    if (options.backend is None) == (options.profile is None):
+        raise UsageError("give a BACKEND or --profile FILE (exactly one)")
+    s = options.settings
+    if s.gpu_util is not None and not 0 < s.gpu_util <= 1:
+        raise UsageError(f"--gpu-util must be a fraction in (0, 1], not {s.gpu_util:g}")
+    for flag, value, least in (("--max-len", s.max_len, 1), ("--concurrency", s.concurrency, 1),
+                               ("--gpu-layers", s.gpu_layers, 0)):
+        if value is not None and value < least:
+            raise UsageError(f"{flag} must be at least {least}, not {value}")
+    if options.port is not None and not 0 < options.port < 65536:
+        raise UsageError(f"--port must be 1-65535, not {options.port}")
+    if options.timeout_s is not None and options.timeout_s <= 0:
+        raise UsageError(f"--timeout must be positive, not {options.timeout_s:g}")
+    if options.pull not in POLICIES:
+        raise UsageError(f"--pull must be one of {', '.join(POLICIES)}, not {options.pull!r}")
+    if options.memory is not None and not _MEMORY.match(options.memory):
+        raise UsageError(f"--memory must be a size like 512m or 8g, not {options.memory!r}")
+
+
+def build_spec(options: TryOptions, facts: object) -> ContainerSpec:
+    from jetllm.catalog import load_profile, render
+
+    name = str(options.profile) if options.profile is not None else str(options.backend)
+    profile = load_profile(name)
+    spec = render(profile, facts, options.settings, image=options.image)  # type: ignore[arg-type]
+    ready = spec.ready
+    if options.timeout_s is not None:
+        ready = ready.model_copy(update={"timeout_s": options.timeout_s})
+    return spec.model_copy(update={"host_port": options.port, "ready": ready,
+                                   "memory_limit": options.memory or spec.memory_limit})
+
+
+def load_facts(path: Path | None) -> object:
+    from jetllm.facts import default_root, load_facts, probe_host
+
+    return load_facts(path) if path is not None else probe_host(default_root())
+
+
+def run_try(options: TryOptions) -> int:
+    from jetllm.console import err, out, print_json
+    from jetllm.runtime.attempt import new_run_id, run_attempt
+    from jetllm.runtime.result import Outcome
+    from jetllm.runtime.view import ProgressView, render_attempt
+
+    check(options)
+    facts = load_facts(options.facts)
+    spec = build_spec(options, facts)
+    run_id = new_run_id()
+    with ProgressView(err()) as view:
+        attempt = run_attempt(spec, facts=facts, pull_policy=options.pull,  # type: ignore[arg-type]
+                              keep=options.keep, force=options.force, run_id=run_id, progress=view)
+    if options.json:
+        print_json({**attempt.to_json(), "run_id": run_id})
+    else:
+        render_attempt(out(), attempt, run_id if attempt.container_name else None)
+    return int(ExitCode.OK if attempt.outcome is Outcome.READY else ExitCode.NOT_WORKING)

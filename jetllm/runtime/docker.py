@@ -1,0 +1,119 @@
+"""The only code that turns a ContainerSpec into a container.
+
+create_kwargs() is pure (tests read it without a daemon); start() and
+remove() talk to the daemon. Every container carries the RUN, BACKEND and
+MANAGED labels, runs with an init process and no-new-privileges, is never
+privileged, and publishes its port on the spec's host address only
+(127.0.0.1 unless the user asked for another).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from typing import Any
+
+from jetllm import labels
+from jetllm.runtime.redact import is_secret_name
+from jetllm.runtime.spec import ContainerSpec, GpuHandover
+
+# Passed through from the user's environment when set, even if the profile
+# does not name them: models behind a gated repo need them.
+PASSTHROUGH_SECRETS = ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN")
+CDI_ALL_GPUS = "nvidia.com/gpu=all"
+
+
+def container_env(spec: ContainerSpec, environ: Mapping[str, str]) -> dict[str, str]:
+    env = dict(spec.env)
+    for name in (*spec.secret_env, *PASSTHROUGH_SECRETS):
+        if environ.get(name):
+            env[name] = environ[name]
+    return env
+
+
+def secret_values(spec: ContainerSpec, environ: Mapping[str, str]) -> list[str]:
+    """Every value that must never be printed: secret env vars, and any named like one."""
+    env = container_env(spec, environ)
+    names = set(spec.secret_env) | set(PASSTHROUGH_SECRETS)
+    return [v for k, v in env.items() if v and (k in names or is_secret_name(k))]
+
+
+def container_name(spec: ContainerSpec, run_id: str) -> str:
+    backend = "".join(c if c.isalnum() or c in "-_." else "-" for c in spec.backend)
+    return f"jetllm-{backend}-{run_id}-{secrets.token_hex(2)}"
+
+
+def create_kwargs(spec: ContainerSpec, *, host_port: int, run_id: str, name: str,
+                  environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The keyword arguments for docker-py's containers.create()."""
+    from docker.types import DeviceRequest
+
+    kwargs: dict[str, Any] = {
+        "image": spec.image,
+        "name": name,
+        "command": spec.command or None,
+        "environment": container_env(spec, os.environ if environ is None else environ),
+        "labels": {labels.RUN: run_id, labels.BACKEND: spec.backend, labels.MANAGED: "1"},
+        "ports": {f"{spec.container_port}/tcp": (spec.host_address, host_port)},
+        "init": spec.init,
+        "security_opt": ["no-new-privileges"],
+        "privileged": False,
+        "tty": spec.tty,
+        "stdin_open": spec.tty,  # images whose CMD ends in a shell need both (dustynv Ollama)
+        "detach": True,
+    }
+    if spec.entrypoint is not None:
+        kwargs["entrypoint"] = spec.entrypoint
+    if spec.mounts:
+        kwargs["volumes"] = {
+            os.path.expanduser(m.source): {"bind": m.target, "mode": "ro" if m.read_only else "rw"}
+            for m in spec.mounts
+        }
+    if spec.gpu is GpuHandover.RUNTIME:
+        kwargs["runtime"] = spec.runtime or "nvidia"
+    elif spec.gpu is GpuHandover.DEVICE_REQUEST:
+        kwargs["device_requests"] = [DeviceRequest(count=-1, capabilities=[["gpu"]])]
+    elif spec.gpu is GpuHandover.CDI:
+        kwargs["device_requests"] = [DeviceRequest(driver="cdi", device_ids=[CDI_ALL_GPUS])]
+    elif spec.runtime:
+        kwargs["runtime"] = spec.runtime
+    if spec.memory_limit:
+        kwargs["mem_limit"] = spec.memory_limit
+        kwargs["memswap_limit"] = spec.memory_limit  # no swap beyond the limit: OOM is OOM
+    if spec.shm_size:
+        kwargs["shm_size"] = spec.shm_size
+    if spec.ipc_host:
+        kwargs["ipc_mode"] = "host"
+    if spec.cap_drop_all:
+        kwargs["cap_drop"] = ["ALL"]
+    return kwargs
+
+
+def start(client: Any, kwargs: dict[str, Any]) -> Any:
+    """Create and start; if start fails, the created container is removed."""
+    container = client.containers.create(**kwargs)
+    try:
+        container.start()
+    except BaseException:
+        remove(container)
+        raise
+    return container
+
+
+def remove(container: Any) -> None:
+    """Kill and remove; a container already gone is fine."""
+    try:
+        container.remove(force=True, v=True)
+    except Exception:  # noqa: BLE001 (already removed, or the daemon went away)
+        pass
+
+
+def state(container: Any) -> tuple[int | None, bool]:
+    """(exit code, OOMKilled) as the daemon reports them."""
+    try:
+        container.reload()
+        status = container.attrs.get("State", {})
+        return status.get("ExitCode"), bool(status.get("OOMKilled"))
+    except Exception:  # noqa: BLE001
+        return None, False

@@ -1,0 +1,65 @@
+"""Prerequisites, judged from doctor's facts before anything is pulled or started.
+
+A spec that needs the GPU on a host with no NVIDIA driver, or without the
+container runtime/CDI its hand-over needs, fails here as gpu_runtime_missing;
+no Docker daemon is docker_unavailable; and where preflight can answer (it
+reads registry metadata), an image that cannot run here gets the class
+preflight predicts. `--force` skips all of this and lets the daemon decide.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jetllm.classify.models import Diagnosis, FailureClass
+from jetllm.facts.models import HostFacts
+from jetllm.runtime import diagnose
+from jetllm.runtime.spec import ContainerSpec, GpuHandover
+
+
+def gpu_problem(spec: ContainerSpec, facts: HostFacts) -> str | None:
+    """Why this host cannot hand a GPU to this spec's container, or None."""
+    if spec.gpu is GpuHandover.NONE:
+        return None
+    nvml, docker = facts.nvml, facts.docker
+    if not facts.jetson.is_jetson and not (nvml.available and nvml.driver_version):
+        why = f" ({nvml.error})" if nvml.error else ""
+        return f"{spec.backend} needs the GPU and no NVIDIA driver answers on this host{why}"
+    has_runtime = "nvidia" in docker.runtimes
+    if spec.gpu is GpuHandover.RUNTIME and (spec.runtime or "nvidia") not in docker.runtimes:
+        return (f"{spec.backend} needs the '{spec.runtime or 'nvidia'}' container runtime and "
+                f"Docker lists only: {', '.join(docker.runtimes) or 'none'}")
+    if spec.gpu is GpuHandover.CDI and not docker.cdi_specs:
+        return f"{spec.backend} needs NVIDIA CDI devices and no CDI spec is installed"
+    if spec.gpu is GpuHandover.DEVICE_REQUEST and not (has_runtime or docker.cdi_specs):
+        return (f"{spec.backend} needs the GPU through --gpus and the NVIDIA Container Toolkit "
+                f"is not configured for Docker (runtimes: {', '.join(docker.runtimes) or 'none'})")
+    return None
+
+
+def preflight(image: str, facts: HostFacts) -> Diagnosis | None:
+    """Preflight's predicted failure for this image here, where it can answer."""
+    try:
+        from jetllm.preflight import check  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    try:
+        result: Any = check(image, facts)
+    except Exception:  # noqa: BLE001 (no answer from the registry: let the attempt decide)
+        return None
+    found = getattr(result, "diagnosis", None)
+    if isinstance(found, Diagnosis) and found.failure_class is not FailureClass.NONE:
+        return found
+    return None
+
+
+def check(spec: ContainerSpec, facts: HostFacts) -> Diagnosis | None:
+    """The first prerequisite this host misses for `spec`, as a Diagnosis, or None."""
+    jetson = facts.jetson.is_jetson
+    if not facts.docker.reachable:
+        cause = facts.docker.error or "the Docker daemon is not reachable"
+        return diagnose.of_message(cause, FailureClass.DOCKER_UNAVAILABLE, jetson=jetson)
+    problem = gpu_problem(spec, facts)
+    if problem is not None:
+        return diagnose.of_class(FailureClass.GPU_RUNTIME_MISSING, problem, jetson=jetson)
+    return preflight(spec.image, facts)

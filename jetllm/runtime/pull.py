@@ -1,0 +1,100 @@
+"""Getting the image: pull policy, free-disk check, per-layer progress, classified errors."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from typing import Any
+
+from jetllm.classify.models import Diagnosis, FailureClass
+from jetllm.facts.models import HostFacts
+from jetllm.runtime import diagnose
+from jetllm.runtime.events import LayerProgress, Note, ProgressCallback
+
+POLICIES = ("missing", "always", "never")
+MIN_FREE_BYTES = 1 << 30  # below this, no pull can be expected to fit
+EXTRACT_FACTOR = 2.5  # layers unpack to about this many times their download size
+GiB = 1 << 30
+
+
+class PullFailed(Exception):
+    def __init__(self, diagnosis: Diagnosis) -> None:
+        super().__init__(diagnosis.cause)
+        self.diagnosis = diagnosis
+
+
+def free_bytes(client: Any, facts: HostFacts) -> int | None:
+    """Free space where the daemon keeps images (read live when visible from here)."""
+    try:
+        root = client.info().get("DockerRootDir")
+        if root:
+            return shutil.disk_usage(root).free
+    except Exception:  # noqa: BLE001 (a remote daemon, or the dir is not ours to read)
+        pass
+    return facts.docker.root_dir_free_bytes
+
+
+def present(client: Any, image: str) -> bool:
+    import docker.errors
+
+    try:
+        client.images.get(image)
+        return True
+    except docker.errors.ImageNotFound:
+        return False
+
+
+def _disk_full(needed: float, free: int, jetson: bool) -> PullFailed:
+    cause = (f"no space left on device for the image: about {needed / GiB:.1f} GiB needed, "
+             f"{free / GiB:.1f} GiB free where Docker keeps images")
+    return PullFailed(diagnose.of_class(FailureClass.DISK_FULL, cause, jetson=jetson))
+
+
+def ensure_image(client: Any, image: str, policy: str, facts: HostFacts,
+                 progress: ProgressCallback) -> float | None:
+    """Make `image` present per `policy`; seconds spent pulling, None if no pull ran."""
+    jetson = facts.jetson.is_jetson
+    if policy != "always" and present(client, image):
+        return None
+    if policy == "never":
+        cause = f"image {image} is not present and the pull policy is 'never'"
+        raise PullFailed(diagnose.of_class(FailureClass.IMAGE_PULL_FAILED, cause, jetson=jetson))
+    free = free_bytes(client, facts)
+    if free is not None and free < MIN_FREE_BYTES:
+        raise _disk_full(MIN_FREE_BYTES, free, jetson)
+    progress(Note(f"pulling {image}"))
+    start = time.monotonic()
+    _pull(client, image, free, progress, jetson)
+    return time.monotonic() - start
+
+
+def _pull(client: Any, image: str, free: int | None, progress: ProgressCallback,
+          jetson: bool) -> None:
+    from docker.utils import parse_repository_tag
+
+    repository, tag = parse_repository_tag(image)
+    totals: dict[str, int] = {}
+    try:
+        stream = client.api.pull(repository, tag=tag or "latest", stream=True, decode=True)
+        for event in stream:
+            if "error" in event:
+                raise PullFailed(_classify(str(event["error"]), image, jetson))
+            layer, detail = event.get("id"), event.get("progressDetail") or {}
+            if layer and detail.get("total"):
+                totals[layer] = int(detail["total"])
+                needed = sum(totals.values()) * EXTRACT_FACTOR
+                if free is not None and needed > free:
+                    raise _disk_full(needed, free, jetson)
+            if layer:
+                progress(LayerProgress(layer, str(event.get("status", "")),
+                                       detail.get("current"), detail.get("total")))
+    except PullFailed:
+        raise
+    except Exception as exc:  # noqa: BLE001 (docker-py: APIError, ConnectionError, ...)
+        message = getattr(exc, "explanation", None) or str(exc)
+        raise PullFailed(_classify(str(message), image, jetson)) from exc
+
+
+def _classify(message: str, image: str, jetson: bool) -> Diagnosis:
+    cause = f"pulling {image} failed: {message}"
+    return diagnose.of_message(message, FailureClass.IMAGE_PULL_FAILED, cause=cause, jetson=jetson)

@@ -1,0 +1,149 @@
+"""Rendering for the terminal (the CLI's edge): progress on stderr, the Attempt on stdout.
+
+On a terminal, pulls show a live bar per layer (bytes, rate) and the wait
+shows a spinner with the elapsed time and the last log line; elsewhere
+(pipes, CI) there is no live display, only plain lines, a few per phase.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any
+
+from jetllm.runtime.events import Event, LayerProgress, Note, Phase, Waiting
+from jetllm.runtime.result import Attempt, Outcome
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+PLAIN_WAIT_EVERY_S = 5.0
+
+
+class ProgressView:
+    """A progress callback for run_attempt; use as a context manager."""
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+        self.live = console.is_terminal
+        self._bars: Any = None
+        self._tasks: dict[str, Any] = {}
+        self._status: Any = None
+        self._last_plain = (0.0, "")
+
+    def __enter__(self) -> ProgressView:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._end_live()
+
+    def _end_live(self) -> None:
+        if self._bars is not None:
+            self._bars.stop()
+            self._bars = None
+        if self._status is not None:
+            self._status.stop()
+            self._status = None
+
+    def __call__(self, event: Event) -> None:
+        if isinstance(event, Phase):
+            self._end_live()
+            self.console.print(f"[bold]{event.name}[/]: {event.message}", markup=True, highlight=False)
+        elif isinstance(event, Note):
+            self.console.print(f"  {event.message}", markup=False, highlight=False)
+        elif isinstance(event, LayerProgress):
+            self._layer(event)
+        elif isinstance(event, Waiting):
+            self._waiting(event)
+
+    def _layer(self, event: LayerProgress) -> None:
+        if not self.live:
+            if event.status in ("Pull complete", "Already exists"):
+                self.console.print(f"  {event.layer}: {event.status}", markup=False)
+            return
+        if self._bars is None:
+            from rich.progress import (BarColumn, DownloadColumn, Progress, TextColumn,
+                                       TransferSpeedColumn)
+
+            self._bars = Progress(TextColumn("  {task.description}"), BarColumn(),
+                                  DownloadColumn(), TransferSpeedColumn(), console=self.console)
+            self._bars.start()
+        task = self._tasks.get(event.layer)
+        if task is None:
+            task = self._tasks[event.layer] = self._bars.add_task(event.layer, total=None)
+        described = f"{event.layer} {event.status}"
+        if event.total:
+            self._bars.update(task, description=described, completed=event.current or 0,
+                              total=event.total)
+        elif event.status in ("Pull complete", "Already exists"):
+            total = self._bars.tasks[task].total or 1
+            self._bars.update(task, description=described, completed=total, total=total)
+        else:
+            self._bars.update(task, description=described)
+
+    def _waiting(self, event: Waiting) -> None:
+        from rich.markup import escape
+
+        line = (event.last_line or "")[:160]
+        if not line and not self.live:
+            return
+        text = f"{event.state} {event.elapsed_s:5.1f}s  {line}"
+        if self.live:
+            if self._status is None:
+                self._status = self.console.status(escape(text))
+                self._status.start()
+            self._status.update(escape(text))
+            return
+        last_time, last_key = self._last_plain
+        now, key = time.monotonic(), f"{event.state} {line}"
+        if key != last_key and now - last_time >= 1.0 or now - last_time >= PLAIN_WAIT_EVERY_S:
+            self._last_plain = (now, key)
+            self.console.print(f"  {text}", markup=False, highlight=False)
+
+
+def _seconds(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f} s"
+
+
+def render_attempt(console: Console, attempt: Attempt, run_id: str | None = None) -> None:
+    """The short summary: outcome, timings, smoke figures or the diagnosis."""
+    from rich.table import Table
+
+    colour = {"ready": "green", "failed": "red", "skipped": "yellow"}[attempt.outcome.value]
+    console.print(f"[bold {colour}]{attempt.outcome.value}[/]  {attempt.backend}  {attempt.image}")
+    dumped = attempt.settings.model_dump()
+    extra = dumped.pop("extra", None) or {}
+    settings = {k: v for k, v in {**dumped, **extra}.items() if v is not None}
+    table = Table.grid(padding=(0, 2))
+    table.add_row("settings", ", ".join(f"{k}={v}" for k, v in settings.items()) or "-")
+    t = attempt.timings
+    table.add_row("timings", f"pull {_seconds(t.pull_s)}, start to ready {_seconds(t.start_to_ready_s)}, "
+                             f"smoke {_seconds(t.smoke_s)}, total {_seconds(t.total_s)}")
+    if attempt.smoke is not None:
+        s = attempt.smoke
+        rate = f"{s.tokens_per_s:.1f} tokens/s ({s.tokens_source})" if s.tokens_per_s else "-"
+        table.add_row("smoke", f"first token {_seconds(s.ttft_s)}, {rate}, {s.completion_tokens} tokens")
+        table.add_row("reply", repr((s.text or "")[:200]))
+    if attempt.exit_state is not None and not attempt.exit_state.ready:
+        e = attempt.exit_state
+        table.add_row("exit", "timed out" if e.timed_out else f"code {e.exit_code}"
+                      + (", OOM-killed" if e.oom_killed else ""))
+    console.print(table, markup=False, highlight=False)
+    if attempt.diagnosis is not None:
+        d = attempt.diagnosis
+        console.print(f"[bold]cause[/]: {d.failure_class.value}: ", end="")
+        console.print(d.cause, markup=False, highlight=False)
+        for evidence in d.evidence[:3]:
+            console.print(f"  log {evidence.line}: {evidence.text}", markup=False, highlight=False)
+        console.print(f"[bold]fix[/]: ", end="")
+        console.print(d.fix, markup=False, highlight=False)
+    if attempt.container_name and attempt.base_url:
+        console.print(f"left running (--keep): {attempt.base_url}  container {attempt.container_name}",
+                      markup=False, highlight=False)
+        stop = f"jetllm gc --run {run_id}" if run_id else f"docker rm -f {attempt.container_name}"
+        console.print(f"  try it: curl {attempt.base_url}/models", markup=False, highlight=False)
+        console.print(f"  stop it: {stop}  (or docker rm -f {attempt.container_name})",
+                      markup=False, highlight=False)
+    if attempt.outcome is Outcome.FAILED and attempt.log_tail and attempt.diagnosis and not attempt.diagnosis.evidence:
+        console.print("log tail:", markup=False)
+        for line in attempt.log_tail[-10:]:
+            console.print(f"  {line}", markup=False, highlight=False)

@@ -1,0 +1,61 @@
+"""Reading an OpenAI-compatible streamed chat response (server-sent events)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+
+class BadStream(Exception):
+    """The stream is not what an OpenAI-compatible server sends."""
+
+
+def events(lines: Iterable[str]) -> Iterator[dict[str, Any]]:
+    """The JSON objects of `data:` lines, until `data: [DONE]`."""
+    for raw in lines:
+        line = raw.strip()
+        if not line or line.startswith((":", "event:", "id:", "retry:")):
+            continue
+        if not line.startswith("data:"):
+            raise BadStream(f"not a server-sent event line: {line[:120]!r}")
+        data = line[5:].strip()
+        if data == "[DONE]":
+            return
+        try:
+            chunk = json.loads(data)
+        except json.JSONDecodeError as exc:
+            raise BadStream(f"invalid JSON in stream: {data[:120]!r}") from exc
+        if not isinstance(chunk, dict):
+            raise BadStream(f"a stream chunk is not an object: {data[:120]!r}")
+        if "error" in chunk:
+            raise BadStream(f"the server sent an error: {str(chunk['error'])[:200]}")
+        yield chunk
+
+
+def delta_text(chunk: dict[str, Any]) -> str:
+    """The content a chunk adds (reasoning text counts: it is generated tokens too)."""
+    choices = chunk.get("choices")
+    if not isinstance(choices, list) or not choices:
+        return ""
+    first = choices[0] if isinstance(choices[0], dict) else {}
+    delta = first.get("delta") or {}
+    if not isinstance(delta, dict):
+        raise BadStream(f"a choice's delta is not an object: {str(delta)[:120]!r}")
+    parts = [delta.get("content"), delta.get("reasoning_content"), delta.get("reasoning")]
+    return "".join(p for p in parts if isinstance(p, str))
+
+
+def usage_tokens(chunk: dict[str, Any]) -> int | None:
+    usage = chunk.get("usage")
+    if isinstance(usage, dict) and isinstance(usage.get("completion_tokens"), int):
+        return int(usage["completion_tokens"])
+    return None
+
+
+def server_timings(chunk: dict[str, Any]) -> dict[str, float] | None:
+    """llama-server's `timings` (predicted_per_second, prompt_ms, ...), numbers only."""
+    timings = chunk.get("timings")
+    if not isinstance(timings, dict):
+        return None
+    return {k: float(v) for k, v in timings.items() if isinstance(v, (int, float))}

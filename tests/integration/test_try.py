@@ -1,0 +1,209 @@
+"""`jetllm try` against the real Docker daemon, with fixture backends that
+start, serve and fail the way real ones do (tests/fixtures/backends/)."""
+
+from __future__ import annotations
+
+import json
+import socket
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from jetllm.facts.models import DockerFacts, GpuFacts, HostFacts, JetsonFacts, NvmlFacts, PlatformFacts
+from tests.fixtures.backends.images import fakellm_image, replay_image
+from tests.integration.try_support import containers_of, corpus_case, free_port, write_profile
+
+pytestmark = [pytest.mark.docker, pytest.mark.timeout(120)]
+
+
+@pytest.fixture(scope="module")
+def image(docker_client: Any) -> str:
+    return fakellm_image(docker_client)
+
+
+def attempt(jetllm: Any, profile: Path, image: str, *args: str, env: dict[str, str] | None = None
+            ) -> tuple[int, dict[str, Any], str]:
+    result = jetllm("try", "--profile", str(profile), "--image", image, "--json", *args, env=env)
+    assert result.stdout, result.stderr
+    return result.exit_code, result.json(), result.stderr
+
+
+def test_serves_and_answers_a_streamed_chat(jetllm, docker_client, image, tmp_path):
+    profile, name = write_profile(tmp_path)
+    code, doc, stderr = attempt(jetllm, profile, image, "--gpu-util", "0.4", "--max-len", "2048")
+    assert code == 0, stderr
+    assert doc["outcome"] == "ready" and doc["diagnosis"] is None
+    assert doc["settings"]["gpu_util"] == 0.4 and doc["settings"]["max_len"] == 2048
+    assert doc["smoke"]["text"] == "A Jetson is NVIDIA's embedded AI computer."
+    assert doc["smoke"]["ttft_s"] > 0 and doc["smoke"]["tokens_per_s"] > 0
+    assert doc["smoke"]["tokens_source"] == "usage" and doc["smoke"]["completion_tokens"] == 7
+    assert doc["timings"]["start_to_ready_s"] >= 1.0  # the fixture loads for 1 s
+    assert doc["base_url"].startswith("http://127.0.0.1:")
+    assert "waiting:" in stderr and "Loading model weights" in stderr  # elapsed + last log line
+    assert containers_of(docker_client, backend=name) == []
+
+
+def test_too_much_memory_fails_at_kv_cache_and_is_reported_at_exit(jetllm, docker_client, image, tmp_path):
+    profile, name = write_profile(tmp_path, ready={"timeout_s": 60})
+    code, doc, _ = attempt(jetllm, profile, image, "--gpu-util", "0.9")
+    assert code == 1
+    assert doc["outcome"] == "failed" and doc["container_started"] is True
+    assert doc["diagnosis"]["class"] == "kv_cache_insufficient"
+    assert any("No available memory for the cache blocks" in e["text"] for e in doc["diagnosis"]["evidence"])
+    assert doc["exit_state"]["exit_code"] == 1 and not doc["exit_state"]["timed_out"]
+    assert doc["timings"]["start_to_ready_s"] < 10  # the crash, not the 60 s timeout
+    assert containers_of(docker_client, backend=name) == []
+
+
+@pytest.mark.parametrize("case_id", ["pytorch-jetson-jp5-cuda122-driver-too-old-01",
+                                     "trtllm-triton2403-bindings-undefined-symbol-01"])
+def test_replayed_real_failure_log_is_classified(jetllm, docker_client, tmp_path, case_id):
+    case = corpus_case(case_id)
+    replay = replay_image(docker_client, case["log"], exit_code=1)
+    profile, name = write_profile(tmp_path)
+    code, doc, _ = attempt(jetllm, profile, replay)
+    assert code == 1
+    assert doc["diagnosis"]["class"] == case["expected_class"]
+    assert doc["exit_state"]["exit_code"] == 1
+    assert doc["log_tail"]
+    assert containers_of(docker_client, backend=name) == []
+
+
+def test_host_oom_kill_under_a_memory_limit(jetllm, docker_client, image, tmp_path):
+    profile, name = write_profile(tmp_path, args=[["--host-memory-mib", "256"]])
+    code, doc, _ = attempt(jetllm, profile, image, "--memory", "48m")
+    assert code == 1
+    assert doc["exit_state"]["exit_code"] == 137 and doc["exit_state"]["oom_killed"] is True
+    assert doc["diagnosis"]["class"] == "host_oom_killed"
+    assert containers_of(docker_client, backend=name) == []
+
+
+def test_a_hang_ends_as_startup_timeout(jetllm, docker_client, image, tmp_path):
+    profile, name = write_profile(tmp_path, knobs={"load_seconds": 600})
+    code, doc, _ = attempt(jetllm, profile, image, "--timeout", "2")
+    assert code == 1
+    assert doc["diagnosis"]["class"] == "startup_timeout"
+    assert doc["exit_state"]["timed_out"] is True
+    assert 2 <= doc["timings"]["start_to_ready_s"] < 5
+    assert containers_of(docker_client, backend=name) == []
+
+
+def test_a_taken_host_port_moves_to_a_free_one(jetllm, docker_client, image, tmp_path):
+    port = free_port()
+    profile, name = write_profile(tmp_path, port=port, args=[["--listen-early"]])
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", port))
+        holder.listen()
+        code, doc, stderr = attempt(jetllm, profile, image)
+    assert code == 0, stderr
+    assert f"port {port} is taken" in stderr
+    assert doc["base_url"].startswith("http://127.0.0.1:") and f":{port}/" not in doc["base_url"]
+    assert containers_of(docker_client, backend=name) == []
+
+
+def test_backend_side_address_in_use_is_port_in_use(jetllm, docker_client, image, tmp_path):
+    # A second listener (metrics) configured on the API port: the backend cannot bind it.
+    profile, name = write_profile(tmp_path, args=[["--listen-early", "--metrics-port", "{port}"]])
+    code, doc, _ = attempt(jetllm, profile, image)
+    assert code == 1
+    assert doc["diagnosis"]["class"] == "port_in_use"
+    assert containers_of(docker_client, backend=name) == []
+
+
+def test_loading_503_then_ready_through_health_only(jetllm, docker_client, image, tmp_path):
+    # llama-server style: the port answers 503 while loading; no ready line to watch.
+    profile, name = write_profile(tmp_path, args=[["--listen-early"]], ready={"log_line": None})
+    code, doc, stderr = attempt(jetllm, profile, image)
+    assert code == 0, stderr
+    assert "loading" in stderr
+    assert containers_of(docker_client, backend=name) == []
+
+
+def test_log_file_inside_the_container_and_no_health_endpoint(jetllm, docker_client, image, tmp_path):
+    # dustynv Ollama writes its log to a file; MLC has no /health (/v1/models is used).
+    log_file = "/data/logs/fakellm.log"
+    ready = {"log_file": log_file, "health_path": None}
+    profile, name = write_profile(tmp_path, args=[["--log-file", log_file]], ready=ready)
+    code, doc, stderr = attempt(jetllm, profile, image)
+    assert code == 0, stderr
+    assert any("Application startup complete" in line for line in doc["log_tail"])
+    code, doc, _ = attempt(jetllm, profile, image, "--gpu-util", "0.95")
+    assert code == 1 and doc["diagnosis"]["class"] == "kv_cache_insufficient"
+    assert containers_of(docker_client, backend=name) == []
+
+
+def test_garbage_from_the_chat_endpoint_is_a_smoke_failure(jetllm, docker_client, image, tmp_path):
+    profile, name = write_profile(tmp_path, args=[["--reply", "garbage"]])
+    code, doc, _ = attempt(jetllm, profile, image)
+    assert code == 1
+    assert doc["diagnosis"]["class"] == "unknown"
+    assert doc["diagnosis"]["cause"].startswith("smoke request failed: invalid JSON")
+    assert doc["exit_state"]["ready"] is True
+    assert containers_of(docker_client, backend=name) == []
+
+
+def test_hf_token_is_passed_and_never_printed(jetllm, docker_client, image, tmp_path):
+    secret = "hf_" + "Zq7" * 8
+    profile, name = write_profile(tmp_path)
+    result = jetllm("try", "--profile", str(profile), "--image", image, "--json", env={"HF_TOKEN": secret})
+    assert result.exit_code == 0, result.stderr
+    assert secret not in result.stdout and secret not in result.stderr
+    assert any("HF_TOKEN=***" in line for line in result.json()["log_tail"])  # it did reach the backend
+
+
+def _facts_file(tmp_path: Path, *, jetson: bool) -> Path:
+    facts = HostFacts(
+        platform=PlatformFacts(arch="aarch64" if jetson else "x86_64"),
+        jetson=JetsonFacts(is_jetson=True, l4t="36.4.3", cuda_arch="8.7") if jetson else JetsonFacts(),
+        nvml=NvmlFacts(available=True, driver_version="540.4.0" if jetson else "550.54.15",
+                       gpus=[GpuFacts(index=0, name="Orin" if jetson else "NVIDIA L4")]),
+        docker=DockerFacts(reachable=True, runtimes=["io.containerd.runc.v2", "runc"], default_runtime="runc"),
+    )
+    path = tmp_path / "facts.json"
+    path.write_text(json.dumps(facts.model_dump(mode="json")))
+    return path
+
+
+@pytest.mark.parametrize("jetson", [False, True], ids=["device-request", "nvidia-runtime"])
+def test_gpu_without_nvidia_runtime(jetllm, docker_client, image, tmp_path, jetson):
+    facts = _facts_file(tmp_path, jetson=jetson)
+    profile, name = write_profile(tmp_path)
+    # Without --force: refused at once, nothing pulled (this image cannot be pulled at all).
+    code, doc, _ = attempt(jetllm, profile, "127.0.0.1:1/nothing:latest", "--facts", str(facts))
+    assert code == 1
+    assert doc["outcome"] == "skipped" and doc["container_started"] is False
+    assert doc["diagnosis"]["class"] == "gpu_runtime_missing" and doc["diagnosis"]["fix"]
+    assert doc["timings"]["pull_s"] is None
+    # With --force: the daemon's own refusal, classified the same.
+    code, doc, _ = attempt(jetllm, profile, image, "--facts", str(facts), "--force")
+    assert code == 1 and doc["outcome"] == "failed"
+    assert doc["diagnosis"]["class"] == "gpu_runtime_missing" and doc["diagnosis"]["fix"]
+    assert ("nvidia" if jetson else "could not select device driver") in json.dumps(doc["diagnosis"])
+    assert containers_of(docker_client, backend=name) == []
+
+
+def test_pull_failures_are_classified(jetllm, image, tmp_path):
+    profile, _ = write_profile(tmp_path)
+    code, doc, _ = attempt(jetllm, profile, "127.0.0.1:1/nothing:latest")
+    assert code == 1 and doc["diagnosis"]["class"] == "image_pull_failed"
+    assert doc["container_started"] is False
+    code, doc, _ = attempt(jetllm, profile, "jetllm-fixture/absent:never", "--pull", "never")
+    assert code == 1 and doc["diagnosis"]["class"] == "image_pull_failed"
+    assert "never" in doc["diagnosis"]["cause"]
+
+
+@pytest.mark.parametrize("args", [
+    ["no-such-backend"],
+    ["--profile", "x.yaml", "vllm"],
+    ["vllm", "--gpu-util", "1.5"],
+    ["vllm", "--gpu-util", "0"],
+    ["vllm", "--max-len", "-5"],
+    ["vllm", "--pull", "sometimes"],
+    [],
+])
+def test_bad_usage_is_exit_2_with_one_line(jetllm, args):
+    result = jetllm("try", *args)
+    assert result.exit_code == 2, result
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert result.stdout == ""
