@@ -1,9 +1,30 @@
-"""`jetllm report`: not built yet."""
+"""`jetllm report [DIR]`: render a saved bring-up report again."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import typer
 
 
 def register(app: typer.Typer) -> None:
-    """Nothing registered until the command is built."""
+    @app.command("report")
+    def report(
+        directory: Path = typer.Argument(Path("jetllm-report"), help="A `jetllm bringup --out` folder."),
+        json_output: bool = typer.Option(False, "--json", help="Print report.json on stdout."),
+        markdown: bool = typer.Option(False, "--md", help="Print report.md on stdout."),
+    ) -> int:
+        """Show a saved bring-up report (terminal table, --json or --md). Exit as the bring-up did."""
+        from jetllm.console import out, print_json
+        from jetllm.report import load_report
+        from jetllm.report.markdown import render_markdown
+        from jetllm.report.table import render_table
+
+        saved = load_report(directory)
+        if json_output:
+            print_json(saved.to_json())
+        elif markdown:
+            out().file.write(render_markdown(saved))
+        else:
+            render_table(saved, out(), written_to=None)
+        return saved.exit_code

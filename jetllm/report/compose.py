@@ -1,0 +1,89 @@
+"""docker-compose.yml and .env for the winner: exactly the image, command, env,
+runtime and ports that worked. Secrets appear as ${NAME} references, never values."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from jetllm.runtime.spec import ContainerSpec, GpuHandover
+
+SECRET_NAME = re.compile(r"(TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|ACCESS_?KEY|CREDENTIAL)", re.I)
+
+
+def _secret(name: str, spec: ContainerSpec) -> bool:
+    return name in spec.secret_env or bool(SECRET_NAME.search(name))
+
+
+def service_name(backend: str) -> str:
+    return re.sub(r"[^a-z0-9_-]+", "-", backend.lower()).strip("-") or "llm"
+
+
+def host_port(spec: ContainerSpec) -> int:
+    return spec.host_port or spec.container_port
+
+
+def compose_service(spec: ContainerSpec) -> dict[str, Any]:
+    service: dict[str, Any] = {"image": spec.image}
+    if spec.entrypoint is not None:
+        service["entrypoint"] = list(spec.entrypoint)
+    if spec.command:
+        service["command"] = list(spec.command)
+    env = {k: (f"${{{k}}}" if _secret(k, spec) else v) for k, v in spec.env.items()}
+    env.update({name: f"${{{name}}}" for name in spec.secret_env})
+    if env:
+        service["environment"] = env
+    if spec.runtime:
+        service["runtime"] = spec.runtime
+    if spec.gpu is GpuHandover.DEVICE_REQUEST:
+        service["deploy"] = {"resources": {"reservations": {"devices": [
+            {"driver": "nvidia", "count": "all", "capabilities": ["gpu"]}]}}}
+    elif spec.gpu is GpuHandover.CDI:
+        service["devices"] = ["nvidia.com/gpu=all"]
+    port = host_port(spec)
+    service["ports"] = [f"{spec.host_address}:{port}:{spec.container_port}"]
+    if spec.mounts:
+        service["volumes"] = [
+            f"{m.source}:{m.target}" + (":ro" if m.read_only else "") for m in spec.mounts]
+    if spec.shm_size:
+        service["shm_size"] = spec.shm_size
+    if spec.ipc_host:
+        service["ipc"] = "host"
+    if spec.memory_limit:
+        service["mem_limit"] = spec.memory_limit
+    if spec.tty:
+        service["tty"] = True
+    service["init"] = spec.init
+    service["security_opt"] = ["no-new-privileges:true"]
+    if spec.cap_drop_all:
+        service["cap_drop"] = ["ALL"]
+    service["restart"] = "unless-stopped"
+    return service
+
+
+def render_compose(spec: ContainerSpec) -> str:
+    import yaml
+
+    document: dict[str, Any] = {"services": {service_name(spec.backend): compose_service(spec)}}
+    named = sorted({m.source for m in spec.mounts if "/" not in m.source})
+    if named:
+        document["volumes"] = {name: {"external": True} for name in named}
+    header = ("# Written by jetllm bringup: the settings that worked on this machine.\n"
+              "# Start: docker compose up -d   (secrets come from your shell or .env)\n")
+    body: str = yaml.safe_dump(document, sort_keys=False, default_flow_style=False)
+    return header + body
+
+
+def render_env(spec: ContainerSpec) -> str:
+    lines = [
+        "# Written by jetllm bringup: point OpenAI-compatible clients at the winner.",
+        f"OPENAI_BASE_URL=http://127.0.0.1:{host_port(spec)}{spec.api_base}",
+        "# The server does not check a key unless you configure one; clients want one set.",
+        "OPENAI_API_KEY=sk-no-key-required",
+    ]
+    if spec.served_model:
+        lines.append(f"OPENAI_MODEL={spec.served_model}")
+    secrets = sorted({*spec.secret_env, *(k for k in spec.env if _secret(k, spec))})
+    for name in secrets:
+        lines.append(f"# {name}=   (set it here or in your shell; docker compose reads it)")
+    return "\n".join(lines) + "\n"

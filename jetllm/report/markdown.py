@@ -1,0 +1,68 @@
+"""report.md: the report as Markdown, readable and pasteable into an issue."""
+
+from __future__ import annotations
+
+from jetllm.report.model import Report
+from jetllm.report.rows import headline, rows
+from jetllm.search.ladder import describe
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", "<br>") or " "
+
+
+def _host(report: Report) -> list[str]:
+    facts = report.facts
+    if facts is None:
+        return ["- host facts: not recorded"]
+    j, n, s = facts.jetson, facts.nvml, facts.system
+    lines = [f"- platform: {facts.platform.arch} {facts.platform.os_release or ''}".rstrip()]
+    if j.is_jetson:
+        lines.append(f"- Jetson: {j.model or '?'}, L4T {j.l4t or '?'}, JetPack {j.jetpack or '?'}")
+    lines.append(f"- driver: {n.driver_version or '-'}, CUDA (driver) {n.cuda_driver_version or '-'}")
+    if s.memory_total_bytes:
+        lines.append(f"- memory: {s.memory_total_bytes / 2**30:.1f} GiB")
+    lines.append(f"- Docker: {facts.docker.server_version or 'not reachable'}; "
+                 f"runtimes: {', '.join(facts.docker.runtimes) or '-'}")
+    return lines
+
+
+def render_markdown(report: Report) -> str:
+    out = ["# jetllm bringup report", "", f"**{headline(report)}**", ""]
+    out += [f"- model: {report.model or 'profile default'}",
+            f"- when: {report.created_at} (jetllm {report.jetllm_version}, "
+            f"report schema {report.jetllm_report_version})",
+            f"- time to verdict: {report.elapsed_s:.0f} s; container starts: {report.starts}"]
+    if report.budget_spent:
+        out.append(f"- the time budget ({report.budget_s:.0f} s) ran out: see 'not tried'")
+    out += ["", "## Host", "", *_host(report), "", "## Candidates", "",
+            "| | backend | image | verdict | best settings | tok/s | TTFT | starts | cause | fix |",
+            "|---|---|---|---|---|---|---|---|---|---|"]
+    for r in rows(report):
+        cause = f"`{r.failure_class}`: {r.cause}" if r.failure_class else r.cause
+        if r.untried:
+            cause += f" (not tried: {r.untried})"
+        out.append("| " + " | ".join(_cell(x) for x in (
+            "**winner**" if r.winner else (str(r.rank) if r.rank else ""), r.name, f"`{r.image}`",
+            r.verdict, r.settings, r.tokens_per_s, r.ttft, str(r.starts), cause, r.fix)) + " |")
+    out += ["", "## Attempts", ""]
+    for result in report.candidates:
+        if not result.attempts:
+            continue
+        out.append(f"### {result.candidate.name}")
+        out.append("")
+        for n, attempt in enumerate(result.attempts, start=1):
+            what = attempt.outcome.value
+            if attempt.diagnosis is not None:
+                what = f"{attempt.diagnosis.failure_class.value}"
+                if attempt.diagnosis.evidence:
+                    what += f": `{attempt.diagnosis.evidence[0].text[:160]}`"
+            secs = attempt.timings.total_s
+            took = f" ({secs:.0f} s)" if secs is not None else ""
+            out.append(f"{n}. {describe(attempt.settings)}: {what}{took}")
+        out.append("")
+    winner = report.winning
+    if winner is not None:
+        out += ["## Run it", "", "```sh", "docker compose up -d   # in this folder",
+                "set -a; . ./.env; set +a   # OPENAI_BASE_URL for OpenAI clients", "```", ""]
+    return "\n".join(out).rstrip() + "\n"

@@ -1,0 +1,147 @@
+"""The bring-up report: one versioned record, written as report.json and
+rendered from it (terminal, report.md, JUnit, compose). `jetllm report DIR`
+re-renders a saved one, so every renderer reads only this record."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, ValidationError
+
+from jetllm.classify.models import Diagnosis
+from jetllm.errors import UsageError
+from jetllm.facts.models import HostFacts
+from jetllm.model import Record
+from jetllm.search.candidates import CandidateResult, SearchResult, Verdict
+
+REPORT_SCHEMA_VERSION = "1"
+REPORT_FILE = "report.json"
+
+Status = Literal["works", "none_working", "interrupted"]
+
+
+class Report(Record):
+    jetllm_report_version: str = REPORT_SCHEMA_VERSION
+    jetllm_version: str
+    created_at: str
+    command: list[str] = Field(default_factory=list)
+    run_id: str | None = None  # every container of this run carries the label jetllm.run=RUN_ID
+    status: Status
+    exit_code: int
+    model: str | None = None
+    facts: HostFacts | None = None
+    elapsed_s: float
+    budget_s: float | None = None
+    budget_spent: bool = False
+    interrupted: bool = False
+    first: bool = False
+    winner: str | None = None  # the name of the rank-1 candidate
+    candidates: list[CandidateResult]
+    files: list[str] = Field(default_factory=list)  # written beside report.json
+
+    def result(self, name: str | None) -> CandidateResult | None:
+        return next((c for c in self.candidates if c.candidate.name == name), None)
+
+    @property
+    def winning(self) -> CandidateResult | None:
+        return self.result(self.winner)
+
+    @property
+    def starts(self) -> int:
+        return sum(c.starts for c in self.candidates)
+
+    def to_json(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", by_alias=True)
+
+
+def build_report(
+    search: SearchResult,
+    *,
+    facts: HostFacts | None,
+    command: list[str],
+    model: str | None,
+    version: str,
+    run_id: str | None = None,
+) -> Report:
+    winner = search.winner
+    if search.interrupted:
+        status: Status = "interrupted"
+        code = 130
+    elif winner is not None:
+        status, code = "works", 0
+    else:
+        status, code = "none_working", 1
+    return Report(
+        jetllm_version=version,
+        created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        command=command,
+        run_id=run_id,
+        status=status,
+        exit_code=code,
+        model=model,
+        facts=facts,
+        elapsed_s=search.elapsed_s,
+        budget_s=search.budget_s,
+        budget_spent=search.budget_spent,
+        interrupted=search.interrupted,
+        first=search.first,
+        winner=winner.candidate.name if winner else None,
+        candidates=[_redacted(result) for result in search.results],
+    )
+
+
+def _redacted(result: CandidateResult) -> CandidateResult:
+    """The runtime redacts logs already; a report redacts again before anything is kept."""
+    from jetllm.runtime.redact import Redactor
+
+    redact = Redactor()
+
+    def clean(diagnosis: Diagnosis | None) -> Diagnosis | None:
+        if diagnosis is None:
+            return None
+        evidence = [e.model_copy(update={"text": redact(e.text)}) for e in diagnosis.evidence]
+        return diagnosis.model_copy(update={"evidence": evidence, "cause": redact(diagnosis.cause)})
+
+    attempts = [
+        a.model_copy(update={"log_tail": [redact(line) for line in a.log_tail],
+                             "diagnosis": clean(a.diagnosis)})
+        for a in result.attempts
+    ]
+    return result.model_copy(update={"attempts": attempts, "diagnosis": clean(result.diagnosis)})
+
+
+def load_report(directory: Path) -> Report:
+    """The report saved in `directory`; UsageError (one line) when there is none or it is bad."""
+    path = directory / REPORT_FILE
+    if not directory.is_dir():
+        raise UsageError(f"{directory}: no such report directory")
+    if not path.is_file():
+        raise UsageError(f"{directory}: no {REPORT_FILE} here (is this a jetllm bringup --out folder?)")
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise UsageError(f"{path}: not readable JSON ({exc})") from exc
+    version = document.get("jetllm_report_version") if isinstance(document, dict) else None
+    if version != REPORT_SCHEMA_VERSION:
+        raise UsageError(
+            f"{path}: report schema version {version!r}, this jetllm reads {REPORT_SCHEMA_VERSION!r}"
+        )
+    try:
+        return Report.model_validate(document)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise UsageError(f"{path}: field '{where}': {first['msg']}") from exc
+
+
+def verdict_word(result: CandidateResult) -> str:
+    return {
+        Verdict.WORKS: "works",
+        Verdict.FAILED: "failed",
+        Verdict.INCOMPATIBLE: "incompatible",
+        Verdict.NOT_TRIED: "not tried",
+        Verdict.INTERRUPTED: "interrupted",
+    }[result.verdict]

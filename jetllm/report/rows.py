@@ -1,0 +1,95 @@
+"""One row per candidate, in words: what the table, report.md and JUnit show."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from jetllm.report.model import Report, verdict_word
+from jetllm.search.candidates import CandidateResult, StopReason, Verdict
+from jetllm.search.ladder import describe
+
+_WHY_NOT_TRIED = {
+    StopReason.BUDGET: "the time budget ran out first",
+    StopReason.FIRST: "--first: an earlier candidate works",
+    StopReason.INTERRUPTED: "interrupted (Ctrl-C) before its turn",
+    StopReason.COVERED: "an earlier image of this backend works",
+}
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    backend: str
+    image: str
+    verdict: str
+    settings: str  # best settings found (works), else the last tried
+    tokens_per_s: str
+    ttft: str
+    starts: int
+    failure_class: str  # "" when it works
+    cause: str
+    evidence: str  # the log line that names the cause, when there is one
+    fix: str
+    untried: str
+    winner: bool
+    rank: int | None
+
+
+def row(result: CandidateResult, winner: str | None) -> Row:
+    best = result.best_attempt
+    last = result.attempts[-1] if result.attempts else None
+    shown = best or last
+    smoke = best.smoke if best else None
+    diagnosis = result.diagnosis
+    cause, fix, klass, evidence = "", "", "", ""
+    if diagnosis is not None and result.verdict is not Verdict.WORKS:
+        klass, cause, fix = diagnosis.failure_class.value, diagnosis.cause, diagnosis.fix
+        evidence = next((e.text.strip() for e in diagnosis.evidence if e.text.strip()), "")
+    elif result.verdict is Verdict.INCOMPATIBLE and result.check is not None:
+        cause = "; ".join(result.check.reasons)
+    elif result.verdict in (Verdict.NOT_TRIED, Verdict.INTERRUPTED):
+        cause = _WHY_NOT_TRIED.get(result.stop, result.stop.value)
+    elif result.verdict is Verdict.FAILED:
+        klass, cause = "unknown", "no diagnosis recorded"
+    if result.verdict is Verdict.WORKS and result.stop is StopReason.BUDGET:
+        cause = "works; the budget ran out before larger settings were ruled out"
+    if result.check is not None and result.check.compatible is None and result.check.reasons:
+        note = "preflight could not tell (" + "; ".join(result.check.reasons) + "), tried anyway"
+        cause = f"{cause}; {note}" if cause else note
+    return Row(
+        name=result.candidate.name,
+        backend=result.candidate.backend,
+        image=result.candidate.image,
+        verdict=verdict_word(result),
+        settings=describe(shown.settings) if shown else "-",
+        tokens_per_s=_num(smoke.tokens_per_s if smoke else None, "{:.1f}"),
+        ttft=_num(smoke.ttft_s if smoke else None, "{:.2f} s"),
+        starts=result.starts,
+        failure_class=klass,
+        cause=cause,
+        evidence=evidence,
+        fix=fix,
+        untried="; ".join(result.untried),
+        winner=result.candidate.name == winner,
+        rank=result.rank,
+    )
+
+
+def rows(report: Report) -> list[Row]:
+    return [row(result, report.winner) for result in report.candidates]
+
+
+def headline(report: Report) -> str:
+    winner = report.winning
+    if report.interrupted:
+        return "Interrupted: the report below is partial."
+    if winner is None or winner.best_attempt is None:
+        return f"No backend works on this machine ({len(report.candidates)} candidates; causes and fixes above)."
+    return (
+        f"Winner: {winner.candidate.name} ({winner.candidate.image}) with "
+        f"{describe(winner.best_attempt.settings)}"
+    )
+
+
+def _num(value: float | None, fmt: str) -> str:
+    return "-" if value is None else fmt.format(value)

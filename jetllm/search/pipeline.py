@@ -1,0 +1,109 @@
+"""`jetllm bringup` end to end: facts, profiles -> candidates, the search, the
+report (files, JUnit, terminal or JSON). Returns the exit code."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jetllm.errors import NoImageForHost, UsageError
+from jetllm.runtime.pull import POLICIES
+from jetllm.search.stages import Overrides
+
+
+@dataclass(frozen=True)
+class BringupOptions:
+    overrides: Overrides
+    backends: list[str] | None
+    profile_files: list[str]
+    budget: str | None
+    attempt_timeout: str | None
+    first: bool
+    out: Path
+    junit: Path | None
+    json_output: bool
+    facts_file: Path | None
+    sometimes_steps: int = 1
+
+
+def _seconds(text: str | None, option: str) -> float | None:
+    from jetllm.search.budget import parse_duration
+
+    if text is None:
+        return None
+    try:
+        return parse_duration(text)
+    except ValueError as exc:
+        raise UsageError(f"{option}: {exc}") from exc
+
+
+def _validate(options: BringupOptions) -> None:
+    o = options.overrides
+    if o.gpu_util is not None and not 0 < o.gpu_util <= 1:
+        raise UsageError(f"--gpu-util must be in (0, 1], not {o.gpu_util}")
+    if o.max_len is not None and o.max_len <= 0:
+        raise UsageError(f"--max-len must be positive, not {o.max_len}")
+    if o.pull not in POLICIES:
+        raise UsageError(f"--pull must be one of {', '.join(POLICIES)}, not {o.pull!r}")
+    if o.image and len(options.backends or []) + len(options.profile_files) != 1:
+        raise UsageError("--image needs exactly one backend (--backends NAME or one --profile FILE)")
+
+
+def _progress(event: Any) -> None:
+    from jetllm.console import err
+
+    message = getattr(event, "message", None)
+    if message and type(event).__name__ in ("Phase", "Note"):
+        err().print(f"    {message}", markup=False, highlight=False)
+
+
+def run_bringup(options: BringupOptions) -> int:
+    from jetllm import __version__
+    from jetllm.console import err, out, print_json
+    from jetllm.facts import default_root, load_facts, probe_host
+    from jetllm.report import build_report, check_out_dir, write_junit, write_report_dir
+    from jetllm.report.table import render_table
+    from jetllm.runtime import new_run_id
+    from jetllm.search.budget import Budget
+    from jetllm.search.loop import run_search
+    from jetllm.search.stages import Stages, load_profiles
+    from jetllm.search.steer import Policy
+
+    _validate(options)
+    budget = Budget(total_s=_seconds(options.budget, "--budget"),
+                    attempt_s=_seconds(options.attempt_timeout, "--attempt-timeout"))
+    check_out_dir(options.out)
+    facts = load_facts(options.facts_file) if options.facts_file else probe_host(default_root())
+    run_id = new_run_id()
+    stages = Stages(facts=facts, overrides=options.overrides, run_id=run_id, progress=_progress)
+    candidates = stages.candidates(load_profiles(options.profile_files, options.backends, facts))
+    if not candidates:
+        raise NoImageForHost(
+            "no backend profile has an image for this machine",
+            fix="see `jetllm profiles` for what each backend runs on; --image or --profile adds your own",
+        )
+
+    def notify(line: str) -> None:
+        err().print(line, markup=False, highlight=False)
+
+    notify(f"jetllm bringup: {len(candidates)} candidates, run {run_id}")
+    result = run_search(
+        candidates, preflight=stages.preflight, attempt=stages.attempt, budget=budget,
+        first=options.first, policy=Policy(sometimes_steps=options.sometimes_steps),
+        notify=notify, spec_of=stages.spec,
+    )
+    report = build_report(result, facts=facts, command=["jetllm", *sys.argv[1:]],
+                          model=options.overrides.model, version=__version__, run_id=run_id)
+    report = write_report_dir(report, options.out)
+    if options.junit is not None:
+        write_junit(report, options.junit)
+    if options.json_output:
+        print_json(report.to_json())
+        notify(f"Report written to {options.out}")
+    else:
+        render_table(report, out(), written_to=str(options.out))
+    if report.interrupted:
+        notify("jetllm: interrupted: the report is partial; no container was left running")
+    return report.exit_code

@@ -1,0 +1,143 @@
+"""The real stages behind the search: profiles -> candidates, preflight, and
+one attempt (render + run_attempt). Everything else in search/ is pure."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from jetllm.errors import UsageError
+from jetllm.runtime.spec import ContainerSpec, Settings
+from jetllm.search.candidates import Candidate, Check
+from jetllm.search.ladder import Ladder, from_catalog
+
+if TYPE_CHECKING:
+    from jetllm.catalog import Profile
+    from jetllm.facts.models import HostFacts
+    from jetllm.runtime.result import Attempt
+
+
+@dataclass(frozen=True)
+class Overrides:
+    model: str | None = None
+    image: str | None = None
+    gpu_util: float | None = None  # a ceiling: the search starts here and only steps down
+    max_len: int | None = None  # likewise
+    memory: str | None = None  # a container memory ceiling (docker --memory)
+    pull: str = "missing"  # missing, always or never
+
+
+def cpu_view(facts: HostFacts) -> HostFacts:
+    """The same host as a CPU-only one: how a profile with only CPU images is rendered."""
+    from jetllm.facts.models import JetsonFacts, NvmlFacts
+
+    return facts.model_copy(update={"jetson": JetsonFacts(), "nvml": NvmlFacts()})
+
+
+@dataclass
+class Stages:
+    """Binds candidates to the profiles they came from and runs the real stages."""
+
+    facts: HostFacts
+    overrides: Overrides = field(default_factory=Overrides)
+    run_id: str | None = None
+    progress: Callable[[Any], None] | None = None
+    profiles: dict[str, tuple[Profile, bool]] = field(default_factory=dict)  # name -> (profile, cpu)
+
+    def candidates(self, profiles: list[Profile]) -> list[Candidate]:
+        from jetllm.catalog import candidates as variants_for
+
+        found: list[Candidate] = []
+        for profile in profiles:
+            _platform, variants = variants_for(profile, self.facts)
+            cpu = not variants and bool(profile.images.cpu)
+            if cpu:
+                variants = list(profile.images.cpu)
+            images = [self.overrides.image] if self.overrides.image else [v.image for v in variants]
+            facts = cpu_view(self.facts) if cpu else self.facts
+            ladder = self._ladder(from_catalog(profile.ladder(facts)))
+            for n, image in enumerate(images):
+                name = profile.name if n == 0 else f"{profile.name}#{n + 1}"
+                self.profiles[name] = (profile, cpu)
+                found.append(Candidate(
+                    name=name, backend=profile.name, image=image, ladder=ladder,
+                    base=self._base(ladder), profile=profile.path or profile.name,
+                    alternative_of=profile.name if n else None,
+                ))
+        return found
+
+    def _ladder(self, ladder: Ladder) -> Ladder:
+        knobs = []
+        for knob in ladder.knobs:
+            ceiling = getattr(self.overrides, knob.name, None)
+            knobs.append(knob.capped(ceiling) if ceiling is not None else knob)
+        return ladder.model_copy(update={"knobs": knobs})
+
+    def _base(self, ladder: Ladder) -> Settings:
+        values: dict[str, Any] = {"model": self.overrides.model}
+        for name in ("gpu_util", "max_len"):
+            given = getattr(self.overrides, name)
+            if given is not None and ladder.knob(name) is None:
+                values[name] = given
+        return Settings(**values)
+
+    def preflight(self, candidate: Candidate) -> Check:
+        from jetllm.classify import diagnosis_for
+        from jetllm.preflight import check
+
+        try:
+            found = check(candidate.image, self.facts)
+        except UsageError:
+            raise
+        except Exception as exc:  # noqa: BLE001 (no answer: try it, and say so)
+            return Check(compatible=None, reasons=[f"preflight could not read the image: {exc}"])
+        blockers = [r for r in found.reasons if r.severity.value == "blocker"]
+        if found.compatible is not False:
+            notes = [r.message for r in found.reasons if r.severity.value == "warning"]
+            if found.compatible is None and not notes:
+                notes = [r.message for r in found.reasons][:1] or ["registry metadata unavailable"]
+            return Check(compatible=found.compatible, reasons=notes)
+        first = blockers[0] if blockers else None
+        diagnosis = diagnosis_for(
+            found.failure_class, cause=first.message if first else None,
+            jetson=self.facts.jetson.is_jetson,
+        )
+        if first is not None and first.fix:
+            diagnosis = diagnosis.model_copy(update={"fix": first.fix})
+        return Check(compatible=False, reasons=[r.message for r in blockers], diagnosis=diagnosis)
+
+    def spec(self, candidate: Candidate, settings: Settings) -> ContainerSpec:
+        from jetllm.catalog import render
+
+        profile, cpu = self.profiles[candidate.name]
+        facts = cpu_view(self.facts) if cpu else self.facts
+        spec = render(profile, facts, settings, image=candidate.image)
+        if self.overrides.memory:
+            spec = spec.model_copy(update={"memory_limit": self.overrides.memory})
+        return spec
+
+    def attempt(self, candidate: Candidate, settings: Settings, timeout: float | None) -> Attempt:
+        from jetllm.runtime import run_attempt
+
+        spec = self.spec(candidate, settings)
+        if timeout is not None and timeout < spec.ready.timeout_s:
+            spec = spec.model_copy(update={"ready": spec.ready.model_copy(update={"timeout_s": timeout})})
+        return run_attempt(spec, facts=self.facts, pull_policy=self.overrides.pull,
+                           run_id=self.run_id, progress=self.progress)
+
+
+def load_profiles(files: list[str], backends: list[str] | None, facts: HostFacts) -> list[Profile]:
+    """--profile files, then the --backends named (custom profiles first), else every
+    shipped profile with an image for this host, in the catalog's order."""
+    from jetllm.catalog import candidates as variants_for
+    from jetllm.catalog import list_profiles, load_profile
+
+    custom = [load_profile(path) for path in files]
+    if not backends:
+        if custom:
+            return custom
+        shipped = list_profiles()
+        return [p for p in shipped if variants_for(p, facts)[1] or p.images.cpu]
+    by_name = {p.name: p for p in custom}
+    return [by_name.get(name) or load_profile(name) for name in backends]

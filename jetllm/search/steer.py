@@ -1,0 +1,173 @@
+"""One candidate's search: the diagnosis steers, continuous knobs are bisected.
+
+Start at the most ambitious step (every knob at its first value). On a
+failure, the diagnosis's retry_smaller decides:
+
+* `no`: the candidate ends at once (one start for driver_too_old,
+  library_mismatch, ...).
+* `yes`: pick the knob the failure class points at (memory classes: the
+  memory fraction; KV-cache and host-OOM: the context) and bisect its values
+  for the most ambitious one that works, the others held. If even its last
+  value fails, it stays there and the next knob is bisected.
+* `sometimes` (startup_timeout, unknown): as `yes`, but only
+  `Policy.sometimes_steps` further starts are allowed after such a failure.
+
+Bisection assumes a knob is monotone (a value that works means every smaller
+one works). Per knob of n values it needs at most ceil(log2(n)) starts after
+the first; a candidate needs at most `Ladder.bound()` = 1 + sum over knobs of
+ceil(log2(n_k)) starts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from jetllm.classify.models import Diagnosis, FailureClass, RetrySmaller
+from jetllm.runtime.result import Attempt, Outcome
+from jetllm.runtime.spec import Settings
+from jetllm.search.budget import Budget
+from jetllm.search.candidates import Candidate, CandidateResult, StopReason, Verdict
+from jetllm.search.ladder import Knob, describe
+
+AttemptFn = Callable[[Candidate, Settings, "float | None"], Attempt]
+Notify = Callable[[str], None]
+Step = Literal["ok", "fail", "stop"]
+
+_MEMORY = ("gpu_util", "max_len", "concurrency", "gpu_layers")
+_CONTEXT = ("max_len", "concurrency", "gpu_util", "gpu_layers")
+# Which knob a failure class says to shrink first; other classes: ladder order.
+KNOB_PREFERENCE: dict[FailureClass, tuple[str, ...]] = {
+    FailureClass.CUDA_ALLOCATOR_ASSERT: _MEMORY,
+    FailureClass.GPU_OOM: _MEMORY,
+    FailureClass.KV_CACHE_INSUFFICIENT: _CONTEXT,
+    FailureClass.HOST_OOM_KILLED: _CONTEXT,
+}
+
+
+@dataclass(frozen=True)
+class Policy:
+    sometimes_steps: int = 1  # further starts allowed after a 'sometimes' failure
+
+
+@dataclass
+class _Walk:
+    candidate: Candidate
+    attempt_fn: AttemptFn
+    budget: Budget
+    policy: Policy
+    notify: Notify
+    attempts: list[Attempt] = field(default_factory=list)
+    indices: dict[str, int] = field(default_factory=dict)
+    sometimes_left: int = 0
+    stop: StopReason | None = None
+    untried: list[str] = field(default_factory=list)
+    last_failure: Diagnosis | None = None
+
+    def step(self, indices: dict[str, int]) -> Step:
+        settings = self.candidate.ladder.settings(indices, self.candidate.base)
+        if self.budget.spent():
+            self.stop = StopReason.BUDGET
+            return "stop"
+        self.notify(f"{self.candidate.name}: starting with {describe(settings)}")
+        try:
+            attempt = self.attempt_fn(self.candidate, settings, self.budget.attempt_timeout())
+        except KeyboardInterrupt:
+            self.stop = StopReason.INTERRUPTED
+            return "stop"
+        self.attempts.append(attempt)
+        if attempt.outcome is Outcome.READY:
+            self.notify(f"{self.candidate.name}: works with {describe(settings)}")
+            return "ok"
+        diagnosis = attempt.diagnosis
+        self.last_failure = diagnosis
+        retry = diagnosis.retry_smaller if diagnosis else RetrySmaller.SOMETIMES
+        name = diagnosis.failure_class.value if diagnosis else "unknown"
+        self.notify(f"{self.candidate.name}: {name} (retry smaller: {retry.value})")
+        if retry is RetrySmaller.NO:
+            self.stop = StopReason.NO_RETRY
+            return "stop"
+        if retry is not RetrySmaller.YES:
+            if self.sometimes_left <= 0:
+                self.stop = StopReason.SOMETIMES_SPENT
+                return "stop"
+            self.sometimes_left -= 1
+        return "fail"
+
+    def pick(self, exhausted: set[str]) -> Knob | None:
+        knobs = [
+            k for k in self.candidate.ladder.knobs
+            if k.name not in exhausted and self.indices.get(k.name, 0) < len(k.values) - 1
+        ]
+        cls = self.last_failure.failure_class if self.last_failure else None
+        preference = KNOB_PREFERENCE.get(cls, ()) if cls else ()
+        knobs.sort(key=lambda k: preference.index(k.name) if k.name in preference else len(preference))
+        return knobs[0] if knobs else None
+
+
+def search_candidate(
+    candidate: Candidate,
+    attempt_fn: AttemptFn,
+    budget: Budget,
+    *,
+    policy: Policy = Policy(),
+    notify: Notify = lambda _line: None,
+) -> CandidateResult:
+    """Bring up one candidate: the most ambitious settings that work, or why none does."""
+    walk = _Walk(candidate, attempt_fn, budget, policy, notify, sometimes_left=policy.sometimes_steps)
+    best: int | None = None
+    first = walk.step({})
+    exhausted: set[str] = set()
+    if first == "ok":
+        best, walk.stop = 0, StopReason.FOUND
+    while walk.stop is None:
+        knob = walk.pick(exhausted)
+        if knob is None:
+            walk.stop = StopReason.LADDER_EXHAUSTED
+            break
+        lo, hi, found = walk.indices.get(knob.name, 0), len(knob.values), None
+        while hi - lo > 1:
+            mid = (lo + hi) // 2
+            result = walk.step({**walk.indices, knob.name: mid})
+            if result == "ok":
+                hi, found = mid, len(walk.attempts) - 1
+            elif result == "fail":
+                lo = mid
+            else:
+                break
+        if walk.stop is not None:
+            if walk.stop in (StopReason.BUDGET, StopReason.INTERRUPTED) and hi - lo > 1:
+                walk.untried.append(f"{knob.name} {knob.values[lo + 1]} .. {knob.values[hi - 1]}")
+            best = found if found is not None else best
+            break
+        if found is not None:
+            walk.indices[knob.name] = hi
+            best, walk.stop = found, StopReason.FOUND
+            break
+        walk.indices[knob.name] = len(knob.values) - 1
+        exhausted.add(knob.name)
+    if walk.stop is StopReason.BUDGET and not walk.attempts:
+        walk.untried.append(describe(candidate.ladder.settings({}, candidate.base)) + " and below")
+    return _result(walk, best)
+
+
+def _result(walk: _Walk, best: int | None) -> CandidateResult:
+    stop = walk.stop or StopReason.LADDER_EXHAUSTED
+    if best is not None:
+        verdict = Verdict.WORKS
+    elif stop is StopReason.INTERRUPTED:
+        verdict = Verdict.INTERRUPTED
+    elif stop is StopReason.BUDGET and not walk.attempts:
+        verdict = Verdict.NOT_TRIED
+    else:
+        verdict = Verdict.FAILED
+    return CandidateResult(
+        candidate=walk.candidate,
+        verdict=verdict,
+        stop=stop,
+        attempts=walk.attempts,
+        best=best,
+        diagnosis=None if best is not None else walk.last_failure,
+        untried=walk.untried,
+    )

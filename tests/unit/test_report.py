@@ -1,0 +1,149 @@
+"""Report files from a scripted search: report.json round trip, report.md,
+JUnit, compose + .env, redacted logs, and writes that are whole or nothing."""
+
+from __future__ import annotations
+
+import io
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+import yaml
+
+from jetllm.classify.models import FailureClass
+from jetllm.errors import UsageError
+from jetllm.facts.models import HostFacts, PlatformFacts
+from jetllm.report import build_report, load_report, write_junit, write_report_dir
+from jetllm.report import write as write_module
+from jetllm.report.junit import render_junit
+from jetllm.report.table import render_table
+from jetllm.runtime.spec import ContainerSpec, GpuHandover, Settings
+from jetllm.search import Budget, Candidate, Check, run_search
+from tests.unit.search_fakes import FakeWorld, candidate, diagnosis, vllm_ladder
+
+A = FailureClass.CUDA_ALLOCATOR_ASSERT
+
+
+def spec_of(c: Candidate, s: Settings) -> ContainerSpec:
+    return ContainerSpec(
+        backend=c.backend, image=c.image, container_port=8000,
+        command=["--model", s.model or "", "--gpu-memory-utilization", str(s.gpu_util)],
+        env={"HF_TOKEN": "hf_realsecretvalue123456", "VLLM_LOGGING": "INFO"},
+        secret_env=["HF_TOKEN"], gpu=GpuHandover.RUNTIME, runtime="nvidia", settings=s,
+    )
+
+
+def make_report(all_fail: bool = False):  # type: ignore[no-untyped-def]
+    world = FakeWorld(
+        rules={
+            "vllm": (lambda s: A) if all_fail else (lambda s: None if s.gpu_util <= 0.55 else A),
+            "bad": lambda s: FailureClass.LIBRARY_MISMATCH,
+        },
+        speed={"vllm": 31.5},
+    )
+    nv = candidate("nvidia-vllm", vllm_ladder()).model_copy(update={"backend": "vllm"})
+    checks = {"nvidia-vllm": Check(compatible=False, reasons=["image needs driver >= 580.82"],
+                                   diagnosis=diagnosis(FailureClass.DRIVER_TOO_OLD))}
+    result = run_search(
+        [nv, candidate("vllm", vllm_ladder()), candidate("bad")],
+        preflight=lambda c: checks.get(c.name, Check(compatible=True)),
+        attempt=world, budget=Budget(clock=world.clock), spec_of=spec_of,
+    )
+    facts = HostFacts(platform=PlatformFacts(arch="aarch64"))
+    return build_report(result, facts=facts, command=["jetllm", "bringup"],
+                        model="Qwen/Qwen2.5-3B-Instruct-AWQ", version="0.0.0")
+
+
+def test_report_directory_files(tmp_path: Path) -> None:
+    report = write_report_dir(make_report(), tmp_path / "out")
+    out = tmp_path / "out"
+    assert report.exit_code == 0 and report.winner == "vllm"
+    names = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
+    assert names == sorted(report.files)
+    assert {"report.json", "report.md", "docker-compose.yml", ".env"} <= set(names)
+    assert any(n.startswith("logs/bad-") for n in names)
+    document = json.loads((out / "report.json").read_text())
+    assert document["jetllm_report_version"] == "1"
+    assert [c["verdict"] for c in document["candidates"]] == ["incompatible", "works", "failed"]
+    assert load_report(out) == report
+    everything = "".join(p.read_text() for p in out.rglob("*") if p.is_file())
+    assert "hf_realsecretvalue" not in everything and "hf_abcdefghij" not in everything
+
+
+def test_compose_and_env_for_the_winner(tmp_path: Path) -> None:
+    write_report_dir(make_report(), tmp_path)
+    compose = yaml.safe_load((tmp_path / "docker-compose.yml").read_text())
+    service = compose["services"]["vllm"]
+    assert service["image"] == "example/vllm:1"
+    assert service["command"][-1] == "0.55"
+    assert service["environment"] == {"HF_TOKEN": "${HF_TOKEN}", "VLLM_LOGGING": "INFO"}
+    assert service["runtime"] == "nvidia"
+    assert service["ports"] == ["127.0.0.1:8000:8000"]
+    env = (tmp_path / ".env").read_text()
+    assert "OPENAI_BASE_URL=http://127.0.0.1:8000/v1" in env and "OPENAI_API_KEY=" in env
+
+
+def test_markdown_names_winner_and_every_cause(tmp_path: Path) -> None:
+    write_report_dir(make_report(), tmp_path)
+    md = (tmp_path / "report.md").read_text()
+    assert "Winner: vllm" in md and "gpu_util=0.55" in md
+    assert "image needs driver >= 580.82" in md or "driver_too_old" in md
+    assert "library_mismatch" in md and "fix for library_mismatch" in md
+
+
+def test_junit_one_case_per_candidate(tmp_path: Path) -> None:
+    report = make_report(all_fail=True)
+    assert report.exit_code == 1 and report.winner is None
+    write_junit(report, tmp_path / "smoke.xml")
+    suite = ET.parse(tmp_path / "smoke.xml").getroot().find("testsuite")
+    assert suite is not None and suite.get("tests") == "3" and suite.get("failures") == "3"
+    messages = [case.find("failure").get("message") for case in suite.iter("testcase")]  # type: ignore[union-attr]
+    assert messages[0].startswith("driver_too_old: fix for driver_too_old")
+    assert messages[1].startswith("cuda_allocator_assert:")
+    assert messages[2].startswith("library_mismatch: fix for library_mismatch")
+    assert "<testsuites>" in render_junit(report)
+
+
+def test_table_highlights_winner() -> None:
+    from rich.console import Console
+
+    buffer = io.StringIO()
+    render_table(make_report(), Console(file=buffer, width=220, no_color=True), written_to="out/")
+    text = buffer.getvalue()
+    assert "* vllm" in text and "Winner: vllm" in text and "Report written to out/" in text
+    assert "library_mismatch" in text
+
+
+def test_failed_write_leaves_previous_report_intact(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    write_report_dir(make_report(), out)
+    before = (out / "report.json").read_text()
+
+    def boom(_report: object) -> str:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(write_module, "render_markdown", boom)
+    with pytest.raises(OSError):
+        write_report_dir(make_report(all_fail=True), out)
+    assert (out / "report.json").read_text() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]
+
+
+def test_load_report_errors(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="no such report directory"):
+        load_report(tmp_path / "missing")
+    with pytest.raises(UsageError, match="no report.json"):
+        load_report(tmp_path)
+    (tmp_path / "report.json").write_text('{"jetllm_report_version": "99"}')
+    with pytest.raises(UsageError, match="schema version"):
+        load_report(tmp_path)
+    (tmp_path / "report.json").write_text("{not json")
+    with pytest.raises(UsageError, match="not readable JSON"):
+        load_report(tmp_path)
+
+
+def test_out_dir_that_is_not_a_report_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("mine")
+    with pytest.raises(UsageError, match="not a jetllm report"):
+        write_report_dir(make_report(), tmp_path)

@@ -1,0 +1,56 @@
+"""`jetllm bringup` and `jetllm report` on bad usage: exit 2, one line, nothing started;
+and `jetllm report` re-rendering a saved report."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.unit.test_report import make_report
+from jetllm.report import write_report_dir
+
+FACTS = Path(__file__).parent.parent / "fixtures" / "bringup" / "orin-nx-r36.4.3.json"
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--budget", "soon"], "--budget: not a duration"),
+    (["--attempt-timeout", "0s"], "--attempt-timeout"),
+    (["--gpu-util", "1.5"], "--gpu-util must be in (0, 1]"),
+    (["--image", "x:1", "--backends", "vllm,ollama"], "--image needs exactly one backend"),
+    (["--backends", "no-such-backend", "--facts", str(FACTS)], "no-such-backend"),
+])
+def test_bad_usage_is_exit_2_with_one_line(jetllm, tmp_path, args, message):
+    result = jetllm("bringup", "--out", str(tmp_path / "r"), *args)
+    assert result.exit_code == 2, result.stderr
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "r").exists()
+
+
+def test_out_dir_that_is_not_a_report_is_refused(jetllm, tmp_path):
+    (tmp_path / "mine.txt").write_text("keep me")
+    result = jetllm("bringup", "--out", str(tmp_path), "--facts", str(FACTS))
+    assert result.exit_code == 2 and "not a jetllm report" in result.stderr
+    assert (tmp_path / "mine.txt").read_text() == "keep me"
+
+
+def test_report_rerenders_saved_report(jetllm, tmp_path):
+    saved = write_report_dir(make_report(), tmp_path / "r")
+    table = jetllm("report", str(tmp_path / "r"))
+    assert table.exit_code == 0, table.stderr
+    assert "* vllm" in table.stdout and "library_mismatch" in table.stdout
+    as_json = jetllm("report", str(tmp_path / "r"), "--json")
+    assert as_json.json() == json.loads((tmp_path / "r" / "report.json").read_text())
+    assert as_json.json()["jetllm_report_version"] == saved.jetllm_report_version
+    md = jetllm("report", str(tmp_path / "r"), "--md")
+    assert md.stdout == (tmp_path / "r" / "report.md").read_text()
+
+
+def test_report_on_a_missing_or_bad_dir_is_exit_2(jetllm, tmp_path):
+    missing = jetllm("report", str(tmp_path / "nothing"))
+    assert missing.exit_code == 2 and len(missing.stderr.strip().splitlines()) == 1
+    (tmp_path / "report.json").write_text("{}")
+    bad = jetllm("report", str(tmp_path))
+    assert bad.exit_code == 2 and "schema version" in bad.stderr
