@@ -20,3 +20,8 @@ class UsageError(JetllmError):
     """Bad usage or bad input (an unknown backend, an invalid profile, a missing file)."""
 
     exit_code = ExitCode.USAGE
+
+
+class NoImageForHost(JetllmError):
+    """A backend's profile lists no image this machine can run (no GPU, another
+    L4T release, another architecture): the machine's answer, not bad usage."""

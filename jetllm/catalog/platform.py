@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from jetllm.catalog import l4t
 from jetllm.catalog.schema import ImageVariant, Platform
-from jetllm.errors import UsageError
+from jetllm.errors import NoImageForHost, UsageError
 
 if TYPE_CHECKING:
     from jetllm.catalog.profile import Profile
@@ -60,7 +60,7 @@ def choose(profile: Profile, facts: HostFacts, image: str | None) -> tuple[Platf
         base = variants[0] if variants else _fallback(profile, facts)
         return platform, base.model_copy(update={"image": image})
     if not variants:
-        raise UsageError(_no_image(profile, platform, facts))
+        raise NoImageForHost(_no_image(profile, platform, facts), fix=_no_image_fix(platform))
     return platform, variants[0]
 
 
@@ -70,6 +70,13 @@ def _fallback(profile: Profile, facts: HostFacts) -> ImageVariant:
         if variants:
             return variants[0]  # type: ignore[no-any-return]
     raise UsageError(f"profile {profile.name} has no images")  # the schema forbids it
+
+
+def _no_image_fix(platform: str) -> str:
+    if platform == "cpu":
+        return ("run it where `jetllm doctor` finds an NVIDIA driver and runtime, "
+                "or pick a backend with a CPU image (llama.cpp, ollama)")
+    return "pass --image with an image built for this machine, or use --profile with your own"
 
 
 def _no_image(profile: Profile, platform: str, facts: HostFacts) -> str:

@@ -16,7 +16,7 @@ def daemon(facts: HostFacts) -> Check:
         return Check(
             id="docker",
             status=Status.PASS,
-            message=f"Docker {docker.server_version} answers at {docker.host}",
+            message=f"Docker {docker.server_version} answers" + (f" at {docker.host}" if docker.host else ""),
         )
     kind = docker.error_kind or "error"
     return Check(

@@ -50,8 +50,8 @@ def jetson_release(facts: HostFacts) -> Check:
 def _disk(check_id: str, what: str, where: str | None, free: int | None, error: str | None,
           fail: int, warn: int, why: str, fix: str) -> Check:
     if free is None:
-        return Check(id=check_id, status=Status.WARN, message=f"free disk for {what} unknown: {error}", fix=fix)
-    found = f"{gib(free)} free at {where} for {what}"
+        return Check(id=check_id, status=Status.WARN, message=f"free disk for {what} unknown: {error or 'not measured'}", fix=fix)
+    found = f"{gib(free)} free" + (f" at {where}" if where else "") + f" for {what}"
     if free < fail:
         return Check(id=check_id, status=Status.FAIL, message=f"{found}; below {gib(fail)}: {why}", fix=fix)
     if free < warn:

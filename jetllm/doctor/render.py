@@ -35,7 +35,8 @@ def summary_lines(facts: HostFacts) -> list[tuple[str, str]]:
     if docker.reachable:
         lines.append(
             ("Docker", f"{docker.server_version}, runtimes {', '.join(docker.runtimes)} "
-             f"(default {docker.default_runtime}), {docker.root_dir} {gib(docker.root_dir_free_bytes)} free")
+             f"(default {docker.default_runtime or 'unknown'}), "
+             f"{docker.root_dir or 'data root unknown,'} {gib(docker.root_dir_free_bytes)} free")
         )
     else:
         lines.append(("Docker", f"unreachable ({docker.error_kind})"))
@@ -43,7 +44,7 @@ def summary_lines(facts: HostFacts) -> list[tuple[str, str]]:
     if system.nvmap_used_bytes is not None:
         memory += f", NvMapMemUsed {gib(system.nvmap_used_bytes)}"
     lines.append(("Memory", f"{memory}; {system.cpu_count} CPUs"))
-    lines.append(("Models", f"{system.hf_cache_dir}, {gib(system.hf_cache_free_bytes)} free"))
+    lines.append(("Models", f"{system.hf_cache_dir or 'cache folder unknown'}, {gib(system.hf_cache_free_bytes)} free"))
     return lines
 
 

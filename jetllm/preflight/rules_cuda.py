@@ -19,6 +19,9 @@ if TYPE_CHECKING:
     from jetllm.facts.models import HostFacts
 
 DRIVER = FailureClass.DRIVER_TOO_OLD
+# On Jetson the driver comes with L4T: no driver update on its own, only another image or JetPack.
+_JETSON_FIX = ("use an image built for this L4T release (dustynv/...:r36.x on JetPack 6), "
+               "or a JetPack release whose CUDA is that new")
 
 
 def _reason(severity: Severity, message: str, fix: str | None = None, cls: FailureClass = DRIVER) -> Reason:
@@ -59,6 +62,7 @@ def require_rule(env: dict[str, str], facts: HostFacts) -> list[Reason]:
         if verdict is False:
             cls = FailureClass.UNSUPPORTED_GPU if value.startswith("arch") else DRIVER
             reasons.append(_reason(Severity.BLOCKER, f"{name}={shown} is not met: {_host(facts)}",
+                                   _JETSON_FIX if facts.jetson.is_jetson else
                                    "use an image built for this driver, or update the driver", cls))
         elif verdict is None:
             reasons.append(_reason(Severity.WARNING, f"{name}={shown} cannot be decided: {_host(facts)}",
@@ -89,8 +93,7 @@ def _jetson(env: dict[str, str], image: cuda.Version, facts: HostFacts) -> Reaso
         Severity.BLOCKER,
         f"{asks}; {_host(facts)}, and cuda-compat reaches "
         + (f"only CUDA {cuda.text(ceiling)} on this L4T release" if ceiling else "no further here"),
-        "use an image built for this L4T release (dustynv/...:r36.x on JetPack 6), "
-        "or a JetPack release whose CUDA is that new",
+        _JETSON_FIX,
     )
 
 

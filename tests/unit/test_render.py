@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from jetllm.catalog import load_profile, render
-from jetllm.errors import UsageError
+from jetllm.errors import NoImageForHost
 from jetllm.facts.models import HostFacts
 from jetllm.runtime.spec import GpuHandover, Settings
 
@@ -60,8 +60,8 @@ def test_jetson_image_follows_l4t():
     assert spec.image == "dustynv/ollama:r35.4.1"
 
 
-def test_gpu_backend_on_cpu_host_without_image_is_usage_error():
-    with pytest.raises(UsageError, match="needs an NVIDIA GPU"):
+def test_gpu_backend_on_cpu_host_has_no_image():
+    with pytest.raises(NoImageForHost, match="needs an NVIDIA GPU"):
         render(load_profile("vllm"), host("x86-cpu"), Settings())
 
 
