@@ -23,7 +23,7 @@ def register(app: typer.Typer) -> None:
         max_len: Optional[int] = typer.Option(None, "--max-len", help="Context length."),  # noqa: UP007
         concurrency: Optional[int] = typer.Option(None, "--concurrency", help="Max parallel sequences."),  # noqa: UP007
         gpu_layers: Optional[int] = typer.Option(None, "--gpu-layers", help="Layers offloaded (llama.cpp, Ollama)."),  # noqa: UP007
-        quantization: Optional[str] = typer.Option(None, "--quantization"),  # noqa: UP007
+        quantization: Optional[str] = typer.Option(None, "--quantization", help="Passed to the backend (awq, gptq, fp8, ...)."),  # noqa: UP007
         port: Optional[int] = typer.Option(None, "--port", help="Host port (on 127.0.0.1)."),  # noqa: UP007
         memory: Optional[str] = typer.Option(None, "--memory", help="Host memory limit, e.g. 8g."),  # noqa: UP007
         timeout: Optional[float] = typer.Option(None, "--timeout", help="Seconds to wait for readiness."),  # noqa: UP007

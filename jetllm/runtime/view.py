@@ -114,6 +114,8 @@ def render_attempt(console: Console, attempt: Attempt, run_id: str | None = None
     extra = dumped.pop("extra", None) or {}
     settings = {k: v for k, v in {**dumped, **extra}.items() if v is not None}
     table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column(overflow="fold")
     table.add_row("settings", ", ".join(f"{k}={v}" for k, v in settings.items()) or "-")
     t = attempt.timings
     table.add_row("timings", f"pull {_seconds(t.pull_s)}, start to ready {_seconds(t.start_to_ready_s)}, "
@@ -127,15 +129,14 @@ def render_attempt(console: Console, attempt: Attempt, run_id: str | None = None
         e = attempt.exit_state
         table.add_row("exit", "timed out" if e.timed_out else f"code {e.exit_code}"
                       + (", OOM-killed" if e.oom_killed else ""))
-    console.print(table, markup=False, highlight=False)
     if attempt.diagnosis is not None:
+        # In the grid, so that long causes and fixes wrap under their own column.
         d = attempt.diagnosis
-        console.print(f"[bold]cause[/]: {d.failure_class.value}: ", end="")
-        console.print(d.cause, markup=False, highlight=False)
+        table.add_row("cause", f"{d.failure_class.value}: {d.cause}")
         for evidence in d.evidence[:3]:
-            console.print(f"  log {evidence.line}: {evidence.text}", markup=False, highlight=False)
-        console.print(f"[bold]fix[/]: ", end="")
-        console.print(d.fix, markup=False, highlight=False)
+            table.add_row(f"log {evidence.line}", evidence.text)
+        table.add_row("fix", d.fix)
+    console.print(table, markup=False, highlight=False)
     if attempt.container_name and attempt.base_url:
         console.print(f"left running (--keep): {attempt.base_url}  container {attempt.container_name}",
                       markup=False, highlight=False)

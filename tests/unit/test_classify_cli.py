@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
+
+from tests.support.cli import jetllm_command
+
+REPO = Path(__file__).resolve().parents[2]
 
 JSON_KEYS = {"class", "cause", "evidence", "fix", "retry_smaller"}
 
@@ -55,10 +62,23 @@ def test_bad_input_is_exit_2_without_traceback(jetllm, args: tuple[str, ...]) ->
     assert "Traceback" not in result.stderr and result.stdout == ""
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
-def test_unreadable_file_is_exit_2(jetllm, tmp_path: Path) -> None:
-    log = tmp_path / "secret.log"
+def test_unreadable_file_is_exit_2() -> None:
+    folder = Path(tempfile.mkdtemp(prefix="jetllm-classify-"))
+    folder.chmod(0o755)  # reachable by anyone; only the file is not readable
+    log = folder / "secret.log"
     log.write_text("x\n")
     log.chmod(0)
-    result = jetllm("classify", str(log))
-    assert result.exit_code == 2 and "cannot read" in result.stderr
+    command = [*jetllm_command(), "classify", str(log)]
+    if os.geteuid() == 0:  # root reads any file: run as nobody, who may reach the folder
+        setpriv = shutil.which("setpriv")
+        if setpriv is None:
+            pytest.skip("running as root without setpriv (util-linux) to drop privileges")
+        command = [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", *command]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=120,
+                              env={**os.environ, "NO_COLOR": "1"}, cwd=REPO)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    assert done.returncode == 2, done.stderr
+    assert "cannot read" in done.stderr and "permission denied" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
