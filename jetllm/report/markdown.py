@@ -29,7 +29,10 @@ def _host(report: Report) -> list[str]:
 
 def render_markdown(report: Report) -> str:
     out = ["# jetllm bringup report", "", f"**{headline(report)}**", ""]
-    out += [f"- model: {report.model or 'profile default'}",
+    model = report.model or "profile default"
+    if report.model_info is not None:
+        model += f" (GGUF: {report.model_info.describe()})"
+    out += [f"- model: {model}",
             f"- when: {report.created_at} (jetllm {report.jetllm_version}, "
             f"report schema {report.jetllm_report_version})",
             f"- time to verdict: {report.elapsed_s:.0f} s; container starts: {report.starts}"]

@@ -15,6 +15,7 @@ from jetllm.classify.models import Diagnosis
 from jetllm.errors import UsageError
 from jetllm.facts.models import HostFacts
 from jetllm.model import Record
+from jetllm.models import GgufInfo
 from jetllm.search.candidates import CandidateResult, SearchResult, Verdict
 
 REPORT_SCHEMA_VERSION = "1"
@@ -32,6 +33,7 @@ class Report(Record):
     status: Status
     exit_code: int
     model: str | None = None
+    model_info: GgufInfo | None = None  # a local GGUF model's header
     facts: HostFacts | None = None
     elapsed_s: float
     budget_s: float | None = None
@@ -65,6 +67,7 @@ def build_report(
     model: str | None,
     version: str,
     run_id: str | None = None,
+    model_info: GgufInfo | None = None,
 ) -> Report:
     winner = search.winner
     if search.interrupted:
@@ -82,6 +85,7 @@ def build_report(
         status=status,
         exit_code=code,
         model=model,
+        model_info=model_info,
         facts=facts,
         elapsed_s=search.elapsed_s,
         budget_s=search.budget_s,

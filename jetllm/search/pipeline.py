@@ -6,11 +6,14 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jetllm.errors import NoImageForHost, UsageError
 from jetllm.runtime.pull import POLICIES
 from jetllm.search.stages import Overrides
+
+if TYPE_CHECKING:
+    from jetllm.models import GgufInfo
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,14 @@ def _progress(event: Any) -> None:
         err().print(f"    {message}", markup=False, highlight=False)
 
 
+def _model_info(model: str | None) -> GgufInfo | None:
+    """A local GGUF model's header: the report shows it, the search stays within its context."""
+    from jetllm.models import gguf_info, local_gguf
+
+    path = local_gguf(model)
+    return gguf_info(path) if path else None
+
+
 def run_bringup(options: BringupOptions) -> int:
     from jetllm import __version__
     from jetllm.console import err, out, print_json
@@ -77,7 +88,9 @@ def run_bringup(options: BringupOptions) -> int:
     check_out_dir(options.out)
     facts = load_facts(options.facts_file) if options.facts_file else probe_host(default_root())
     run_id = new_run_id()
-    stages = Stages(facts=facts, overrides=options.overrides, run_id=run_id, progress=_progress)
+    model_info = _model_info(options.overrides.model)
+    stages = Stages(facts=facts, overrides=options.overrides, run_id=run_id, progress=_progress,
+                    model_context=model_info.context_length if model_info else None)
     candidates = stages.candidates(load_profiles(options.profile_files, options.backends, facts))
     if not candidates:
         raise NoImageForHost(
@@ -89,13 +102,16 @@ def run_bringup(options: BringupOptions) -> int:
         err().print(line, markup=False, highlight=False)
 
     notify(f"jetllm bringup: {len(candidates)} candidates, run {run_id}")
+    if model_info is not None:
+        notify(f"model {model_info.path}: {model_info.describe()}")
     result = run_search(
         candidates, preflight=stages.preflight, attempt=stages.attempt, budget=budget,
         first=options.first, policy=Policy(sometimes_steps=options.sometimes_steps),
         notify=notify, spec_of=stages.spec,
     )
     report = build_report(result, facts=facts, command=["jetllm", *sys.argv[1:]],
-                          model=options.overrides.model, version=__version__, run_id=run_id)
+                          model=options.overrides.model, version=__version__, run_id=run_id,
+                          model_info=model_info)
     report = write_report_dir(report, options.out)
     if options.junit is not None:
         write_junit(report, options.junit)

@@ -43,6 +43,7 @@ class Stages:
     overrides: Overrides = field(default_factory=Overrides)
     run_id: str | None = None
     progress: Callable[[Any], None] | None = None
+    model_context: int | None = None  # a local GGUF's trained context: no step searches above it
     profiles: dict[str, tuple[Profile, bool]] = field(default_factory=dict)  # name -> (profile, cpu)
 
     def candidates(self, profiles: list[Profile]) -> list[Candidate]:
@@ -71,6 +72,11 @@ class Stages:
         knobs = []
         for knob in ladder.knobs:
             ceiling = getattr(self.overrides, knob.name, None)
+            context = self.model_context if knob.name == "max_len" else None
+            if context and ceiling is not None:
+                ceiling = min(ceiling, context)
+            elif context and context < max(knob.values):
+                ceiling = context  # the shipped ladder reaches past what the model was trained on
             knobs.append(knob.capped(ceiling) if ceiling is not None else knob)
         return ladder.model_copy(update={"knobs": knobs})
 

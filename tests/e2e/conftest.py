@@ -1,0 +1,54 @@
+"""Session fixtures for the end-to-end tests: a real llama-server image (built
+from the llama-cpp-python sdist, FROM scratch) and a tiny GGUF model, both
+cached by what they are made from (tests/support/llama_server.py).
+
+The first build takes about ten minutes on two cores (later runs reuse the
+image); `python -m tests.support.llama_server` does it ahead of the tests.
+Locally, a machine without cmake or a C++ compiler skips these tests;
+in CI (CI set) that is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.support import llama_server
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("CI"):
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def llama_sdist() -> Path:
+    try:
+        return llama_server.fetch_sdist()
+    except Exception as exc:  # noqa: BLE001
+        _unavailable(f"cannot fetch the llama-cpp-python sdist from PyPI: {exc}")
+        raise
+
+
+@pytest.fixture(scope="session")
+def llama_server_image(docker_client: object, llama_sdist: Path) -> str:
+    """Tag of the FROM scratch image holding a static llama-server at /app/llama-server."""
+    import docker
+
+    assert isinstance(docker_client, docker.DockerClient)
+    tag = llama_server.image_tag(llama_sdist)
+    if not llama_server.image_exists(docker_client, tag):
+        missing = [tool for tool in ("cmake", "c++", "make") if shutil.which(tool) is None]
+        if missing:
+            _unavailable(f"building llama-server needs {', '.join(missing)} (Debian: build-essential cmake)")
+    return llama_server.server_image(docker_client, llama_sdist)
+
+
+@pytest.fixture(scope="session")
+def tiny_gguf(llama_sdist: Path) -> Path:
+    """A 9 MB llama GGUF (2 layers, 64 wide, random weights, a real tokenizer)."""
+    return llama_server.tiny_model(llama_sdist)
