@@ -12,6 +12,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from jetllm.catalog.platform import choose
+from jetllm.errors import UsageError
 from jetllm.catalog.templates import fill, fill_command, fill_env
 
 if TYPE_CHECKING:
@@ -49,6 +50,13 @@ def _model(name: str | None) -> tuple[str | None, str | None, list[Mount]]:
     return name, name, []
 
 
+def needs_model(profile: Profile) -> bool:
+    """Whether the profile's command names the model (llama-server does; Ollama pulls by request)."""
+    items = [*(profile.entrypoint or []), *profile.command]
+    flat = [part for item in items for part in ([item] if isinstance(item, str) else item)]
+    return any("{model}" in part or "{model_name}" in part for part in flat)
+
+
 def knob_values(profile: Profile, settings: Settings) -> dict[str, Any]:
     """Each knob's value: the setting where given, else the profile's default."""
     values = profile.defaults()
@@ -69,6 +77,9 @@ def render(
     from jetllm.runtime.spec import ContainerSpec, GpuHandover, Mount, ReadySpec
 
     platform, variant = choose(profile, facts, image)
+    if not (settings.model or profile.default_model) and needs_model(profile):
+        raise UsageError(f"{profile.name} has no default model: pass --model "
+                         "(a local file or folder is mounted read-only)")
     knobs = knob_values(profile, settings)
     model, model_name, mounts = _model(settings.model or profile.default_model)
     values: dict[str, Any] = {

@@ -92,6 +92,10 @@ def run_bringup(options: BringupOptions) -> int:
     stages = Stages(facts=facts, overrides=options.overrides, run_id=run_id, progress=_progress,
                     model_context=model_info.context_length if model_info else None)
     candidates = stages.candidates(load_profiles(options.profile_files, options.backends, facts))
+    if not candidates and stages.skipped:
+        raise UsageError("; ".join(stages.skipped))
+    for why in stages.skipped:
+        err().print(f"left out {why}", markup=False, highlight=False)
     if not candidates:
         raise NoImageForHost(
             "no backend profile has an image for this machine",

@@ -45,12 +45,18 @@ class Stages:
     progress: Callable[[Any], None] | None = None
     model_context: int | None = None  # a local GGUF's trained context: no step searches above it
     profiles: dict[str, tuple[Profile, bool]] = field(default_factory=dict)  # name -> (profile, cpu)
+    skipped: list[str] = field(default_factory=list)  # profiles left out, and why
 
     def candidates(self, profiles: list[Profile]) -> list[Candidate]:
         from jetllm.catalog import candidates as variants_for
 
+        from jetllm.catalog.render import needs_model
+
         found: list[Candidate] = []
         for profile in profiles:
+            if not (self.overrides.model or profile.default_model) and needs_model(profile):
+                self.skipped.append(f"{profile.name}: it has no default model; pass --model")
+                continue
             _platform, variants = variants_for(profile, self.facts)
             cpu = not variants and bool(profile.images.cpu)
             if cpu:

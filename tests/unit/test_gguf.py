@@ -69,7 +69,8 @@ def test_truncated_or_foreign_file_is_one_line_usage_error(tmp_path: Path, cut: 
 
 def llama_cpp_max_len_ladder(model_context: int | None, user_max_len: int | None = None) -> list[int]:
     facts = HostFacts.model_validate_json((HOSTS / "x86-cpu.json").read_text())
-    stages = Stages(facts=facts, overrides=Overrides(max_len=user_max_len), model_context=model_context)
+    stages = Stages(facts=facts, overrides=Overrides(model="m.gguf", max_len=user_max_len),
+                    model_context=model_context)
     (candidate,) = stages.candidates([load_profile("llama.cpp")])
     knob = candidate.ladder.knob("max_len")
     assert knob is not None

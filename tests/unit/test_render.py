@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from jetllm.catalog import load_profile, render
-from jetllm.errors import NoImageForHost
+from jetllm.errors import NoImageForHost, UsageError
 from jetllm.facts.models import HostFacts
 from jetllm.runtime.spec import GpuHandover, Settings
 
@@ -82,5 +82,12 @@ def test_ladder_per_platform():
 def test_every_profile_renders(name, host_name):
     profile = load_profile(name)
     facts = host(host_name)
-    spec = render(profile, facts, profile.ladder(facts).first())
+    settings = profile.ladder(facts).first().model_copy(update={"model": "org/model"})
+    spec = render(profile, facts, settings)
     assert spec.container_port == profile.port and spec.image
+
+
+def test_a_profile_without_default_model_needs_one():
+    with pytest.raises(UsageError, match="llama.cpp has no default model: pass --model"):
+        render(load_profile("llama.cpp"), host("x86-cpu"), Settings())
+    assert render(load_profile("ollama"), host("x86-cpu"), Settings()).served_model == "qwen2.5:0.5b"

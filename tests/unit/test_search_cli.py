@@ -20,6 +20,8 @@ FACTS = Path(__file__).parent.parent / "fixtures" / "bringup" / "orin-nx-r36.4.3
     (["--gpu-util", "1.5"], "--gpu-util must be in (0, 1]"),
     (["--image", "x:1", "--backends", "vllm,ollama"], "--image needs exactly one backend"),
     (["--backends", "no-such-backend", "--facts", str(FACTS)], "no-such-backend"),
+    (["--backends", "llama.cpp", "--facts", str(FACTS)], "llama.cpp: it has no default model; pass --model"),
+    (["--pull", "sometimes"], "--pull must be one of"),
 ])
 def test_bad_usage_is_exit_2_with_one_line(jetllm, tmp_path, args, message):
     result = jetllm("bringup", "--out", str(tmp_path / "r"), *args)
