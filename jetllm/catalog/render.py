@@ -21,7 +21,13 @@ if TYPE_CHECKING:
     from jetllm.runtime.spec import ContainerSpec, Mount, Settings
 
 # Template names a profile may use besides its knobs.
-TEMPLATE_VARS = ("model", "model_name", "served_model", "port", "threads", "hf_cache")
+# model: the model as the backend sees it (a local path becomes its path in the
+# container); model_file / model_repo: the same, set only when it is a local
+# file or folder / a hub id, so a command can pick the flag (llama-server's
+# --model PATH or --hf-repo ID).
+TEMPLATE_VARS = ("model", "model_name", "model_file", "model_repo", "served_model", "port",
+                 "threads", "hf_cache")
+MODEL_VARS = ("model", "model_name", "model_file", "model_repo")
 MODELS_DIR = PurePosixPath("/models")  # where a local model appears in the container
 
 
@@ -54,7 +60,14 @@ def needs_model(profile: Profile) -> bool:
     """Whether the profile's command names the model (llama-server does; Ollama pulls by request)."""
     items = [*(profile.entrypoint or []), *profile.command]
     flat = [part for item in items for part in ([item] if isinstance(item, str) else item)]
-    return any("{model}" in part or "{model_name}" in part for part in flat)
+    return any(f"{{{name}}}" in part for part in flat for name in MODEL_VARS)
+
+
+def require_model(profile: Profile, settings: Settings) -> None:
+    """UsageError when starting this profile needs a model and none is given or default."""
+    if not (settings.model or profile.default_model) and needs_model(profile):
+        raise UsageError(f"{profile.name} has no default model: pass --model "
+                         "(a local file or folder is mounted read-only)")
 
 
 def knob_values(profile: Profile, settings: Settings) -> dict[str, Any]:
@@ -77,15 +90,14 @@ def render(
     from jetllm.runtime.spec import ContainerSpec, GpuHandover, Mount, ReadySpec
 
     platform, variant = choose(profile, facts, image)
-    if not (settings.model or profile.default_model) and needs_model(profile):
-        raise UsageError(f"{profile.name} has no default model: pass --model "
-                         "(a local file or folder is mounted read-only)")
     knobs = knob_values(profile, settings)
     model, model_name, mounts = _model(settings.model or profile.default_model)
     values: dict[str, Any] = {
         **knobs,
         "model": model,
         "model_name": model_name,
+        "model_file": model if mounts else None,
+        "model_repo": model if model is not None and not mounts else None,
         "port": profile.port,
         "threads": facts.system.cpu_count or os.cpu_count() or 4,
         "hf_cache": _hf_cache(facts),

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from jetllm.catalog import load_profile, render
+from jetllm.catalog.render import require_model
 from jetllm.errors import NoImageForHost, UsageError
 from jetllm.facts.models import HostFacts
 from jetllm.runtime.spec import GpuHandover, Settings
@@ -43,8 +44,9 @@ def test_llama_cpp_cpu_with_local_gguf_and_custom_image(tmp_path):
     assert spec.image == "local/llama:cpu" and spec.gpu is GpuHandover.NONE and spec.runtime is None
     assert spec.command[:2] == ["--model", "/models/tiny.gguf"]
     assert "--threads 4" in " ".join(spec.command) and "--n-gpu-layers" not in spec.command
-    (mount,) = spec.mounts
+    (mount,) = [m for m in spec.mounts if m.target == "/models/tiny.gguf"]
     assert mount.source == str(model) and mount.read_only
+    assert "--hf-repo" not in spec.command
     assert spec.served_model == "tiny" and spec.ready.loading_statuses == [503]
 
 
@@ -89,5 +91,13 @@ def test_every_profile_renders(name, host_name):
 
 def test_a_profile_without_default_model_needs_one():
     with pytest.raises(UsageError, match="llama.cpp has no default model: pass --model"):
-        render(load_profile("llama.cpp"), host("x86-cpu"), Settings())
-    assert render(load_profile("ollama"), host("x86-cpu"), Settings()).served_model == "qwen2.5:0.5b"
+        require_model(load_profile("llama.cpp"), Settings())
+    require_model(load_profile("llama.cpp"), Settings(model="org/repo-GGUF"))
+    require_model(load_profile("ollama"), Settings())  # it has a default
+
+
+def test_llama_cpp_takes_a_model_that_is_not_a_file_as_a_hub_repo():
+    hub = render(load_profile("llama.cpp"), host("x86-cpu"), Settings(model="ggml-org/gemma-3-1b-it-GGUF:Q4_K_M"))
+    assert hub.command[hub.command.index("--hf-repo") + 1] == "ggml-org/gemma-3-1b-it-GGUF:Q4_K_M"
+    assert "--model" not in hub.command
+    assert hub.env["LLAMA_CACHE"] == "/root/.cache/llama.cpp" and "HF_TOKEN" in hub.secret_env
