@@ -34,10 +34,10 @@ def _image_for(target: Optional[str], profile_file: Optional[Path], facts) -> tu
 def preflight_cmd(target: Optional[str], profile_file: Optional[Path], facts_file: Optional[Path],
                   as_json: bool) -> int:
     from jetllm.console import out, print_json
-    from jetllm.facts import default_root, load_facts, probe_host
+    from jetllm.facts import host_facts
     from jetllm.preflight import check
 
-    facts = load_facts(facts_file) if facts_file else probe_host(default_root())
+    facts = host_facts(facts_file)
     image, backend = _image_for(target, profile_file, facts)
     result = check(image, facts)
     code = 0 if result.compatible else 1

@@ -12,9 +12,9 @@ FACTS_HELP = "Resolve for another machine: a `jetllm doctor --json` file."
 
 
 def _facts(path: Optional[Path]):  # type: ignore[no-untyped-def]  # noqa: ANN202 (lazy import)
-    from jetllm.facts import default_root, load_facts, probe_host
+    from jetllm.facts import host_facts
 
-    return load_facts(path) if path else probe_host(default_root())
+    return host_facts(path)
 
 
 def _summary(profile) -> dict[str, object]:  # type: ignore[no-untyped-def]

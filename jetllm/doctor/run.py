@@ -9,9 +9,9 @@ from jetllm.exitcodes import ExitCode
 
 def main(*, json_output: bool, facts_file: Path | None) -> ExitCode:
     from jetllm.doctor import exit_code, run_checks
-    from jetllm.facts import default_root, load_facts, probe_host
+    from jetllm.facts import host_facts
 
-    facts = load_facts(facts_file) if facts_file else probe_host(default_root())
+    facts = host_facts(facts_file)
     checks = run_checks(facts)
     if json_output:
         from jetllm.console import print_json

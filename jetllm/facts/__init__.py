@@ -14,12 +14,17 @@ from jetllm.facts.models import HostFacts
 
 ROOT_ENV = "JETLLM_HOST_ROOT"
 
-__all__ = ["HostFacts", "ROOT_ENV", "default_root", "load_facts", "probe_host"]
+__all__ = ["HostFacts", "ROOT_ENV", "default_root", "host_facts", "load_facts", "probe_host"]
 
 
 def default_root() -> Path:
     """$JETLLM_HOST_ROOT (a fixture tree in tests), else /."""
     return Path(os.environ.get(ROOT_ENV) or "/")
+
+
+def host_facts(facts_file: Path | str | None = None) -> HostFacts:
+    """The facts a command works from: a saved `--facts` file, else this host's."""
+    return load_facts(facts_file) if facts_file else probe_host(default_root())
 
 
 def probe_host(root: Path = Path("/")) -> HostFacts:

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from jetllm.errors import UsageError
 from jetllm.exitcodes import ExitCode
-from jetllm.runtime.pull import POLICIES
+from jetllm.options import check_at_least, check_gpu_util, check_memory, check_pull
 from jetllm.runtime.spec import ContainerSpec, Settings
-
-_MEMORY = re.compile(r"^\d+(\.\d+)?[bkmgBKMG]?$")
-
 
 @dataclass(frozen=True, slots=True)
 class TryOptions:
@@ -35,20 +31,16 @@ def check(options: TryOptions) -> None:
     if (options.backend is None) == (options.profile is None):
         raise UsageError("give a BACKEND or --profile FILE (exactly one)")
     s = options.settings
-    if s.gpu_util is not None and not 0 < s.gpu_util <= 1:
-        raise UsageError(f"--gpu-util must be a fraction in (0, 1], not {s.gpu_util:g}")
+    check_gpu_util(s.gpu_util)
     for flag, value, least in (("--max-len", s.max_len, 1), ("--concurrency", s.concurrency, 1),
                                ("--gpu-layers", s.gpu_layers, 0)):
-        if value is not None and value < least:
-            raise UsageError(f"{flag} must be at least {least}, not {value}")
+        check_at_least(flag, value, least)
     if options.port is not None and not 0 < options.port < 65536:
         raise UsageError(f"--port must be 1-65535, not {options.port}")
     if options.timeout_s is not None and options.timeout_s <= 0:
         raise UsageError(f"--timeout must be positive, not {options.timeout_s:g}")
-    if options.pull not in POLICIES:
-        raise UsageError(f"--pull must be one of {', '.join(POLICIES)}, not {options.pull!r}")
-    if options.memory is not None and not _MEMORY.match(options.memory):
-        raise UsageError(f"--memory must be a size like 512m or 8g, not {options.memory!r}")
+    check_pull(options.pull)
+    check_memory(options.memory)
 
 
 def build_spec(options: TryOptions, facts: object) -> ContainerSpec:
@@ -66,20 +58,15 @@ def build_spec(options: TryOptions, facts: object) -> ContainerSpec:
                                    "memory_limit": options.memory or spec.memory_limit})
 
 
-def load_facts(path: Path | None) -> object:
-    from jetllm.facts import default_root, load_facts, probe_host
-
-    return load_facts(path) if path is not None else probe_host(default_root())
-
-
 def run_try(options: TryOptions) -> int:
     from jetllm.console import err, out, print_json
+    from jetllm.facts import host_facts
     from jetllm.runtime.attempt import new_run_id, run_attempt
     from jetllm.runtime.result import Outcome
     from jetllm.runtime.view import ProgressView, render_attempt
 
     check(options)
-    facts = load_facts(options.facts)
+    facts = host_facts(options.facts)
     spec = build_spec(options, facts)
     run_id = new_run_id()
     with ProgressView(err()) as view:

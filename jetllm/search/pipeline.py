@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jetllm.errors import NoImageForHost, UsageError
-from jetllm.runtime.pull import POLICIES
+from jetllm.options import check_at_least, check_gpu_util, check_memory, check_pull
 from jetllm.search.stages import Overrides
 
 if TYPE_CHECKING:
@@ -44,22 +44,20 @@ def _seconds(text: str | None, option: str) -> float | None:
 
 def _validate(options: BringupOptions) -> None:
     o = options.overrides
-    if o.gpu_util is not None and not 0 < o.gpu_util <= 1:
-        raise UsageError(f"--gpu-util must be in (0, 1], not {o.gpu_util}")
-    if o.max_len is not None and o.max_len <= 0:
-        raise UsageError(f"--max-len must be positive, not {o.max_len}")
-    if o.pull not in POLICIES:
-        raise UsageError(f"--pull must be one of {', '.join(POLICIES)}, not {o.pull!r}")
+    check_gpu_util(o.gpu_util)
+    check_at_least("--max-len", o.max_len, 1)
+    check_pull(o.pull)
+    check_memory(o.memory)
     if o.image and len(options.backends or []) + len(options.profile_files) != 1:
         raise UsageError("--image needs exactly one backend (--backends NAME or one --profile FILE)")
 
 
 def _progress(event: Any) -> None:
     from jetllm.console import err
+    from jetllm.runtime.events import Note, Phase
 
-    message = getattr(event, "message", None)
-    if message and type(event).__name__ in ("Phase", "Note"):
-        err().print(f"    {message}", markup=False, highlight=False)
+    if isinstance(event, (Phase, Note)) and event.message:
+        err().print(f"    {event.message}", markup=False, highlight=False)
 
 
 def _model_info(model: str | None) -> GgufInfo | None:
@@ -73,7 +71,7 @@ def _model_info(model: str | None) -> GgufInfo | None:
 def run_bringup(options: BringupOptions) -> int:
     from jetllm import __version__
     from jetllm.console import err, out, print_json
-    from jetllm.facts import default_root, load_facts, probe_host
+    from jetllm.facts import host_facts
     from jetllm.report import build_report, check_out_dir, write_junit, write_report_dir
     from jetllm.report.table import render_table
     from jetllm.runtime import new_run_id
@@ -86,7 +84,7 @@ def run_bringup(options: BringupOptions) -> int:
     budget = Budget(total_s=_seconds(options.budget, "--budget"),
                     attempt_s=_seconds(options.attempt_timeout, "--attempt-timeout"))
     check_out_dir(options.out)
-    facts = load_facts(options.facts_file) if options.facts_file else probe_host(default_root())
+    facts = host_facts(options.facts_file)
     run_id = new_run_id()
     model_info = _model_info(options.overrides.model)
     stages = Stages(facts=facts, overrides=options.overrides, run_id=run_id, progress=_progress,

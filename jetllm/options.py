@@ -1,0 +1,31 @@
+"""Checks of the option values `try` and `bringup` share: bad usage is one line
+and exit 2, before anything runs."""
+
+from __future__ import annotations
+
+import re
+
+from jetllm.errors import UsageError
+from jetllm.runtime.pull import POLICIES
+_MEMORY = re.compile(r"^\d+(\.\d+)?[bkmgBKMG]?$")
+
+
+def check_gpu_util(value: float | None) -> None:
+    if value is not None and not 0 < value <= 1:
+        raise UsageError(f"--gpu-util must be in (0, 1], not {value:g}")
+
+
+def check_at_least(flag: str, value: int | None, least: int) -> None:
+    if value is not None and value < least:
+        raise UsageError(f"{flag} must be at least {least}, not {value}")
+
+
+def check_pull(policy: str) -> None:
+    if policy not in POLICIES:
+        raise UsageError(f"--pull must be one of {', '.join(POLICIES)}, not {policy!r}")
+
+
+def check_memory(size: str | None) -> None:
+    """A docker --memory size: 512m, 8g, 1.5g, or bytes."""
+    if size is not None and not _MEMORY.match(size):
+        raise UsageError(f"--memory must be a size like 512m or 8g, not {size!r}")
