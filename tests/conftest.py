@@ -3,23 +3,16 @@ check that no test leaves a jetllm container behind."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.support.cli import CliResult, run_jetllm
+from tests.support.needs import unavailable
 
 SHARED_DIR = Path(__file__).resolve().parent.parent.parent / "shared"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-
-
-def _unavailable(reason: str) -> None:
-    # In CI a missing daemon is a failure: the tests that need it must run there.
-    if os.environ.get("CI"):
-        pytest.fail(reason)
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="session")
@@ -30,7 +23,7 @@ def docker_client() -> Iterator[object]:
         client = docker.from_env(timeout=120)
         client.ping()
     except Exception as exc:  # noqa: BLE001
-        _unavailable(f"no Docker daemon answers: {exc}")
+        unavailable(f"no Docker daemon answers: {exc}")
     # Judge only containers this run created: another jetllm user of the same
     # daemon (a second test run, a real session) is not ours to remove.
     before = {c.id for c in _managed(client)}

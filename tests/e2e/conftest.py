@@ -10,19 +10,13 @@ in CI (CI set) that is a failure.
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
 import pytest
 
 from tests.support import llama_server
-
-
-def _unavailable(reason: str) -> None:
-    if os.environ.get("CI"):
-        pytest.fail(reason)
-    pytest.skip(reason)
+from tests.support.needs import unavailable
 
 
 @pytest.fixture(scope="session")
@@ -30,7 +24,7 @@ def llama_sdist() -> Path:
     try:
         return llama_server.fetch_sdist()
     except Exception as exc:  # noqa: BLE001
-        _unavailable(f"cannot fetch the llama-cpp-python sdist from PyPI: {exc}")
+        unavailable(f"cannot fetch the llama-cpp-python sdist from PyPI: {exc}")
         raise
 
 
@@ -44,7 +38,7 @@ def llama_server_image(docker_client: object, llama_sdist: Path) -> str:
     if not llama_server.image_exists(docker_client, tag):
         missing = [tool for tool in ("cmake", "c++", "make") if shutil.which(tool) is None]
         if missing:
-            _unavailable(f"building llama-server needs {', '.join(missing)} (Debian: build-essential cmake)")
+            unavailable(f"building llama-server needs {', '.join(missing)} (Debian: build-essential cmake)")
     return llama_server.server_image(docker_client, llama_sdist)
 
 

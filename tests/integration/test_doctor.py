@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.nvml_shim.build import DEVICE_ENV, DEVICES, build
+from tests.support.needs import as_nobody
 
 pytestmark = pytest.mark.docker
 
@@ -153,12 +154,7 @@ def test_docker_socket_permission_denied():
         server.bind(str(path))
         server.listen(1)
         os.chmod(path, 0)
-        command = [sys.executable, "-m", "jetllm", "doctor", "--json"]
-        if os.geteuid() == 0:
-            setpriv = shutil.which("setpriv")
-            if setpriv is None:
-                pytest.skip("running as root without setpriv (util-linux) to drop privileges")
-            command = [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", *command]
+        command = as_nobody([sys.executable, "-m", "jetllm", "doctor", "--json"])
         env = {**os.environ, "DOCKER_HOST": f"unix://{path}", "HOME": str(directory), "NO_COLOR": "1"}
         done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=REPO, timeout=120)
     finally:

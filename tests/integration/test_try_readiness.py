@@ -4,7 +4,6 @@ held to a generous bound (the measure is the point, not a tight assertion)."""
 from __future__ import annotations
 
 import time
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,17 +12,10 @@ import pytest
 from jetllm.runtime.events import Event, Phase
 from tests.fixtures.backends.images import fakellm_image
 from tests.integration.try_support import containers_of, write_profile
+from tests.support.docker_log import stamped_lines
 
 pytestmark = [pytest.mark.docker, pytest.mark.timeout(120)]
 READY_LINE = "Application startup complete"
-
-
-def _stamp(line: bytes) -> tuple[float, str]:
-    """The daemon's receive time of a log line (RFC 3339, nanoseconds) and its text."""
-    stamp, _, text = line.decode().partition(" ")
-    whole, _, fraction = stamp.rstrip("Z").partition(".")
-    seconds = datetime.fromisoformat(whole + "+00:00").timestamp()
-    return seconds + float(f"0.{fraction or 0}"), text
 
 
 def ready_latency(client: Any, profile: Path, image: str, log_line: bool) -> float:
@@ -44,8 +36,8 @@ def ready_latency(client: Any, profile: Path, image: str, log_line: bool) -> flo
     (container,) = containers_of(client, backend=spec.backend)
     try:
         assert attempt.outcome.value == "ready", attempt.diagnosis
-        logs = container.logs(timestamps=True).splitlines()
-        printed = next(t for t, text in map(_stamp, logs) if READY_LINE in text)
+        logs = stamped_lines(container.logs(timestamps=True))
+        printed = next(t.timestamp() for t, text in logs if READY_LINE in text)
     finally:
         container.remove(force=True)
     return acted[0] - printed

@@ -27,6 +27,11 @@ def jetllm_command() -> list[str]:
     return [sys.executable, "-m", "jetllm"]
 
 
+def _env(extra: dict[str, str] | None) -> dict[str, str]:
+    """This environment, plain output at a fixed width, then the test's own variables."""
+    return {**os.environ, "NO_COLOR": "1", "COLUMNS": "200", **(extra or {})}
+
+
 def run_jetllm(
     *args: str,
     env: dict[str, str] | None = None,
@@ -35,13 +40,12 @@ def run_jetllm(
     cwd: Path | None = None,
 ) -> CliResult:
     """Run `jetllm ARGS`; `env` is added to (and overrides) the current environment."""
-    full_env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200", **(env or {})}
     done = subprocess.run(
         [*jetllm_command(), *args],
         input=stdin,
         capture_output=True,
         text=True,
-        env=full_env,
+        env=_env(env),
         timeout=timeout,
         cwd=cwd,
     )
@@ -50,13 +54,12 @@ def run_jetllm(
 
 def start_jetllm(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
     """Start `jetllm ARGS` in the background (for Ctrl-C tests: send SIGINT)."""
-    full_env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200", **(env or {})}
     return subprocess.Popen(
         [*jetllm_command(), *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env=full_env,
+        env=_env(env),
     )
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 import socket
 import subprocess
@@ -21,6 +20,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+
+from tests.support.needs import unavailable
 
 OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
 OCI_INDEX = "application/vnd.oci.image.index.v1+json"
@@ -122,10 +123,7 @@ def _binary() -> str | None:
 def local_registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalRegistry]:
     binary = _binary()
     if binary is None:
-        message = "docker-registry is not installed (Debian package docker-registry)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+        unavailable("docker-registry is not installed (Debian package docker-registry)")
     root: Path = tmp_path_factory.mktemp("registry")
     address = f"127.0.0.1:{free_port()}"
     config = root / "config.yml"

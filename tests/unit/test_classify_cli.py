@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.cli import jetllm_command
+from tests.support.needs import as_nobody
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -68,12 +69,7 @@ def test_unreadable_file_is_exit_2() -> None:
     log = folder / "secret.log"
     log.write_text("x\n")
     log.chmod(0)
-    command = [*jetllm_command(), "classify", str(log)]
-    if os.geteuid() == 0:  # root reads any file: run as nobody, who may reach the folder
-        setpriv = shutil.which("setpriv")
-        if setpriv is None:
-            pytest.skip("running as root without setpriv (util-linux) to drop privileges")
-        command = [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", *command]
+    command = as_nobody([*jetllm_command(), "classify", str(log)])  # root reads any file
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=120,
                               env={**os.environ, "NO_COLOR": "1"}, cwd=REPO)

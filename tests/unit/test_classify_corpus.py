@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
 
-import pytest
 
 from jetllm.classify.corpus import accuracy, corpus_dir, run_corpus
 from jetllm.classify.models import FailureClass
+from tests.support.needs import unavailable
 
 MIN_ACCURACY = 0.95
 
@@ -15,9 +14,7 @@ MIN_ACCURACY = 0.95
 def test_corpus_accuracy() -> None:
     directory = corpus_dir("dev")
     if not directory.is_dir():
-        if os.environ.get("CI"):
-            pytest.fail(f"corpus not found at {directory}")
-        pytest.skip(f"corpus not found at {directory}")
+        unavailable(f"corpus not found at {directory}")
     outcomes = run_corpus(directory)
     assert outcomes
     misses = [f"{o.id}: expected {o.expected.value}, got {o.got.value} ({o.signature})" for o in outcomes if not o.ok]
