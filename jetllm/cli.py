@@ -64,6 +64,13 @@ def _fail(message: str, fix: str | None, code: ExitCode) -> int:
 
 def run(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit code (tests call this in-process)."""
+    code = _run(argv)
+    if code == ExitCode.INTERRUPTED:  # Ctrl-C or SIGTERM, whichever layer caught it
+        sys.stderr.write("jetllm: interrupted\n")
+    return code
+
+
+def _run(argv: list[str] | None) -> int:
     try:
         result = app(args=argv, prog_name="jetllm", standalone_mode=False)
         return int(result) if isinstance(result, int) else 0
@@ -79,7 +86,6 @@ def run(argv: list[str] | None = None) -> int:
     except click_exc.ClickException as bad:
         return _fail(bad.format_message(), None, ExitCode.USAGE)
     except (KeyboardInterrupt, typer.Abort):
-        sys.stderr.write("jetllm: interrupted\n")
         return int(ExitCode.INTERRUPTED)
     except JetllmError as failure:
         return _fail(failure.message, failure.fix, failure.exit_code)
@@ -99,4 +105,7 @@ def run(argv: list[str] | None = None) -> int:
 
 
 def main() -> None:
+    from jetllm.runtime.signals import install_sigterm_handler
+
+    install_sigterm_handler()  # `kill`, `docker stop`, a CI timeout: cleaned up like Ctrl-C
     sys.exit(run())

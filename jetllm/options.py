@@ -6,7 +6,9 @@ from __future__ import annotations
 import re
 
 from jetllm.errors import UsageError
+from jetllm.labels import extra_labels
 from jetllm.runtime.pull import POLICIES
+
 _MEMORY = re.compile(r"^\d+(\.\d+)?[bkmgBKMG]?$")
 
 
@@ -29,3 +31,11 @@ def check_memory(size: str | None) -> None:
     """A docker --memory size: 512m, 8g, 1.5g, or bytes."""
     if size is not None and not _MEMORY.match(size):
         raise UsageError(f"--memory must be a size like 512m or 8g, not {size!r}")
+
+
+def check_labels() -> None:
+    """JETLLM_LABELS, read before anything starts (a bad one would fail every attempt)."""
+    try:
+        extra_labels()
+    except ValueError as bad:
+        raise UsageError(str(bad)) from None

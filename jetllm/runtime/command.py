@@ -7,8 +7,9 @@ from pathlib import Path
 
 from jetllm.errors import UsageError
 from jetllm.exitcodes import ExitCode
-from jetllm.options import check_at_least, check_gpu_util, check_memory, check_pull
+from jetllm.options import check_at_least, check_gpu_util, check_labels, check_memory, check_pull
 from jetllm.runtime.spec import ContainerSpec, Settings
+
 
 @dataclass(frozen=True, slots=True)
 class TryOptions:
@@ -41,6 +42,7 @@ def check(options: TryOptions) -> None:
         raise UsageError(f"--timeout must be positive, not {options.timeout_s:g}")
     check_pull(options.pull)
     check_memory(options.memory)
+    check_labels()
 
 
 def build_spec(options: TryOptions, facts: object) -> ContainerSpec:

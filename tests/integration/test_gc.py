@@ -6,6 +6,7 @@ remove their own: by run id (`--run`), never a bare `jetllm gc`.
 
 from __future__ import annotations
 
+import os
 import uuid
 from typing import Any
 
@@ -42,10 +43,12 @@ def test_gc_removes_what_a_killed_run_left(jetllm, docker_client, image):
 
 def test_keep_leaves_a_working_backend_and_says_how_to_reach_it(jetllm, docker_client, image, tmp_path):
     profile, name = write_profile(tmp_path)
-    result = jetllm("try", "--profile", str(profile), "--image", image, "--keep")
+    ci_job = {"JETLLM_LABELS": f"{os.environ.get('JETLLM_LABELS', '')},ci.job=4711"}
+    result = jetllm("try", "--profile", str(profile), "--image", image, "--keep", env=ci_job)
     try:
         assert result.exit_code == 0, result.stderr
         (kept,) = containers_of(docker_client, backend=name)
+        assert kept.labels["ci.job"] == "4711"  # the user's own label, for their own cleanup
         run = kept.labels[labels.RUN]
         assert kept.name in result.stdout and f"jetllm gc --run {run}" in result.stdout
         url = next(word for word in result.stdout.split() if word.startswith("http://127.0.0.1:"))

@@ -207,3 +207,10 @@ def test_bad_usage_is_exit_2_with_one_line(jetllm, args):
     assert result.exit_code == 2, result
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert result.stdout == ""
+
+
+@pytest.mark.parametrize("command", [["try", "vllm"], ["bringup", "--model", "Qwen/Qwen2.5-0.5B-Instruct"]])
+def test_bad_extra_labels_are_exit_2_before_anything_starts(jetllm, command):
+    result = jetllm(*command, env={"JETLLM_LABELS": "ci.job"})
+    assert result.exit_code == 2, result
+    assert result.stderr.strip() == "jetllm: error: JETLLM_LABELS: 'ci.job' is not KEY=VALUE"

@@ -53,6 +53,6 @@ def test_sigterm_removes_the_container(docker_client, image, tmp_path):
     process = start_jetllm("try", "--profile", str(profile), "--image", image)
     _until(process, "waiting:")
     process.send_signal(signal.SIGTERM)
-    process.communicate(timeout=60)
-    assert process.returncode == 130
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
     assert containers_of(docker_client, backend=name) == []

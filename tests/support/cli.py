@@ -52,10 +52,13 @@ def run_jetllm(
     return CliResult(done.returncode, done.stdout, done.stderr)
 
 
-def start_jetllm(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
-    """Start `jetllm ARGS` in the background (for Ctrl-C tests: send SIGINT)."""
+def start_jetllm(*args: str, env: dict[str, str] | None = None,
+                 stdin: bool = False) -> subprocess.Popen[str]:
+    """Start `jetllm ARGS` in the background (for Ctrl-C tests: send SIGINT);
+    with stdin=True its stdin is a pipe left open."""
     return subprocess.Popen(
         [*jetllm_command(), *args],
+        stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

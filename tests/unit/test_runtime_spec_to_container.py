@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from jetllm import labels
 from jetllm.runtime.docker import create_kwargs, secret_values
 from jetllm.runtime.redact import Redactor
@@ -53,3 +55,13 @@ def test_redaction_of_values_and_token_shapes() -> None:
     assert redact("Authorization: Bearer abcdef123456789") == "Authorization: Bearer ***"
     assert redact("api_key: sk-12345678") == "api_key: ***"
     assert redact("INFO loading model Qwen/Qwen2.5-0.5B") == "INFO loading model Qwen/Qwen2.5-0.5B"
+
+
+def test_the_users_own_labels_come_along_and_never_replace_ours() -> None:
+    environ = {"JETLLM_LABELS": "ci.job=4711, owner=smoke"}
+    kwargs = create_kwargs(_spec(), host_port=1, run_id="r1", name="n", environ=environ)
+    assert kwargs["labels"] == {"ci.job": "4711", "owner": "smoke", labels.RUN: "r1",
+                                labels.BACKEND: "vllm", labels.MANAGED: "1"}
+    for bad in ("ci.job", "=4711", "jetllm.run=mine"):
+        with pytest.raises(ValueError, match="JETLLM_LABELS"):
+            labels.extra_labels({"JETLLM_LABELS": bad})
