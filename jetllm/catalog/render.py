@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 TEMPLATE_VARS = ("model", "model_name", "model_file", "model_repo", "served_model", "port",
                  "threads", "hf_cache")
 MODEL_VARS = ("model", "model_name", "model_file", "model_repo")
+KNOB_SETTINGS = ("gpu_util", "max_len", "concurrency", "gpu_layers", "quantization")  # the try/bringup flags
 MODELS_DIR = PurePosixPath("/models")  # where a local model appears in the container
 
 
@@ -70,10 +71,19 @@ def require_model(profile: Profile, settings: Settings) -> None:
                          "(a local file or folder is mounted read-only)")
 
 
+def require_knobs(profile: Profile, settings: Settings) -> None:
+    """UsageError when a setting is given that this backend has no knob for (it would be ignored)."""
+    for name in KNOB_SETTINGS:
+        if getattr(settings, name) is not None and name not in profile.knobs:
+            flag = "--" + name.replace("_", "-")
+            takes = ", ".join("--" + k.replace("_", "-") for k in profile.knobs if k in KNOB_SETTINGS)
+            raise UsageError(f"{profile.name} has no {flag} setting; it takes {takes or 'none of them'}")
+
+
 def knob_values(profile: Profile, settings: Settings) -> dict[str, Any]:
     """Each knob's value: the setting where given, else the profile's default."""
     values = profile.defaults()
-    for name in ("gpu_util", "max_len", "concurrency", "gpu_layers", "quantization"):
+    for name in KNOB_SETTINGS:
         given = getattr(settings, name)
         if given is not None:
             values[name] = given

@@ -6,6 +6,7 @@ gives one line naming the file, the field and the problem (catalog/load.py).
 
 from __future__ import annotations
 
+import json
 from typing import Literal, Union
 
 from pydantic import Field, field_validator, model_validator
@@ -118,5 +119,16 @@ class ProfileSpec(Record):
     served_model: str = "{model_name}"  # template: the "model" of a chat request
     default_model: str | None = None  # a small model to start with when none is given
     knobs: dict[str, Knob] = Field(default_factory=dict)
-    # Per-request options the backend reads (Ollama: num_ctx), by knob name.
-    request_options: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _knobs_are_used(self) -> ProfileSpec:
+        # A knob that no template names would be stepped by a bring-up for nothing.
+        variants = [v for platform in PLATFORMS for v in getattr(self.images, platform)]
+        templates = json.dumps([self.entrypoint, self.command, self.env, self.served_model,
+                                [v.model_dump() for v in self.volumes],
+                                [v.model_dump() for v in variants]])
+        for name in self.knobs:
+            if f"{{{name}}}" not in templates:
+                raise ValueError(f"knob {name!r} is not used in command, env or volumes "
+                                 f"(write {{{name}}} where the backend takes it)")
+        return self

@@ -200,6 +200,8 @@ def test_pull_failures_are_classified(jetllm, image, tmp_path):
     ["vllm", "--gpu-util", "0"],
     ["vllm", "--max-len", "-5"],
     ["vllm", "--pull", "sometimes"],
+    ["ollama", "--gpu-layers", "20"],  # a knob Ollama does not have: it would be ignored
+    ["llama.cpp", "--model", "tiny.gguf", "--gpu-util", "0.4"],
     [],
 ])
 def test_bad_usage_is_exit_2_with_one_line(jetllm, args):

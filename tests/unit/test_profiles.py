@@ -50,6 +50,7 @@ def test_unknown_backend_lists_known():
         ("jetson-no-l4t.yaml", "field 'images.jetson': example/server:1: a Jetson image needs 'l4t'"),
         ("bad-format.yaml", "field 'formats.0':"),
         ("unknown-knob.yaml", "field 'command.0': unknown knob '{context_size}'"),
+        ("unused-knob.yaml", "knob 'gpu_layers' is not used in command, env or volumes"),
         ("broken-yaml.yaml", "not valid YAML at line"),
     ],
 )
