@@ -83,6 +83,8 @@ def show_cmd(name: Optional[str], profile_file: Optional[Path], facts_file: Opti
     for mount in spec.mounts:
         console.print(f"  volume    {mount.source}:{mount.target}{':ro' if mount.read_only else ''}")
     console.print(f"  port      {spec.container_port}  api {spec.api_base}  ready {spec.ready.health_path}")
+    if spec.model_pull is not None:
+        console.print(f"  model     fetched once up: POST {spec.model_pull.path} ({spec.served_model})")
     for knob in ladder.knobs:
         kind = "continuous" if knob.continuous else "stepped"
         console.print(f"  ladder    {knob.name}: {' > '.join(str(s) for s in knob.steps)} ({kind})")

@@ -18,7 +18,7 @@ from jetllm.classify.models import Diagnosis, ExitState, FailureClass
 from jetllm.facts.models import HostFacts
 from jetllm.runtime import diagnose, prereq
 from jetllm.runtime.docker import secret_values
-from jetllm.runtime.events import Phase, ProgressCallback, ignore
+from jetllm.runtime.events import Note, Phase, ProgressCallback, ignore
 from jetllm.runtime.pull import PullFailed, ensure_image
 from jetllm.runtime.redact import Redactor
 from jetllm.runtime.result import Attempt, Outcome, Smoke, Timings
@@ -67,9 +67,11 @@ class _Run:
     def failed(self, diagnosis: Diagnosis) -> Attempt:
         return self.attempt(Outcome.FAILED, diagnosis)
 
-    def log_diagnosis(self, fallback: FailureClass, cause: str) -> Diagnosis:
+    def log_diagnosis(self, fallback: FailureClass, cause: str, said: str | None = None) -> Diagnosis:
+        """The log's cause, read with what the server answered (`said`) as its last line."""
         assert self.session is not None and self.exit_state is not None
-        return diagnose.of_log(self.session.tail.lines(), self.exit_state, fallback, cause,
+        lines = [*self.session.tail.lines(), *([said] if said else [])]
+        return diagnose.of_log(lines, self.exit_state, fallback, cause,
                                backend=self.spec.backend, jetson=self.jetson)
 
 
@@ -99,7 +101,7 @@ def run_attempt(spec: ContainerSpec, *, facts: HostFacts, pull_policy: str = "mi
 def _attempt(run: _Run, pull_policy: str, force: bool, run_id: str, client: Any) -> Attempt:
     spec, facts, progress = run.spec, run.facts, run.progress
     if not force:
-        progress(Phase("checking", "checking prerequisites"))
+        progress(Phase("checking", "prerequisites (Docker, the NVIDIA runtime, the port)"))
         problem = prereq.check(spec, facts)
         if problem is not None:
             return run.attempt(Outcome.SKIPPED, problem)
@@ -131,7 +133,40 @@ def _attempt(run: _Run, pull_policy: str, force: bool, run_id: str, client: Any)
     if not ready.ready:
         return _not_ready(run, ready.exited, ready.exit_code)
     run.exit_state = ExitState(ready=True)
+    if spec.model_pull is not None and spec.served_model:
+        failed = _pull_model(run)
+        if failed is not None:
+            return failed
     return _smoke(run)
+
+
+def _with_memory_limit(diagnosis: Diagnosis, spec: ContainerSpec) -> Diagnosis:
+    """An OOM kill under a limit jetllm set (--memory): say which, and that it is ours."""
+    if diagnosis.failure_class is not FailureClass.HOST_OOM_KILLED or not spec.memory_limit:
+        return diagnosis
+    fix = (f"The container ran under --memory {spec.memory_limit}: raise it, or ask for less "
+           f"(a shorter context, a smaller model). {diagnosis.fix}")
+    return diagnosis.model_copy(update={"fix": fix})
+
+
+def _pull_model(run: _Run) -> Attempt | None:
+    """A server that fetches its model once up (Ollama): None when it has it."""
+    from jetllm.runtime.model_pull import ModelPullFailed, pull_model
+
+    session, spec = run.session, run.spec
+    assert session is not None and spec.model_pull is not None and spec.served_model
+    run.progress(Phase("model", f"{spec.backend} is fetching {spec.served_model}"))
+    start = time.monotonic()
+    try:
+        if not pull_model(session.server_url, spec.model_pull, spec.served_model, run.progress):
+            run.progress(Note(f"{spec.backend} already holds {spec.served_model}"))
+    except ModelPullFailed as exc:
+        message = run.redact(str(exc))
+        cause = f"{spec.backend} could not fetch {spec.served_model}: {message}"
+        return run.failed(run.log_diagnosis(FailureClass.MODEL_UNAVAILABLE, cause, said=message))
+    finally:
+        run.timings["model_pull_s"] = time.monotonic() - start
+    return None
 
 
 def _not_ready(run: _Run, exited: bool, exit_code: int | None) -> Attempt:
@@ -142,7 +177,7 @@ def _not_ready(run: _Run, exited: bool, exit_code: int | None) -> Attempt:
         code, oom = session.exit_state()
         run.exit_state = ExitState(exit_code=code if code is not None else exit_code, oom_killed=oom)
         cause = f"the container exited with code {run.exit_state.exit_code} before it served"
-        return run.failed(run.log_diagnosis(FailureClass.UNKNOWN, cause))
+        return run.failed(_with_memory_limit(run.log_diagnosis(FailureClass.UNKNOWN, cause), run.spec))
     run.exit_state = ExitState(timed_out=True)
     cause = f"{run.spec.backend} did not become ready within {run.spec.ready.timeout_s:g} s"
     return run.failed(run.log_diagnosis(FailureClass.STARTUP_TIMEOUT, cause))
@@ -164,7 +199,8 @@ def _smoke(run: _Run) -> Attempt:
         code, oom = session.exit_state()
         running = code == 0 and not oom and _running(session)
         run.exit_state = ExitState(exit_code=None if running else code, oom_killed=oom, ready=True)
-        return run.failed(run.log_diagnosis(FailureClass.UNKNOWN, run.redact(str(exc))))
+        message = run.redact(str(exc))
+        return run.failed(run.log_diagnosis(FailureClass.UNKNOWN, message, said=message))
     run.timings["smoke_s"] = time.monotonic() - start
     return run.attempt(Outcome.READY, smoke=smoke)
 

@@ -48,11 +48,15 @@ def check(options: TryOptions) -> None:
 def build_spec(options: TryOptions, facts: object) -> ContainerSpec:
     from jetllm.catalog import load_profile, render
     from jetllm.catalog.render import require_knobs, require_model
+    from jetllm.models.formats import format_mismatch
 
     name = str(options.profile) if options.profile is not None else str(options.backend)
     profile = load_profile(name)
     require_model(profile, options.settings)
     require_knobs(profile, options.settings)
+    mismatch = format_mismatch(list(profile.formats), options.settings.model)
+    if mismatch is not None:
+        raise UsageError(f"{profile.name}: {mismatch}")
     spec = render(profile, facts, options.settings, image=options.image)  # type: ignore[arg-type]
     ready = spec.ready
     if options.timeout_s is not None:

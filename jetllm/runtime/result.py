@@ -24,6 +24,7 @@ class Outcome(str, Enum):
 class Timings(Record):
     pull_s: float | None = None
     start_to_ready_s: float | None = None
+    model_pull_s: float | None = None  # a server that fetches its model once up (Ollama)
     smoke_s: float | None = None
     total_s: float | None = None
 

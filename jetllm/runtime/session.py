@@ -83,9 +83,13 @@ class Session:
         return rt_docker.state(self.container) if self.container is not None else (None, False)
 
     @property
+    def server_url(self) -> str:
+        """The server's root on its published port (base_url without the API prefix)."""
+        return f"http://{ports.reach_address(self.spec.host_address)}:{self.host_port}"
+
+    @property
     def base_url(self) -> str:
-        address = ports.reach_address(self.spec.host_address)
-        return f"http://{address}:{self.host_port}{self.spec.api_base}"
+        return f"{self.server_url}{self.spec.api_base}"
 
     def remove(self) -> None:
         if self._file is not None:

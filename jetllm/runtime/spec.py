@@ -52,6 +52,14 @@ class ReadySpec(Record):
     timeout_s: float = 600.0
 
 
+class ModelPullSpec(Record):
+    """Ask the running server to fetch the served model first (Ollama's /api/pull)."""
+
+    path: str
+    check_path: str | None = None  # answers 200 when the server already holds the model
+    timeout_s: float = 3600.0
+
+
 class ContainerSpec(Record):
     backend: str
     image: str
@@ -75,4 +83,5 @@ class ContainerSpec(Record):
     ready: ReadySpec = Field(default_factory=ReadySpec)
     api_base: str = "/v1"  # OpenAI-compatible API prefix
     served_model: str | None = None  # the "model" field of the chat request
+    model_pull: ModelPullSpec | None = None
     settings: Settings = Field(default_factory=Settings)

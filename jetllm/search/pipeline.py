@@ -91,15 +91,16 @@ def run_bringup(options: BringupOptions) -> int:
     stages = Stages(facts=facts, overrides=options.overrides, run_id=run_id, progress=_progress,
                     model_context=model_info.context_length if model_info else None)
     candidates = stages.candidates(load_profiles(options.profile_files, options.backends, facts))
-    if not candidates and stages.skipped:
-        raise UsageError("; ".join(stages.skipped))
-    for why in stages.skipped:
-        err().print(f"left out {why}", markup=False, highlight=False)
+    left_out = stages.skipped + stages.no_image
+    if not candidates and stages.skipped:  # the model given rules them out: a usage matter
+        raise UsageError("; ".join(left_out))
     if not candidates:
         raise NoImageForHost(
-            "no backend profile has an image for this machine",
+            "; ".join(left_out) or "no backend profile has an image for this machine",
             fix="see `jetllm profiles` for what each backend runs on; --image or --profile adds your own",
         )
+    for why in left_out:
+        err().print(f"left out {why}", markup=False, highlight=False)
 
     def notify(line: str) -> None:
         err().print(line, markup=False, highlight=False)

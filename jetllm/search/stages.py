@@ -45,23 +45,33 @@ class Stages:
     progress: Callable[[Any], None] | None = None
     model_context: int | None = None  # a local GGUF's trained context: no step searches above it
     profiles: dict[str, tuple[Profile, bool]] = field(default_factory=dict)  # name -> (profile, cpu)
-    skipped: list[str] = field(default_factory=list)  # profiles left out, and why
+    skipped: list[str] = field(default_factory=list)  # profiles left out for the model given, and why
+    no_image: list[str] = field(default_factory=list)  # profiles left out for this machine
 
     def candidates(self, profiles: list[Profile]) -> list[Candidate]:
         from jetllm.catalog import candidates as variants_for
 
         from jetllm.catalog.render import needs_model
 
+        from jetllm.models.formats import format_mismatch
+
         found: list[Candidate] = []
         for profile in profiles:
             if not (self.overrides.model or profile.default_model) and needs_model(profile):
                 self.skipped.append(f"{profile.name}: it has no default model; pass --model")
+                continue
+            mismatch = format_mismatch(list(profile.formats), self.overrides.model)
+            if mismatch is not None:
+                self.skipped.append(f"{profile.name}: {mismatch}")
                 continue
             _platform, variants = variants_for(profile, self.facts)
             cpu = not variants and bool(profile.images.cpu)
             if cpu:
                 variants = list(profile.images.cpu)
             images = [self.overrides.image] if self.overrides.image else [v.image for v in variants]
+            if not images:
+                self.no_image.append(f"{profile.name}: no image for this machine")
+                continue
             facts = cpu_view(self.facts) if cpu else self.facts
             ladder = self._ladder(from_catalog(profile.ladder(facts)))
             for n, image in enumerate(images):
@@ -135,6 +145,9 @@ class Stages:
         spec = self.spec(candidate, settings)
         if timeout is not None and timeout < spec.ready.timeout_s:
             spec = spec.model_copy(update={"ready": spec.ready.model_copy(update={"timeout_s": timeout})})
+        if timeout is not None and spec.model_pull is not None and timeout < spec.model_pull.timeout_s:
+            pull = spec.model_pull.model_copy(update={"timeout_s": timeout})
+            spec = spec.model_copy(update={"model_pull": pull})
         return run_attempt(spec, facts=self.facts, pull_policy=self.overrides.pull,
                            run_id=self.run_id, progress=self.progress)
 

@@ -6,6 +6,7 @@ import time
 from typing import Any
 
 from jetllm.runtime.result import Smoke
+from jetllm.smoke.errors import server_error
 from jetllm.smoke.sse import BadStream, delta_text, events, server_timings, usage_tokens
 
 PROMPT = "Reply with one short sentence: what is a Jetson?"
@@ -85,7 +86,8 @@ def chat(base_url: str, *, model: str, max_tokens: int = 32, timeout_s: float = 
                         usage = False  # an older server that refuses stream_options
                         continue
                     if response.status_code != 200:
-                        detail = response.read().decode("utf-8", "replace").strip()[:200]
+                        body = response.read().decode("utf-8", "replace").strip()
+                        detail = server_error(body) or body[:200]
                         raise SmokeFailed(f"smoke request failed: HTTP {response.status_code}: {detail}")
                     return _measure(response, start)
             except BadStream as exc:

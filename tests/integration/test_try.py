@@ -76,6 +76,7 @@ def test_host_oom_kill_under_a_memory_limit(jetllm, docker_client, image, tmp_pa
     assert code == 1
     assert doc["exit_state"]["exit_code"] == 137 and doc["exit_state"]["oom_killed"] is True
     assert doc["diagnosis"]["class"] == "host_oom_killed"
+    assert doc["diagnosis"]["fix"].startswith("The container ran under --memory 48m: raise it")
     assert containers_of(docker_client, backend=name) == []
 
 
@@ -202,6 +203,7 @@ def test_pull_failures_are_classified(jetllm, image, tmp_path):
     ["vllm", "--pull", "sometimes"],
     ["ollama", "--gpu-layers", "20"],  # a knob Ollama does not have: it would be ignored
     ["llama.cpp", "--model", "tiny.gguf", "--gpu-util", "0.4"],
+    ["ollama", "--model", "Qwen/Qwen2.5-0.5B-Instruct"],  # a hub id, not an Ollama model
     [],
 ])
 def test_bad_usage_is_exit_2_with_one_line(jetllm, args):

@@ -17,8 +17,9 @@ CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "dev"
 
 def write_profile(tmp_path: Path, *, knobs: dict[str, Any] | None = None,
                   args: list[Any] | None = None, ready: dict[str, Any] | None = None,
-                  port: int | None = None) -> tuple[Path, str]:
-    """A variant of the fakellm profile with a unique name (the backend label); (path, name)."""
+                  port: int | None = None, extra: dict[str, Any] | None = None) -> tuple[Path, str]:
+    """A variant of the fakellm profile with a unique name (the backend label); (path, name).
+    `extra` sets further top-level profile fields."""
     profile = yaml.safe_load(FIXTURE_PROFILE.read_text())
     name = f"fakellm-{uuid.uuid4().hex[:8]}"
     profile["name"] = name
@@ -28,6 +29,7 @@ def write_profile(tmp_path: Path, *, knobs: dict[str, Any] | None = None,
     profile["ready"].update(ready or {})
     if port is not None:
         profile["port"] = port
+    profile.update(extra or {})
     path = tmp_path / f"{name}.yaml"
     path.write_text(yaml.safe_dump(profile))
     return path, name

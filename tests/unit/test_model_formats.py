@@ -1,0 +1,61 @@
+"""What format a --model is in: the bring-up leaves out backends that cannot load it."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from jetllm.models.formats import model_format
+from jetllm.search.stages import Overrides, Stages
+
+
+@pytest.mark.parametrize("model,expected", [
+    ("Qwen/Qwen2.5-1.5B-Instruct", "hf"),
+    ("Qwen/Qwen2.5-1.5B-Instruct-AWQ", "awq"),
+    ("Qwen/Qwen2.5-7B-Instruct-GPTQ-Int4", "gptq"),
+    ("RedHatAI/Meta-Llama-3.1-8B-Instruct-FP8", "fp8"),
+    ("bartowski/Qwen2.5-0.5B-Instruct-GGUF", "gguf"),
+    ("qwen2.5:0.5b", "ollama"),
+    ("hf.co/bartowski/Qwen2.5-0.5B-Instruct-GGUF:Q4_K_M", "ollama"),  # Ollama pulling from the Hub
+    ("hf.co/bartowski/Qwen2.5-0.5B-Instruct-GGUF", "ollama"),
+    ("llama3", None),  # an Ollama model or an old hub id: cannot tell
+    (None, None),
+])
+def test_by_name(model, expected):
+    assert model_format(model) == expected
+
+
+def test_local_files_and_folders(tmp_path):
+    gguf = tmp_path / "tiny.Q4_K_M.gguf"
+    gguf.write_bytes(b"GGUF")
+    assert model_format(str(gguf)) == "gguf"
+    assert model_format(str(tmp_path)) == "gguf"  # a folder holding a GGUF file
+    awq = tmp_path / "awq-model"
+    awq.mkdir()
+    (awq / "config.json").write_text(json.dumps({"quantization_config": {"quant_method": "awq"}}))
+    assert model_format(str(awq)) == "awq"
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    (plain / "config.json").write_text(json.dumps({"architectures": ["Qwen2ForCausalLM"]}))
+    assert model_format(str(plain)) == "hf"
+    assert model_format(str(tmp_path / "empty-dir-missing")) is None  # neither there nor a hub id
+
+
+def test_bringup_leaves_out_backends_that_cannot_load_the_model(fixtures_dir):
+    from jetllm.catalog import load_profile
+    from jetllm.facts import load_facts
+
+    facts = load_facts(fixtures_dir / "bringup" / "orin-nx-r36.4.3.json")
+    profiles = [load_profile(name) for name in ("vllm", "llama.cpp", "ollama")]
+    stages = Stages(facts=facts, overrides=Overrides(model="Qwen/Qwen2.5-1.5B-Instruct-AWQ"))
+    backends = {c.backend for c in stages.candidates(profiles)}
+    assert backends == {"vllm"}
+    assert stages.skipped == [
+        "llama.cpp: it loads GGUF models, not AWQ (Qwen/Qwen2.5-1.5B-Instruct-AWQ)",
+        "ollama: it loads Ollama models, not AWQ (Qwen/Qwen2.5-1.5B-Instruct-AWQ)",
+    ]
+    gguf = Stages(facts=facts, overrides=Overrides(model="bartowski/Qwen2.5-0.5B-Instruct-GGUF"))
+    assert {c.backend for c in gguf.candidates(profiles)} == {"llama.cpp"}
+    tag = Stages(facts=facts, overrides=Overrides(model="hf.co/bartowski/Qwen2.5-0.5B-Instruct-GGUF:Q4_K_M"))
+    assert {c.backend for c in tag.candidates(profiles)} == {"ollama"}
