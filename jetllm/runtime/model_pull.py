@@ -42,16 +42,19 @@ def pull_model(server_url: str, spec: ModelPullSpec, model: str, progress: Progr
                     text = response.read().decode("utf-8", "replace")
                     raise ModelPullFailed(server_error(text) or f"HTTP {response.status_code} from {spec.path}: "
                                                           f"{text[:200]}")
+                finished: set[str] = set()
                 for line in response.iter_lines():
-                    if _follow(line, progress):
+                    if _follow(line, progress, finished):
                         return True
     except httpx.HTTPError as exc:
         raise ModelPullFailed(f"pulling {model} failed: {type(exc).__name__}: {exc}") from exc
     raise ModelPullFailed(f"pulling {model}: the server ended the stream before 'success'")
 
 
-def _follow(line: str, progress: ProgressCallback) -> bool:
-    """One progress line: True on success; ModelPullFailed on an error line."""
+def _follow(line: str, progress: ProgressCallback, finished: set[str]) -> bool:
+    """One progress line: True on success; ModelPullFailed on an error line.
+    A layer whose bytes are all in is reported once as "Pull complete", as an
+    image layer is, so that a log without a terminal shows the pull advancing."""
     if not line.strip():
         return False
     try:
@@ -65,7 +68,12 @@ def _follow(line: str, progress: ProgressCallback) -> bool:
         return True
     digest = event.get("digest")
     layer = str(digest).removeprefix("sha256:")[:12] if digest else "model"
-    progress(LayerProgress(layer=layer, status=status, current=event.get("completed"),
-                           total=event.get("total")))
+    current, total = event.get("completed"), event.get("total")
+    if digest and total and current is not None and current >= total:
+        if layer in finished:
+            return False
+        finished.add(layer)
+        status = "Pull complete"
+    progress(LayerProgress(layer=layer, status=status, current=current, total=total))
     return False
 

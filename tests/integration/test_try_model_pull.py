@@ -44,6 +44,7 @@ def test_the_model_is_fetched_then_served(jetllm, docker_client, image, tmp_path
     assert doc["timings"]["model_pull_s"] >= 0.15  # three progress lines 0.05 s apart
     assert any('POST "/api/pull"' in line for line in doc["log_tail"]), doc["log_tail"]
     assert "is fetching qwen2.5:0.5b" in stderr
+    assert stderr.count("6f96e01a3f55: Pull complete") == 1  # without a terminal: once per layer
     assert containers_of(docker_client, backend=name) == []
 
 
