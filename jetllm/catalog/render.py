@@ -97,7 +97,7 @@ def render(
     profile: Profile, facts: HostFacts, settings: Settings, *, image: str | None = None
 ) -> ContainerSpec:
     from jetllm.catalog.profile import settings_with
-    from jetllm.runtime.spec import ContainerSpec, GpuHandover, ModelPullSpec, Mount, ReadySpec
+    from jetllm.runtime.spec import ContainerSpec, GpuHandover, Mount, ReadySpec
 
     platform, variant = choose(profile, facts, image)
     knobs = knob_values(profile, settings)
@@ -150,7 +150,7 @@ def render(
         ),
         api_base=profile.api_base,
         served_model=values["served_model"],
-        model_pull=ModelPullSpec(**profile.model_pull.model_dump()) if profile.model_pull else None,
+        model_pull=profile.model_pull,
         settings=settings_with(
             {k: v for k, v in knobs.items() if v is not None},
             settings.model_copy(update={"model": settings.model or profile.default_model}),

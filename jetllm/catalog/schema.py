@@ -12,6 +12,7 @@ from typing import Literal, Union
 from pydantic import Field, field_validator, model_validator
 
 from jetllm.model import Record
+from jetllm.runtime.spec import ModelPullSpec
 
 PLATFORMS = ("jetson", "x86_64", "sbsa", "cpu")
 Platform = Literal["jetson", "x86_64", "sbsa", "cpu"]
@@ -77,15 +78,6 @@ class ReadyConfig(Record):
     timeout_s_jetson: float | None = Field(default=None, gt=0)  # loads from eMMC/NVMe are slower
 
 
-class ModelPull(Record):
-    """A server that serves only models it holds (Ollama): jetllm asks it to fetch
-    the model once it is up, before the smoke request (POST path {"model": ...})."""
-
-    path: str = Field(pattern=r"^/")
-    check_path: str | None = Field(default=None, pattern=r"^/")  # 200 when it holds the model already
-    timeout_s: float = Field(default=3600.0, gt=0)
-
-
 class Knob(Record):
     """A setting a bring-up walks down: its default and its steps per platform."""
 
@@ -127,7 +119,7 @@ class ProfileSpec(Record):
     ready: ReadyConfig = Field(default_factory=ReadyConfig)
     served_model: str = "{model_name}"  # template: the "model" of a chat request
     default_model: str | None = None  # a small model to start with when none is given
-    model_pull: ModelPull | None = None
+    model_pull: ModelPullSpec | None = None
     knobs: dict[str, Knob] = Field(default_factory=dict)
 
     @model_validator(mode="after")

@@ -71,8 +71,9 @@ class _Run:
         """The log's cause, read with what the server answered (`said`) as its last line."""
         assert self.session is not None and self.exit_state is not None
         lines = [*self.session.tail.lines(), *([said] if said else [])]
-        return diagnose.of_log(lines, self.exit_state, fallback, cause,
-                               backend=self.spec.backend, jetson=self.jetson)
+        found = diagnose.of_log(lines, self.exit_state, fallback, cause,
+                                backend=self.spec.backend, jetson=self.jetson)
+        return _with_memory_limit(found, self.spec)
 
 
 def run_attempt(spec: ContainerSpec, *, facts: HostFacts, pull_policy: str = "missing",
@@ -177,7 +178,7 @@ def _not_ready(run: _Run, exited: bool, exit_code: int | None) -> Attempt:
         code, oom = session.exit_state()
         run.exit_state = ExitState(exit_code=code if code is not None else exit_code, oom_killed=oom)
         cause = f"the container exited with code {run.exit_state.exit_code} before it served"
-        return run.failed(_with_memory_limit(run.log_diagnosis(FailureClass.UNKNOWN, cause), run.spec))
+        return run.failed(run.log_diagnosis(FailureClass.UNKNOWN, cause))
     run.exit_state = ExitState(timed_out=True)
     cause = f"{run.spec.backend} did not become ready within {run.spec.ready.timeout_s:g} s"
     return run.failed(run.log_diagnosis(FailureClass.STARTUP_TIMEOUT, cause))

@@ -40,8 +40,8 @@ def pull_model(server_url: str, spec: ModelPullSpec, model: str, progress: Progr
             with client.stream("POST", root + spec.path, json={**body, "stream": True}) as response:
                 if response.status_code != 200:
                     text = response.read().decode("utf-8", "replace")
-                    raise ModelPullFailed(server_error(text) or f"HTTP {response.status_code} from {spec.path}: "
-                                                          f"{text[:200]}")
+                    fallback = f"HTTP {response.status_code} from {spec.path}: {text[:200]}"
+                    raise ModelPullFailed(server_error(text) or fallback)
                 finished: set[str] = set()
                 for line in response.iter_lines():
                     if _follow(line, progress, finished):
@@ -76,4 +76,3 @@ def _follow(line: str, progress: ProgressCallback, finished: set[str]) -> bool:
         status = "Pull complete"
     progress(LayerProgress(layer=layer, status=status, current=current, total=total))
     return False
-

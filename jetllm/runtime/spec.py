@@ -53,11 +53,13 @@ class ReadySpec(Record):
 
 
 class ModelPullSpec(Record):
-    """Ask the running server to fetch the served model first (Ollama's /api/pull)."""
+    """A server that serves only models it holds (Ollama): once it is up, jetllm
+    asks it to fetch the served model (POST path {"model": ...}) before the smoke
+    request. A profile's `model_pull` is this record as written."""
 
-    path: str
-    check_path: str | None = None  # answers 200 when the server already holds the model
-    timeout_s: float = 3600.0
+    path: str = Field(pattern=r"^/")
+    check_path: str | None = Field(default=None, pattern=r"^/")  # 200 when it holds the model already
+    timeout_s: float = Field(default=3600.0, gt=0)
 
 
 class ContainerSpec(Record):

@@ -50,9 +50,7 @@ class Stages:
 
     def candidates(self, profiles: list[Profile]) -> list[Candidate]:
         from jetllm.catalog import candidates as variants_for
-
         from jetllm.catalog.render import needs_model
-
         from jetllm.models.formats import format_mismatch
 
         found: list[Candidate] = []
