@@ -20,7 +20,18 @@ class CliResult:
     stderr: str
 
     def json(self) -> Any:
+        """The whole JSON document on stdout (the envelope, with --json)."""
         return json.loads(self.stdout)
+
+    def data(self) -> Any:
+        """The command's own document: the envelope's `data`."""
+        document = self.json()
+        return document["data"] if "jetllm_json_version" in document else document
+
+    def errors(self) -> list[dict[str, Any]]:
+        """The envelope's errors: [{"class", "message", "fix"}, ...]."""
+        errors: list[dict[str, Any]] = self.json().get("errors", [])
+        return errors
 
 
 def jetllm_command() -> list[str]:
