@@ -20,6 +20,7 @@ except ImportError:  # pragma: no cover
 
 from jetllm import __version__
 from jetllm.commands import COMMAND_MODULES
+from jetllm.envelope import INTERNAL_ERROR, INTERRUPTED, USAGE_ERROR, ErrorItem, Outcome, write
 from jetllm.errors import JetllmError
 from jetllm.exitcodes import ExitCode
 
@@ -55,45 +56,73 @@ for _module in COMMAND_MODULES:
     _module.register(app)
 
 
-def _fail(message: str, fix: str | None, code: ExitCode) -> int:
+def _fail(message: str, fix: str | None, code: ExitCode, error_class: str) -> Outcome:
     sys.stderr.write(f"jetllm: error: {message}\n")
     if fix:
         sys.stderr.write(f"  fix: {fix}\n")
-    return int(code)
+    return Outcome(int(code), None, (ErrorItem(error_class, message, fix),))
+
+
+def _command(argv: list[str]) -> str:
+    """The command a command line names ("try", "profiles show"), for the JSON envelope."""
+    words = [a for a in argv if a != "--" and not a.startswith("-")]
+    if not words:
+        return "jetllm"
+    if words[0] == "profiles" and len(words) > 1 and words[1] == "show":
+        return "profiles show"
+    return words[0]
+
+
+def _wants_json(argv: list[str]) -> bool:
+    return "--json" in argv[: argv.index("--")] if "--" in argv else "--json" in argv
 
 
 def run(argv: list[str] | None = None) -> int:
-    """Run the CLI and return its exit code (tests call this in-process)."""
-    code = _run(argv)
-    if code == ExitCode.INTERRUPTED:  # Ctrl-C or SIGTERM, whichever layer caught it
+    """Run the CLI and return its exit code (tests call this in-process).
+
+    With --json, exactly one JSON document goes to stdout whatever happens:
+    the command's Outcome, or the error that stopped it (jetllm/envelope.py).
+    """
+    args = list(sys.argv[1:] if argv is None else argv)
+    outcome = _run(args)
+    if outcome.exit_code == ExitCode.INTERRUPTED:  # Ctrl-C or SIGTERM, whichever layer caught it
         sys.stderr.write("jetllm: interrupted\n")
-    return code
+        if not outcome.errors:
+            outcome = Outcome(outcome.exit_code, outcome.data,
+                              (ErrorItem(INTERRUPTED, "interrupted (Ctrl-C or SIGTERM)"),))
+    # Exit 0 without data is --help or --version: their text is the answer.
+    if _wants_json(args) and (outcome.exit_code != 0 or outcome.data is not None):
+        return write(_command(args), outcome)
+    return int(outcome.exit_code)
 
 
-def _run(argv: list[str] | None) -> int:
+def _run(argv: list[str]) -> Outcome:
     try:
         result = app(args=argv, prog_name="jetllm", standalone_mode=False)
-        return int(result) if isinstance(result, int) else 0
+        if isinstance(result, Outcome):
+            return result
+        return Outcome(int(result) if isinstance(result, int) else 0)
     except typer.Exit as done:
-        return int(done.exit_code)
+        return Outcome(int(done.exit_code))
     except click_exc.NoArgsIsHelpError as bare:
         # `jetllm` or `jetllm profiles` alone: show what there is to run.
         sys.stderr.write(bare.format_message() + "\n")
-        return int(ExitCode.USAGE)
+        return Outcome(int(ExitCode.USAGE), None,
+                       (ErrorItem(USAGE_ERROR, "no command given (see 'jetllm --help')"),))
     except click_exc.UsageError as bad:
         where = bad.ctx.command_path if bad.ctx else "jetllm"
-        return _fail(f"{bad.format_message()} (see '{where} --help')", None, ExitCode.USAGE)
+        return _fail(f"{bad.format_message()} (see '{where} --help')", None, ExitCode.USAGE, USAGE_ERROR)
     except click_exc.ClickException as bad:
-        return _fail(bad.format_message(), None, ExitCode.USAGE)
+        return _fail(bad.format_message(), None, ExitCode.USAGE, USAGE_ERROR)
     except (KeyboardInterrupt, typer.Abort):
-        return int(ExitCode.INTERRUPTED)
+        return Outcome(int(ExitCode.INTERRUPTED))
     except JetllmError as failure:
-        return _fail(failure.message, failure.fix, failure.exit_code)
+        return _fail(failure.message, failure.fix, failure.exit_code, failure.error_class)
     except BrokenPipeError:
         # `jetllm ... --json | head`: the reader left; not an error of ours.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-        return int(ExitCode.OK)
+        return Outcome(int(ExitCode.OK))
     except Exception as bug:  # noqa: BLE001 (the one place that maps bugs to a line)
         if os.environ.get("JETLLM_DEBUG"):
             raise
@@ -101,6 +130,7 @@ def _run(argv: list[str] | None) -> int:
             f"internal error: {type(bug).__name__}: {bug}",
             "rerun with --debug and report the traceback",
             ExitCode.NOT_WORKING,
+            INTERNAL_ERROR,
         )
 
 

@@ -1,5 +1,5 @@
-"""Where output goes: stdout carries only the result (a table or one JSON
-document); progress, spinners and log excerpts go to stderr.
+"""Where output goes: stdout carries only the result (a table, or the one JSON
+document jetllm/envelope.py writes); progress, spinners and log excerpts go to stderr.
 
 Rich is imported on first use so that `jetllm --version` stays fast. Rich
 honours NO_COLOR and drops live displays when the stream is not a terminal.
@@ -7,10 +7,8 @@ honours NO_COLOR and drops live displays when the stream is not a terminal.
 
 from __future__ import annotations
 
-import json
-import sys
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -31,8 +29,3 @@ def err() -> Console:
 
     return Console(stderr=True, highlight=False)
 
-
-def print_json(document: Any) -> None:
-    """Write one JSON document to stdout, and nothing else."""
-    sys.stdout.write(json.dumps(document, indent=2, default=str) + "\n")
-    sys.stdout.flush()

@@ -6,7 +6,9 @@ import os
 from pathlib import Path
 
 from jetllm.classify.models import Diagnosis, ExitState
+from jetllm.envelope import Outcome
 from jetllm.errors import UsageError
+from jetllm.exitcodes import ExitCode
 
 JSON_KEYS = ("class", "cause", "evidence", "fix", "retry_smaller")
 _STYLE = {"none": "green", "unknown": "yellow"}
@@ -33,7 +35,7 @@ def run_classify(
     timed_out: bool,
     platform: str | None,
     as_json: bool,
-) -> None:
+) -> Outcome:
     from jetllm.classify import classify_file, is_jetson
 
     _check_input(log)
@@ -46,12 +48,10 @@ def run_classify(
     except OSError as exc:
         raise UsageError(f"cannot read {log}: {exc.strerror or exc}") from None
     if as_json:
-        from jetllm.console import print_json
-
         document = diagnosis.to_json()
-        print_json({key: document[key] for key in JSON_KEYS})
-    else:
-        render(diagnosis)
+        return Outcome(ExitCode.OK, {key: document[key] for key in JSON_KEYS})
+    render(diagnosis)
+    return Outcome(ExitCode.OK)
 
 
 def render(diagnosis: Diagnosis) -> None:

@@ -7,6 +7,8 @@ from typing import List, Optional
 
 import typer
 
+from jetllm.envelope import Outcome
+
 HELP = """Find which backend serves MODEL on this machine, with which settings, and how fast.
 
 Candidates in preference order (--backends, else the profiles' order for this
@@ -34,7 +36,7 @@ def register(app: typer.Typer) -> None:
         junit: Optional[Path] = typer.Option(None, "--junit", help="Write JUnit XML here."),  # noqa: UP007
         json_output: bool = typer.Option(False, "--json", help="Print report.json on stdout."),
         facts: Optional[Path] = typer.Option(None, "--facts", help="Host facts from `jetllm doctor --json`."),  # noqa: UP007
-    ) -> int:
+    ) -> Outcome:
         from jetllm.search.pipeline import BringupOptions, run_bringup
         from jetllm.search.stages import Overrides
 

@@ -6,6 +6,8 @@ from typing import Optional
 
 import typer
 
+from jetllm.envelope import Outcome
+
 BACKEND_ALIASES = {
     "vllm": "vllm", "ollama": "ollama", "llama.cpp": "llama.cpp", "llamacpp": "llama.cpp",
     "llama-cpp": "llama.cpp", "llama-server": "llama.cpp", "tensorrt-llm": "tensorrt-llm",
@@ -25,11 +27,11 @@ def register(app: typer.Typer) -> None:
         timed_out: bool = typer.Option(False, "--timed-out", help="It was stopped for not becoming ready in time."),
         platform: Optional[str] = typer.Option(None, "--platform", help="jetson or x86 (default: detected)."),  # noqa: UP007
         as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
-    ) -> None:
+    ) -> Outcome:
         """Name the failure class of a backend log, with evidence, fix and retry_smaller."""
         from jetllm.classify.render import run_classify
 
-        run_classify(log, backend=_backend(backend), exit_code=exit_code, oom_killed=oom_killed,
+        return run_classify(log, backend=_backend(backend), exit_code=exit_code, oom_killed=oom_killed,
                      timed_out=timed_out, platform=_platform(platform), as_json=as_json)  # fmt: skip
 
 

@@ -7,6 +7,8 @@ from typing import Optional
 
 import typer
 
+from jetllm.envelope import Outcome
+
 
 def register(app: typer.Typer) -> None:
     @app.command()
@@ -15,7 +17,7 @@ def register(app: typer.Typer) -> None:
         facts_file: Optional[Path] = typer.Option(  # noqa: UP007 (Typer reads the annotation)
             None, "--facts", metavar="FILE", help="Judge facts saved by `jetllm doctor --json` instead of this machine."
         ),
-    ) -> int:
+    ) -> Outcome:
         """Check this machine: NVIDIA driver, Docker and its NVIDIA runtime, disk, memory."""
         from jetllm.doctor.run import main
 

@@ -6,22 +6,25 @@ from typing import Optional
 
 import typer
 
+from jetllm.envelope import Outcome
+from jetllm.exitcodes import ExitCode
+
 
 def register(app: typer.Typer) -> None:
     @app.command("gc", help="Remove containers jetllm started and a killed run left (label jetllm.managed=1).")
     def gc(
         run: Optional[str] = typer.Option(None, "--run", help="Only the containers of this run id."),  # noqa: UP007
         json: bool = typer.Option(False, "--json", help="Print what was removed as JSON."),
-    ) -> int:
-        from jetllm.console import out, print_json
+    ) -> Outcome:
+        from jetllm.console import out
         from jetllm.dockerenv import connect
         from jetllm.runtime.gc import collect
 
         removed = collect(connect(), run)
         if json:
-            print_json({"removed": [item.to_json() for item in removed]})
-        elif not removed:
+            return Outcome(ExitCode.OK, {"removed": [item.to_json() for item in removed]})
+        if not removed:
             out().print("nothing to remove", markup=False)
-        for item in [] if json else removed:
+        for item in removed:
             out().print(f"removed {item.name} ({item.backend}, run {item.run}, {item.status})", markup=False)
-        return 0
+        return Outcome(ExitCode.OK)

@@ -13,7 +13,11 @@ from typing import Optional
 
 import typer
 
+from jetllm.envelope import ErrorItem, Outcome
+from jetllm.exitcodes import ExitCode
+
 MARKS = {"blocker": "x ", "warning": "! ", "info": "ok"}
+UNKNOWN = "not known to work: the registry could not be read, so nothing was checked but the tag"
 
 
 def _image_for(target: Optional[str], profile_file: Optional[Path], facts) -> tuple[str, Optional[str]]:  # type: ignore[no-untyped-def]
@@ -32,18 +36,17 @@ def _image_for(target: Optional[str], profile_file: Optional[Path], facts) -> tu
 
 
 def preflight_cmd(target: Optional[str], profile_file: Optional[Path], facts_file: Optional[Path],
-                  as_json: bool) -> int:
-    from jetllm.console import out, print_json
+                  as_json: bool) -> Outcome:
+    from jetllm.console import out
     from jetllm.facts import host_facts
     from jetllm.preflight import check
 
     facts = host_facts(facts_file)
     image, backend = _image_for(target, profile_file, facts)
     result = check(image, facts)
-    code = 0 if result.compatible else 1
+    code = ExitCode.OK if result.compatible else ExitCode.NOT_WORKING
     if as_json:
-        print_json({**result.to_json(), **({"backend": backend} if backend else {})})
-        return code
+        return Outcome(code, {**result.to_json(), **({"backend": backend} if backend else {})}, _errors(result))
     verdict = {True: "compatible", False: "incompatible", None: "unknown"}[result.compatible]
     console = out()
     head = f"{image}: {verdict}" + (f" ({result.failure_class.value})" if result.compatible is False else "")
@@ -53,8 +56,16 @@ def preflight_cmd(target: Optional[str], profile_file: Optional[Path], facts_fil
         if reason.fix and reason.severity.value != "info":
             console.print(f"       fix: {reason.fix}", soft_wrap=True)
     if result.compatible is None:
-        console.print("  not known to work: the registry could not be read, so nothing was checked but the tag", soft_wrap=True)
-    return code
+        console.print(f"  {UNKNOWN}", soft_wrap=True)
+    return Outcome(code)
+
+
+def _errors(result) -> tuple[ErrorItem, ...]:  # type: ignore[no-untyped-def]
+    """Why the verdict is not compatible: its blockers, or that nothing could be read."""
+    if result.compatible is None:
+        return (ErrorItem(result.failure_class.value, UNKNOWN),)
+    return tuple(ErrorItem(r.failure_class.value, f"{r.rule}: {r.message}", r.fix)
+                 for r in result.reasons if r.severity.value == "blocker")
 
 
 def register(app: typer.Typer) -> None:
@@ -64,6 +75,6 @@ def register(app: typer.Typer) -> None:
         profile_file: Optional[Path] = typer.Option(None, "--profile", help="Check the image of this profile file."),
         facts_file: Optional[Path] = typer.Option(None, "--facts", help="Judge for another machine: a `jetllm doctor --json` file."),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
-    ) -> None:
+    ) -> Outcome:
         """Will this image run here? Checked from its registry before any pull."""
-        raise typer.Exit(preflight_cmd(target, profile_file, facts_file, as_json))
+        return preflight_cmd(target, profile_file, facts_file, as_json)

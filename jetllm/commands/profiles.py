@@ -8,6 +8,9 @@ from typing import Optional
 
 import typer
 
+from jetllm.envelope import Outcome
+from jetllm.exitcodes import ExitCode
+
 FACTS_HELP = "Resolve for another machine: a `jetllm doctor --json` file."
 
 
@@ -29,14 +32,13 @@ def _summary(profile) -> dict[str, object]:  # type: ignore[no-untyped-def]
     }
 
 
-def list_cmd(as_json: bool) -> int:
+def list_cmd(as_json: bool) -> Outcome:
     from jetllm.catalog import list_profiles
-    from jetllm.console import out, print_json
+    from jetllm.console import out
 
     profiles = list_profiles()
     if as_json:
-        print_json({"profiles": [_summary(p) for p in profiles]})
-        return 0
+        return Outcome(ExitCode.OK, {"profiles": [_summary(p) for p in profiles]})
     from rich.table import Table
 
     table = Table("backend", "formats", "port", "platforms", "description", box=None)
@@ -44,13 +46,13 @@ def list_cmd(as_json: bool) -> int:
         platforms = [k for k in ("jetson", "x86_64", "sbsa", "cpu") if getattr(p.images, k)]
         table.add_row(p.name, ", ".join(p.formats), str(p.port), ", ".join(platforms), p.description)
     out().print(table)
-    return 0
+    return Outcome(ExitCode.OK)
 
 
 def show_cmd(name: Optional[str], profile_file: Optional[Path], facts_file: Optional[Path],
-             image: Optional[str], as_json: bool) -> int:
+             image: Optional[str], as_json: bool) -> Outcome:
     from jetllm.catalog import candidates, load_profile, render
-    from jetllm.console import out, print_json
+    from jetllm.console import out
     from jetllm.errors import UsageError
     from jetllm.runtime.spec import Settings
 
@@ -69,8 +71,7 @@ def show_cmd(name: Optional[str], profile_file: Optional[Path], facts_file: Opti
         "ladder": ladder.model_dump(mode="json"),
     }
     if as_json:
-        print_json(document)
-        return 0
+        return Outcome(ExitCode.OK, document)
     console = out()
     console.print(f"{profile.name}: {profile.description}  [{platform}]")
     console.print(f"  image     {spec.image}" + (f"  (runtime {spec.runtime})" if spec.runtime else f"  (gpu {spec.gpu.value})"))
@@ -88,7 +89,7 @@ def show_cmd(name: Optional[str], profile_file: Optional[Path], facts_file: Opti
     for knob in ladder.knobs:
         kind = "continuous" if knob.continuous else "stepped"
         console.print(f"  ladder    {knob.name}: {' > '.join(str(s) for s in knob.steps)} ({kind})")
-    return 0
+    return Outcome(ExitCode.OK)
 
 
 def register(app: typer.Typer) -> None:
@@ -97,10 +98,9 @@ def register(app: typer.Typer) -> None:
 
     @group.callback()
     def profiles(ctx: typer.Context,
-                 as_json: bool = typer.Option(False, "--json", help="Print one JSON document.")) -> None:
+                 as_json: bool = typer.Option(False, "--json", help="Print one JSON document.")) -> Outcome | None:
         """List the backend profiles (shipped and your own)."""
-        if ctx.invoked_subcommand is None:
-            raise typer.Exit(list_cmd(as_json))
+        return list_cmd(as_json) if ctx.invoked_subcommand is None else None
 
     @group.command("show")
     def show(
@@ -109,8 +109,8 @@ def register(app: typer.Typer) -> None:
         facts_file: Optional[Path] = typer.Option(None, "--facts", help=FACTS_HELP),
         image: Optional[str] = typer.Option(None, "--image", help="Use this image instead of the profile's."),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
-    ) -> None:
+    ) -> Outcome:
         """Show one profile as resolved for this machine: image, command, ladder."""
-        raise typer.Exit(show_cmd(name, profile_file, facts_file, image, as_json))
+        return show_cmd(name, profile_file, facts_file, image, as_json)
 
     app.add_typer(group, name="profiles")

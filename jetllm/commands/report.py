@@ -6,6 +6,8 @@ from pathlib import Path
 
 import typer
 
+from jetllm.envelope import Outcome
+
 
 def register(app: typer.Typer) -> None:
     @app.command("report")
@@ -13,18 +15,19 @@ def register(app: typer.Typer) -> None:
         directory: Path = typer.Argument(Path("jetllm-report"), help="A `jetllm bringup --out` folder."),
         json_output: bool = typer.Option(False, "--json", help="Print report.json on stdout."),
         markdown: bool = typer.Option(False, "--md", help="Print report.md on stdout."),
-    ) -> int:
+    ) -> Outcome:
         """Show a saved bring-up report (terminal table, --json or --md). Exit as the bring-up did."""
-        from jetllm.console import out, print_json
+        from jetllm.console import out
+        from jetllm.report import report_errors
         from jetllm.report import load_report
         from jetllm.report.markdown import render_markdown
         from jetllm.report.table import render_table
 
         saved = load_report(directory)
         if json_output:
-            print_json(saved.to_json())
-        elif markdown:
+            return Outcome(saved.exit_code, saved.to_json(), report_errors(saved))
+        if markdown:
             out().file.write(render_markdown(saved))
         else:
             render_table(saved, out(), written_to=None)
-        return saved.exit_code
+        return Outcome(saved.exit_code)

@@ -7,6 +7,8 @@ from typing import Optional
 
 import typer
 
+from jetllm.envelope import Outcome
+
 HELP = """One attempt: resolve the backend's image for this machine, pull it if needed,
 start it with the given settings, wait until it serves, send one streamed chat
 request, measure, stop it, and say what happened. Exit 0 ready, 1 failed, 2 bad usage."""
@@ -32,7 +34,7 @@ def register(app: typer.Typer) -> None:
         force: bool = typer.Option(False, "--force", help="Skip the prerequisite checks."),
         facts: Optional[Path] = typer.Option(None, "--facts", help="Host facts from `jetllm doctor --json`."),  # noqa: UP007
         json: bool = typer.Option(False, "--json", help="Print the Attempt as JSON."),
-    ) -> int:
+    ) -> Outcome:
         from jetllm.runtime.command import TryOptions, run_try
         from jetllm.runtime.spec import Settings
 

@@ -43,7 +43,7 @@ def probe_host(root: Path = Path("/")) -> HostFacts:
 
 
 def load_facts(path: Path | str) -> HostFacts:
-    """HostFacts from a `jetllm doctor --json` file (the whole document or its "facts").
+    """HostFacts from a `jetllm doctor --json` file (the envelope, its data, or its "facts").
 
     A file that is missing, not JSON or not facts is a UsageError with one line.
     """
@@ -60,6 +60,8 @@ def load_facts(path: Path | str) -> HostFacts:
         raise UsageError(f"cannot read facts file {source}: {exc.strerror or exc}") from exc
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise UsageError(f"{source} is not JSON: {exc}") from exc
+    if isinstance(document, dict) and isinstance(document.get("data"), dict):  # the --json envelope
+        document = document["data"]
     if isinstance(document, dict) and isinstance(document.get("facts"), dict):
         document = document["facts"]
     try:

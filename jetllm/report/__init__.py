@@ -6,6 +6,7 @@ renderers: a Rich table, report.md, JUnit XML, a docker-compose service and
 """
 
 from jetllm.report.model import REPORT_SCHEMA_VERSION, Report, build_report, load_report
+from jetllm.report.rows import errors as report_errors
 from jetllm.report.write import atomic_write, check_out_dir, write_junit, write_report_dir
 
 __all__ = [
@@ -15,6 +16,7 @@ __all__ = [
     "build_report",
     "check_out_dir",
     "load_report",
+    "report_errors",
     "write_junit",
     "write_report_dir",
 ]

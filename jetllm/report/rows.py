@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from jetllm.envelope import INTERRUPTED, ErrorItem
 from jetllm.report.model import Report, verdict_word
 from jetllm.search.candidates import CandidateResult, StopReason, Verdict
 from jetllm.search.ladder import describe
@@ -93,3 +94,19 @@ def headline(report: Report) -> str:
 
 def _num(value: float | None, fmt: str) -> str:
     return "-" if value is None else fmt.format(value)
+
+
+def errors(report: Report) -> tuple[ErrorItem, ...]:
+    """Why a bring-up did not end in 0, one item per candidate that does not work,
+    for the --json envelope (a CI step reads .errors[].class)."""
+    if report.exit_code == 0:
+        return ()
+    found = tuple(
+        ErrorItem(r.failure_class or result.verdict.value, f"{r.name}: {r.cause}" if r.cause else r.name,
+                  r.fix or None)
+        for result in report.candidates if result.verdict is not Verdict.WORKS
+        for r in (row(result, report.winner),)
+    )
+    if report.interrupted:
+        return (ErrorItem(INTERRUPTED, "interrupted: the report is partial"), *found)
+    return found

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from jetllm.envelope import ErrorItem, Outcome
 from jetllm.errors import UsageError
 from jetllm.exitcodes import ExitCode
 from jetllm.options import check_at_least, check_gpu_util, check_labels, check_memory, check_pull
@@ -65,11 +66,11 @@ def build_spec(options: TryOptions, facts: object) -> ContainerSpec:
                                    "memory_limit": options.memory or spec.memory_limit})
 
 
-def run_try(options: TryOptions) -> int:
-    from jetllm.console import err, out, print_json
+def run_try(options: TryOptions) -> Outcome:
+    from jetllm.console import err, out
     from jetllm.facts import host_facts
     from jetllm.runtime.attempt import new_run_id, run_attempt
-    from jetllm.runtime.result import Outcome
+    from jetllm.runtime.result import Outcome as AttemptOutcome
     from jetllm.runtime.view import ProgressView, render_attempt
 
     check(options)
@@ -79,8 +80,12 @@ def run_try(options: TryOptions) -> int:
     with ProgressView(err()) as view:
         attempt = run_attempt(spec, facts=facts, pull_policy=options.pull,  # type: ignore[arg-type]
                               keep=options.keep, force=options.force, run_id=run_id, progress=view)
+    code = ExitCode.OK if attempt.outcome is AttemptOutcome.READY else ExitCode.NOT_WORKING
     if options.json:
-        print_json({**attempt.to_json(), "run_id": run_id})
-    else:
-        render_attempt(out(), attempt, run_id if attempt.container_name else None)
-    return int(ExitCode.OK if attempt.outcome is Outcome.READY else ExitCode.NOT_WORKING)
+        found = attempt.diagnosis
+        errors = () if code == ExitCode.OK else (
+            (ErrorItem(found.failure_class.value, found.cause, found.fix),) if found
+            else (ErrorItem("unknown", f"{attempt.backend}: {attempt.outcome.value}"),))
+        return Outcome(code, {**attempt.to_json(), "run_id": run_id}, errors)
+    render_attempt(out(), attempt, run_id if attempt.container_name else None)
+    return Outcome(code)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from jetllm.envelope import Outcome
 from jetllm.errors import NoImageForHost, UsageError
 from jetllm.options import check_at_least, check_gpu_util, check_labels, check_memory, check_pull
 from jetllm.search.stages import Overrides
@@ -69,11 +70,11 @@ def _model_info(model: str | None) -> GgufInfo | None:
     return gguf_info(path) if path else None
 
 
-def run_bringup(options: BringupOptions) -> int:
+def run_bringup(options: BringupOptions) -> Outcome:
     from jetllm import __version__
-    from jetllm.console import err, out, print_json
+    from jetllm.console import err, out
     from jetllm.facts import host_facts
-    from jetllm.report import build_report, check_out_dir, write_junit, write_report_dir
+    from jetllm.report import build_report, check_out_dir, report_errors, write_junit, write_report_dir
     from jetllm.report.table import render_table
     from jetllm.runtime import new_run_id
     from jetllm.search.budget import Budget
@@ -120,10 +121,11 @@ def run_bringup(options: BringupOptions) -> int:
     if options.junit is not None:
         write_junit(report, options.junit)
     if options.json_output:
-        print_json(report.to_json())
         notify(f"Report written to {options.out}")
     else:
         render_table(report, out(), written_to=str(options.out))
     if report.interrupted:
         notify("jetllm: interrupted: the report is partial; no container was left running")
-    return report.exit_code
+    if not options.json_output:
+        return Outcome(report.exit_code)
+    return Outcome(report.exit_code, report.to_json(), report_errors(report))

@@ -29,7 +29,7 @@ def test_bringup_finds_the_largest_context_under_a_memory_limit(
         timeout=1800,
     )
     assert result.exit_code == 0, result.stderr + result.stdout
-    report = result.json()
+    report = result.data()
     assert report["status"] == "works" and report["winner"] == "llama.cpp", report["status"]
     llama = [r for r in report["candidates"] if r["candidate"]["backend"] == "llama.cpp"]
     assert len(llama) == 1, report["candidates"]

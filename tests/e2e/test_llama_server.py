@@ -50,7 +50,7 @@ def test_try_gets_a_real_answer_with_real_numbers(
 ) -> None:
     result = try_llama(jetllm, llama_server_image, tiny_gguf)
     assert result.exit_code == 0, result.stderr + result.stdout
-    attempt = result.json()
+    attempt = result.data()
     assert attempt["outcome"] == "ready", attempt
     assert attempt["container_started"] is True
     assert attempt["timings"]["start_to_ready_s"] > 0
@@ -82,7 +82,7 @@ def test_model_path_is_mounted_read_only(
 ) -> None:
     result = try_llama(jetllm, llama_server_image, tiny_gguf, "--keep")
     assert result.exit_code == 0, result.stderr + result.stdout
-    attempt = result.json()
+    attempt = result.data()
     name = attempt["container_name"]
     assert name, attempt
     try:
@@ -104,7 +104,7 @@ def test_memory_limit_ends_in_host_oom_killed(
     # 262144 tokens of f16 KV cache for this model are 128 MiB: past a 48 MiB ceiling.
     result = try_llama(jetllm, llama_server_image, tiny_gguf, "--max-len", "262144", "--memory", "48m")
     assert result.exit_code == 1, result.stderr + result.stdout
-    attempt = result.json()
+    attempt = result.data()
     assert attempt["outcome"] == "failed", attempt
     assert attempt["diagnosis"]["class"] == "host_oom_killed", attempt["diagnosis"]
     assert attempt["exit_state"]["oom_killed"] is True, attempt["exit_state"]

@@ -59,7 +59,7 @@ def test_story_scenario(docker_client, story, jetllm, env, tmp_path):
     out, junit = tmp_path / "report", tmp_path / "smoke.xml"
     result = bringup(jetllm, story, out, "--json", "--junit", str(junit), env=env)
     assert result.exit_code == 0, result.stderr
-    report = result.json()  # stdout holds the one JSON document
+    report = result.data()  # stdout holds the one JSON document
     assert report == json.loads((out / "report.json").read_text())
     by_name = {c["candidate"]["name"]: c for c in report["candidates"]}
     assert [c["candidate"]["name"] for c in report["candidates"]] == list(ALL)
@@ -115,7 +115,7 @@ def test_story_scenario(docker_client, story, jetllm, env, tmp_path):
     # `jetllm report DIR` renders the saved report again.
     again = jetllm("report", str(out))
     assert again.exit_code == 0 and "vllm-jetson" in again.stdout and "driver_too_old" in again.stdout
-    assert jetllm("report", str(out), "--json").json() == report
+    assert jetllm("report", str(out), "--json").data() == report
     assert jetllm("report", str(out), "--md").stdout == md
     missing = jetllm("report", str(tmp_path / "nothing"))
     assert missing.exit_code == 2 and len(missing.stderr.strip().splitlines()) == 1
@@ -126,9 +126,9 @@ def test_first_stops_at_the_first_that_works(docker_client, story, jetllm, env, 
     result = bringup(jetllm, story, tmp_path / "r", "--first", "--json", env=env,
                      names=("vllm-ngc", "ollama-jetson", "llamacpp-jetson"))
     assert result.exit_code == 0, result.stderr
-    verdicts = [c["verdict"] for c in result.json()["candidates"]]
+    verdicts = [c["verdict"] for c in result.data()["candidates"]]
     assert verdicts == ["incompatible", "works", "not_tried"]
-    assert starts(docker_client, since, result.json()["run_id"]) == Counter({"ollama-jetson": 1})
+    assert starts(docker_client, since, result.data()["run_id"]) == Counter({"ollama-jetson": 1})
 
 
 def test_all_fail(docker_client, local_registry, jetllm, env, tmp_path):  # noqa: F811
@@ -163,7 +163,7 @@ def test_budget_runs_out(docker_client, local_registry, jetllm, env, tmp_path): 
     finally:
         remove_tags(docker_client, scenario)
     assert result.exit_code == 1, result.stderr
-    report = result.json()
+    report = result.data()
     assert report["budget_spent"] is True
     vllm, ollama = report["candidates"]
     assert vllm["stop"] == "budget" and vllm["untried"]

@@ -58,7 +58,7 @@ def test_no_gpu_here_fails_driver_and_runtime(jetllm, docker_client):
         assert expected in words
     result = jetllm("doctor", "--json")
     assert result.exit_code == 1
-    document = result.json()  # the whole of stdout is one JSON document
+    document = result.data()  # the whole of stdout is one JSON document
     assert set(document) == {"facts", "checks"}
     checks = checks_of(document)
     assert checks["nvidia-driver"]["status"] == "fail"
@@ -80,7 +80,7 @@ def test_no_gpu_here_fails_driver_and_runtime(jetllm, docker_client):
 
 def test_orin_nx_r36_4_3_with_nvml_playing_jetson(jetllm, nvml_shim, docker_client):
     env = shim_env(nvml_shim, "orin-nx-r36.4.3.conf", JETLLM_HOST_ROOT=str(HOSTS / "orin-nx-r36.4.3"))
-    document = jetllm("doctor", "--json", env=env).json()
+    document = jetllm("doctor", "--json", env=env).data()
     facts = document["facts"]
     assert facts["platform"]["arch"] == "aarch64"
     assert (facts["jetson"]["l4t"], facts["jetson"]["jetpack"]) == ("36.4.3", "6.2")
@@ -101,7 +101,7 @@ def test_orin_nx_r36_4_3_with_nvml_playing_jetson(jetllm, nvml_shim, docker_clie
 def test_jetpack5_board_without_nvml(jetllm, docker_client):
     if _real_nvml_present():
         pytest.skip("this machine has a real NVIDIA driver")
-    document = jetllm("doctor", "--json", env={"JETLLM_HOST_ROOT": str(HOSTS / "xavier-nx-r35.4.1")}).json()
+    document = jetllm("doctor", "--json", env={"JETLLM_HOST_ROOT": str(HOSTS / "xavier-nx-r35.4.1")}).data()
     facts, checks = document["facts"], checks_of(document)
     assert (facts["jetson"]["l4t"], facts["jetson"]["jetpack"], facts["jetson"]["cuda_arch"]) == ("35.4.1", "5.1.2", "7.2")
     assert facts["nvml"]["available"] is False
@@ -110,7 +110,7 @@ def test_jetpack5_board_without_nvml(jetllm, docker_client):
 
 
 def test_x86_server_with_a_process_on_the_gpu(jetllm, nvml_shim, docker_client):
-    document = jetllm("doctor", "--json", env=shim_env(nvml_shim, "x86-h100.conf")).json()
+    document = jetllm("doctor", "--json", env=shim_env(nvml_shim, "x86-h100.conf")).data()
     gpu = document["facts"]["nvml"]["gpus"][0]
     assert gpu["name"] == "NVIDIA H100 80GB HBM3"
     assert gpu["memory_total_bytes"] == 85520809984
@@ -128,14 +128,14 @@ def test_driver_installed_but_not_loaded(jetllm, nvml_shim, tmp_path, docker_cli
     env = {"LD_LIBRARY_PATH": str(nvml_shim), DEVICE_ENV: str(device)}
     result = jetllm("doctor", "--json", env=env)
     assert result.exit_code == 1
-    check = checks_of(result.json())["nvidia-driver"]
+    check = checks_of(result.data())["nvidia-driver"]
     assert check["status"] == "fail" and "not loaded" in check["message"]
 
 
 def test_docker_not_running(jetllm):
     result = jetllm("doctor", "--json", env={"DOCKER_HOST": "unix:///nonexistent.sock"})
     assert result.exit_code == 1
-    document = result.json()
+    document = result.data()
     assert document["facts"]["docker"]["error_kind"] == "not_running"
     check = checks_of(document)["docker"]
     assert check["status"] == "fail"
@@ -181,7 +181,7 @@ def test_leftover_and_gpu_containers(jetllm, docker_client):
         image, device_requests=[docker.types.DeviceRequest(count=-1, capabilities=[["gpu"]])]
     )
     try:
-        document = jetllm("doctor", "--json").json()
+        document = jetllm("doctor", "--json").data()
         assert "jetllm-doctor-leftover" in document["facts"]["docker"]["leftover_containers"]
         assert "jetllm-doctor-plain" not in document["facts"]["docker"]["gpu_containers"]
         check = checks_of(document)["leftover-containers"]
@@ -202,7 +202,7 @@ def test_saved_facts_are_judged_like_the_machine(jetllm, nvml_shim, tmp_path, do
     saved.write_text(live.stdout)
     again = jetllm("doctor", "--json", "--facts", str(saved))
     assert again.exit_code == live.exit_code
-    assert again.json() == live.json()
+    assert again.data() == live.data()
 
 
 def test_bad_facts_file_is_usage_error(jetllm, tmp_path):

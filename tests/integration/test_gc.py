@@ -33,7 +33,7 @@ def test_gc_removes_what_a_killed_run_left(jetllm, docker_client, image):
     exited = docker_client.containers.create(image, entrypoint=["true"], labels=tags)
     result = jetllm("gc", "--run", run, "--json")
     assert result.exit_code == 0, result.stderr
-    removed = {item["name"]: item for item in result.json()["removed"]}
+    removed = {item["name"]: item for item in result.data()["removed"]}
     assert set(removed) == {running.name, exited.name}
     assert removed[running.name]["status"] == "running" and removed[running.name]["run"] == run
     assert containers_of(docker_client, run=run) == []

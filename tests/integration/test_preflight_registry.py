@@ -27,22 +27,22 @@ def test_seed_ngc_vllm_on_orin_nx(local_registry, jetllm, env):
                                 PlatformImage("arm64", ENV["ngc-vllm-25.09"]["env"]))
     result = jetllm("preflight", image, "--facts", ORIN, "--json", env=env)
     assert result.exit_code == 1, result.stderr
-    verdict = result.json()
+    verdict = result.data()
     assert verdict["compatible"] is False and verdict["class"] == "driver_too_old"
     blocker = next(r for r in verdict["reasons"] if r["severity"] == "blocker")
     assert "580.82" in blocker["message"]
     # Asked again, the config comes from the cache (keyed by digest).
     assert list((Path(env["JETLLM_CACHE_DIR"]) / "preflight").glob("sha256-*.json"))
     again = jetllm("preflight", image, "--facts", ORIN, "--json", env=env)
-    assert again.json()["class"] == "driver_too_old"
+    assert again.data()["class"] == "driver_too_old"
 
 
 def test_arm64_only_index_on_x86_is_arch_mismatch(local_registry, jetllm, env):
     image = local_registry.push("nvidia/vllm", "arm64-only", PlatformImage("arm64", ENV["ngc-vllm-25.09"]["env"]))
     result = jetllm("preflight", image, "--facts", X86, "--json", env=env)
     assert result.exit_code == 1
-    assert result.json()["class"] == "arch_mismatch"
-    assert "linux/arm64" in result.json()["reasons"][0]["message"]
+    assert result.data()["class"] == "arch_mismatch"
+    assert "linux/arm64" in result.data()["reasons"][0]["message"]
 
 
 def test_multi_platform_docker_list_picks_this_host(local_registry, jetllm, env):
@@ -53,7 +53,7 @@ def test_multi_platform_docker_list_picks_this_host(local_registry, jetllm, env)
     )
     result = jetllm("preflight", image, "--facts", ORIN, "--json", env=env)
     assert result.exit_code == 0, result.stdout
-    assert result.json()["compatible"] is True and result.json()["platform"] == "linux/arm64/v8"
+    assert result.data()["compatible"] is True and result.data()["platform"] == "linux/arm64/v8"
 
 
 def test_r35_image_on_r36_host_is_l4t_mismatch(local_registry, jetllm, env):
@@ -73,19 +73,19 @@ def test_disk_too_small(local_registry, jetllm, env, tmp_path):
                                 PlatformImage("arm64", layer_sizes=(16_000, 16_000)))
     result = jetllm("preflight", image, "--facts", str(small), "--json", env=env)
     assert result.exit_code == 1
-    assert result.json()["class"] == "disk_full" and result.json()["compressed_size"] == 32_000
+    assert result.data()["class"] == "disk_full" and result.data()["compressed_size"] == 32_000
 
 
 def test_missing_tag_is_incompatible_pull_failure(local_registry, jetllm, env):
     result = jetllm("preflight", f"{local_registry.address}/nope/nope:1", "--facts", ORIN, "--json", env=env)
-    assert result.exit_code == 1 and result.json()["class"] == "image_pull_failed"
+    assert result.exit_code == 1 and result.data()["class"] == "image_pull_failed"
 
 
 def test_unreachable_registry_is_unknown(jetllm, env):
     image = f"127.0.0.1:{free_port()}/nvidia/vllm:25.09-py3"
     result = jetllm("preflight", image, "--facts", ORIN, "--json", env=env)
     assert result.exit_code == 1
-    verdict = result.json()
+    verdict = result.data()
     assert verdict["compatible"] is None and verdict["class"] == "unknown"
     assert "cannot reach 127.0.0.1" in verdict["reasons"][-1]["message"]
     human = jetllm("preflight", image, "--facts", ORIN, env=env)

@@ -26,7 +26,7 @@ def attempt(jetllm: Any, profile: Path, image: str, *args: str, env: dict[str, s
             ) -> tuple[int, dict[str, Any], str]:
     result = jetllm("try", "--profile", str(profile), "--image", image, "--json", *args, env=env)
     assert result.stdout, result.stderr
-    return result.exit_code, result.json(), result.stderr
+    return result.exit_code, result.data(), result.stderr
 
 
 def test_serves_and_answers_a_streamed_chat(jetllm, docker_client, image, tmp_path):
@@ -150,7 +150,7 @@ def test_hf_token_is_passed_and_never_printed(jetllm, docker_client, image, tmp_
     result = jetllm("try", "--profile", str(profile), "--image", image, "--json", env={"HF_TOKEN": secret})
     assert result.exit_code == 0, result.stderr
     assert secret not in result.stdout and secret not in result.stderr
-    assert any("HF_TOKEN=***" in line for line in result.json()["log_tail"])  # it did reach the backend
+    assert any("HF_TOKEN=***" in line for line in result.data()["log_tail"])  # it did reach the backend
 
 
 def _facts_file(tmp_path: Path, *, jetson: bool) -> Path:

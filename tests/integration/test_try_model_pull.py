@@ -27,7 +27,7 @@ def _try(jetllm: Any, tmp_path: Any, image: str, *, args: list[str], extra: dict
     profile, name = write_profile(tmp_path, args=args, extra=extra)
     result = jetllm("try", "--profile", str(profile), "--image", image, "--model", model, "--json")
     assert result.stdout, result.stderr
-    return result.exit_code, result.json(), result.stderr, name
+    return result.exit_code, result.data(), result.stderr, name
 
 
 def test_without_fetching_the_chat_is_a_404_named_model_unavailable(jetllm, image, tmp_path):

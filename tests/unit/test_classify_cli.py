@@ -21,7 +21,7 @@ JSON_KEYS = {"class", "cause", "evidence", "fix", "retry_smaller"}
 def test_json_document(jetllm, fixtures_dir: Path) -> None:
     result = jetllm("classify", str(fixtures_dir / "logs" / "vllm-jetson-nvml-assert.log"), "--json", "--platform", "jetson")
     assert result.exit_code == 0, result.stderr
-    doc = result.json()
+    doc = result.data()
     assert set(doc) == JSON_KEYS
     assert doc["class"] == "cuda_allocator_assert" and doc["retry_smaller"] == "yes"
     assert doc["evidence"] and set(doc["evidence"][0]) == {"line", "text"}
@@ -38,12 +38,12 @@ def test_human_output(jetllm, fixtures_dir: Path) -> None:
 
 def test_stdin_and_exit_state(jetllm) -> None:
     result = jetllm("classify", "-", "--exit-code", "137", "--oom-killed", "--json", stdin="loading model\n")
-    assert result.exit_code == 0 and result.json()["class"] == "host_oom_killed"
+    assert result.exit_code == 0 and result.data()["class"] == "host_oom_killed"
 
 
 def test_healthy_log_is_none(jetllm, fixtures_dir: Path) -> None:
     result = jetllm("classify", str(fixtures_dir / "logs" / "vllm-healthy.log"), "--json")
-    assert result.exit_code == 0 and result.json()["class"] == "none"
+    assert result.exit_code == 0 and result.data()["class"] == "none"
 
 
 @pytest.mark.parametrize(

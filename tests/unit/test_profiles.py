@@ -88,7 +88,7 @@ def test_cli_unknown_backend_exit_2(jetllm):
 def test_cli_lists_json(jetllm):
     result = jetllm("profiles", "--json")
     assert result.exit_code == 0, result.stderr
-    names = {entry["name"] for entry in result.json()["profiles"]}
+    names = {entry["name"] for entry in result.data()["profiles"]}
     assert {"vllm", "ollama", "llama.cpp", "tensorrt-llm", "sglang"} <= names
 
 
@@ -96,7 +96,7 @@ def test_cli_show_for_other_facts(jetllm, tmp_path):
     facts = BAD / "hosts" / "orin-nx-r36.4.3.json"
     result = jetllm("profiles", "show", "vllm", "--facts", str(facts), "--json")
     assert result.exit_code == 0, result.stderr
-    shown = result.json()
+    shown = result.data()
     assert shown["platform"] == "jetson"
     assert shown["spec"]["image"].startswith("dustynv/vllm:")
     assert shown["spec"]["runtime"] == "nvidia"

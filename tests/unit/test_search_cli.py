@@ -45,8 +45,8 @@ def test_report_rerenders_saved_report(jetllm, tmp_path):
     assert table.exit_code == 0, table.stderr
     assert "* vllm" in table.stdout and "library_mismatch" in table.stdout
     as_json = jetllm("report", str(tmp_path / "r"), "--json")
-    assert as_json.json() == json.loads((tmp_path / "r" / "report.json").read_text())
-    assert as_json.json()["jetllm_report_version"] == saved.jetllm_report_version
+    assert as_json.data() == json.loads((tmp_path / "r" / "report.json").read_text())
+    assert as_json.data()["jetllm_report_version"] == saved.jetllm_report_version
     md = jetllm("report", str(tmp_path / "r"), "--md")
     assert md.stdout == (tmp_path / "r" / "report.md").read_text()
 
