@@ -161,7 +161,7 @@ def test_docker_socket_permission_denied():
         server.close()
         shutil.rmtree(directory, ignore_errors=True)
     assert done.returncode == 1, done.stderr
-    document = json.loads(done.stdout)
+    document = json.loads(done.stdout)["data"]
     assert document["facts"]["docker"]["error_kind"] == "permission_denied"
     check = checks_of(document)["docker"]
     assert check["status"] == "fail"
