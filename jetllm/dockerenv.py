@@ -18,7 +18,7 @@ class DockerUnavailable(JetllmError):
     """The daemon cannot be used: kind is not_installed, not_running, permission_denied or error."""
 
     def __init__(self, message: str, *, kind: str, fix: str) -> None:
-        super().__init__(message, fix=fix)
+        super().__init__(message, fix=fix, failure_class="docker_unavailable")
         self.kind = kind
 
 

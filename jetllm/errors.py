@@ -6,14 +6,16 @@ from jetllm.exitcodes import ExitCode
 
 
 class JetllmError(Exception):
-    """A failure the user can act on: one line of message, optionally a fix."""
+    """A failure the user can act on: one line of message, optionally a fix, and the
+    failure class (a FailureClass value such as "docker_unavailable") when it has one."""
 
     exit_code: ExitCode = ExitCode.NOT_WORKING
 
-    def __init__(self, message: str, *, fix: str | None = None) -> None:
+    def __init__(self, message: str, *, fix: str | None = None, failure_class: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.fix = fix
+        self.failure_class = failure_class
 
 
 class UsageError(JetllmError):
