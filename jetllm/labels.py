@@ -9,6 +9,12 @@ from collections.abc import Mapping
 RUN = "jetllm.run"  # a run id shared by all containers of one jetllm invocation
 BACKEND = "jetllm.backend"  # the backend (profile) name
 MANAGED = "jetllm.managed"  # always "1": the filter `jetllm gc` uses
+# Who started it, so that `jetllm gc` and doctor can tell a live run's container
+# from one a killed run left (jetllm/owner.py judges them).
+HOST = "jetllm.host"  # the host name of the machine jetllm ran on
+PID = "jetllm.pid"  # the process id of that jetllm
+PID_START = "jetllm.pid_start"  # that process's start time (/proc/PID/stat): a reused id is another process
+KEEP = "jetllm.keep"  # "1" when started with --keep: left running on purpose if it serves
 
 # Labels of the user's own on every container, e.g. a CI job's id on a shared
 # runner: JETLLM_LABELS="ci.job=4711,owner=smoke" (then docker ps --filter label=ci.job=4711).

@@ -2,29 +2,53 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 
 from jetllm.envelope import Outcome
 from jetllm.exitcodes import ExitCode
 
+if TYPE_CHECKING:
+    from jetllm.runtime.gc import Found
+
+HELP = """Remove the containers a killed jetllm run left (label jetllm.managed=1, their
+jetllm process gone). A live run's container, a kept one (--keep) and one whose
+owner cannot be checked from here are left, saying why. With JETLLM_LABELS set,
+only containers carrying those labels are considered (but --run takes its run's)."""
+
 
 def register(app: typer.Typer) -> None:
-    @app.command("gc", help="Remove containers jetllm started and a killed run left (label jetllm.managed=1).")
+    @app.command("gc", help=HELP)
     def gc(
-        run: Optional[str] = typer.Option(None, "--run", help="Only the containers of this run id."),  # noqa: UP007
-        json: bool = typer.Option(False, "--json", help="Print what was removed as JSON."),
+        run: Optional[str] = typer.Option(None, "--run", help="Remove this run's containers, whatever their state."),  # noqa: UP007
+        everything: bool = typer.Option(False, "--all", help="Remove every jetllm container, kept and running ones too."),
+        json: bool = typer.Option(False, "--json", help="Print what was removed and left as JSON."),
     ) -> Outcome:
         from jetllm.console import out
         from jetllm.dockerenv import connect
+        from jetllm.options import check_labels
         from jetllm.runtime.gc import collect
 
-        removed = collect(connect(), run)
+        check_labels()
+        done = collect(connect(), run, everything=everything)
         if json:
-            return Outcome(ExitCode.OK, {"removed": [item.to_json() for item in removed]})
-        if not removed:
-            out().print("nothing to remove", markup=False)
-        for item in removed:
-            out().print(f"removed {item.name} ({item.backend}, run {item.run}, {item.status})", markup=False)
+            return Outcome(ExitCode.OK, {"removed": [item.to_json() for item in done.removed],
+                                         "left": [item.to_json() for item in done.left]})
+        console = out()
+        if not done.removed:
+            console.print("nothing to remove", markup=False)
+        for item in done.removed:
+            console.print(f"removed {item.name} ({item.backend}, run {item.run}, {item.status}; {item.reason})",
+                          markup=False)
+        for item in done.left:
+            console.print(f"left {item.name} ({item.reason}; {_how_to_remove(item)})", markup=False)
         return Outcome(ExitCode.OK)
+
+
+def _how_to_remove(item: Found) -> str:
+    from jetllm.owner import State
+
+    if item.state is State.RUNNING:
+        return "that run removes it when it ends"
+    return f"remove with jetllm gc --run {item.run}" if item.run else f"remove with docker rm -f {item.name}"

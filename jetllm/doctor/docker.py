@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from jetllm.doctor.model import Check, Status
-from jetllm.facts.models import HostFacts
+from jetllm.facts.models import HostFacts, JetllmContainer
 
 TOOLKIT_GUIDE = "https://docs.nvidia.com/datacenter/cloud-native/container-toolkit/latest/install-guide.html"
 
@@ -67,15 +67,29 @@ def nvidia_runtime(facts: HostFacts) -> Check:
 
 
 def leftovers(facts: HostFacts) -> Check:
+    """Only an orphaned container (its jetllm process gone) is a warning; a live run's
+    and a kept one are named in the message, so that nobody removes them by mistake."""
     docker = facts.docker
     if not docker.reachable:
         return Check(id="leftover-containers", status=Status.PASS, message="not checked: Docker is not reachable")
+    others = [_described(c) for c in docker.jetllm_containers if c.state != "orphaned"]
+    also = f"; not for `jetllm gc` to remove: {', '.join(others)}" if others else ""
     if docker.leftover_containers:
         names = ", ".join(docker.leftover_containers)
         return Check(
             id="leftover-containers",
             status=Status.WARN,
-            message=f"{len(docker.leftover_containers)} container(s) a killed jetllm run left: {names}",
+            message=f"{len(docker.leftover_containers)} container(s) a killed jetllm run left: {names}{also}",
             fix="jetllm gc",
         )
+    if others:
+        return Check(id="leftover-containers", status=Status.PASS,
+                     message=f"no container left by a killed jetllm run{also}")
     return Check(id="leftover-containers", status=Status.PASS, message="no container left by jetllm")
+
+
+def _described(container: JetllmContainer) -> str:
+    if container.state not in ("kept", "unknown"):  # a live run removes its own
+        return f"{container.name} ({container.reason})"
+    how = f"jetllm gc --run {container.run}" if container.run else f"docker rm -f {container.name}"
+    return f"{container.name} ({container.reason}; remove with `{how}`)"

@@ -1,5 +1,5 @@
 """Docker facts: is the daemon reachable (and if not, why), its runtimes, disk,
-CDI specs, containers holding a GPU, and containers jetllm left behind."""
+CDI specs, containers holding a GPU, and jetllm's own containers with their state."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from typing import Any
 
 from jetllm import labels
 from jetllm.facts.files import free_bytes, under
-from jetllm.facts.models import DockerFacts
+from jetllm.facts.models import DockerFacts, JetllmContainer
+from jetllm.owner import State, judge
 
 CONNECT_TIMEOUT_S = 5
 CDI_DIRS = ("/etc/cdi", "/var/run/cdi")
@@ -59,6 +60,16 @@ def _name(summary: dict[str, Any]) -> str:
     return str(names[0]).lstrip("/")
 
 
+def _jetllm_containers(client: Any) -> list[JetllmContainer]:
+    found = []
+    for summary in client.api.containers(all=True, filters={"label": f"{labels.MANAGED}=1"}):
+        tags = summary.get("Labels") or {}
+        verdict = judge(tags)
+        found.append(JetllmContainer(name=_name(summary), run=tags.get(labels.RUN),
+                                     state=verdict.state.value, reason=verdict.reason))
+    return found
+
+
 def probe(root: Path) -> DockerFacts:
     from jetllm.dockerenv import DockerUnavailable, connect, docker_host
 
@@ -86,7 +97,7 @@ def probe(root: Path) -> DockerFacts:
                 continue
             if holds_gpu(attrs):
                 gpu_holders.append(_name(summary))
-        leftovers = client.api.containers(all=True, filters={"label": f"{labels.MANAGED}=1"})
+        ours = _jetllm_containers(client)
         return DockerFacts(
             reachable=True,
             host=host,
@@ -99,7 +110,8 @@ def probe(root: Path) -> DockerFacts:
             cdi_specs=cdi,
             cdi_spec_dirs=cdi_dirs,
             gpu_containers=gpu_holders,
-            leftover_containers=[_name(s) for s in leftovers],
+            leftover_containers=[c.name for c in ours if c.state == State.ORPHANED.value],
+            jetllm_containers=ours,
         )
     except Exception as exc:  # noqa: BLE001 (a daemon that answers ping but fails later)
         return DockerFacts(host=host, error_kind="error", error=f"the Docker daemon failed: {exc}")

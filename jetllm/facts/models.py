@@ -66,6 +66,15 @@ class NvmlFacts(Record):
     errors: list[str] = Field(default_factory=list)  # calls that failed otherwise (additive)
 
 
+class JetllmContainer(Record):
+    """A container jetllm started, judged on the machine that probed it (jetllm/owner.py)."""
+
+    name: str
+    run: str | None = None
+    state: str  # "kept" | "running" | "orphaned" | "unknown"
+    reason: str
+
+
 class DockerFacts(Record):
     reachable: bool = False
     # Why not reachable: "not_installed" | "not_running" | "permission_denied" | "error"
@@ -79,10 +88,13 @@ class DockerFacts(Record):
     root_dir_free_bytes: int | None = None
     cdi_specs: list[str] = Field(default_factory=list)
     gpu_containers: list[str] = Field(default_factory=list)  # running containers holding a GPU
-    leftover_containers: list[str] = Field(default_factory=list)  # labelled by jetllm
+    # Orphaned jetllm containers: their jetllm process is gone (facts saved by
+    # earlier versions list every container labelled by jetllm here).
+    leftover_containers: list[str] = Field(default_factory=list)
     # Added after the first contract (additive):
     root_dir_free_error: str | None = None  # why free disk at root_dir is unknown
     cdi_spec_dirs: list[str] = Field(default_factory=list)  # the directories searched
+    jetllm_containers: list[JetllmContainer] = Field(default_factory=list)  # every one, with its state
 
 
 class SystemFacts(Record):

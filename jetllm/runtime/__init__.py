@@ -19,9 +19,11 @@ API (import from jetllm.runtime):
     (Phase, LayerProgress, Waiting, Note); `client` is a docker-py client
     (connected with jetllm.dockerenv.connect() when None). Pass one run_id to
     every attempt of a bring-up so that `jetllm gc --run ID` finds them all.
-- collect(client, run_id: str | None = None) -> list[Removed]
-    removes every container labelled jetllm.managed=1 (only run_id's when
-    given), running or not; what `jetllm gc` calls.
+- collect(client, run_id: str | None = None, *, everything: bool = False) -> Collected
+    removes the containers labelled jetllm.managed=1 whose jetllm process is
+    gone (jetllm.owner judges them); all of run_id's when given, every one with
+    everything; says which were removed and which were left, and why. What
+    `jetllm gc` calls.
 - new_run_id() -> str
 
 Modules: spec (ContainerSpec), result (Attempt), docker (the only code that
@@ -35,9 +37,9 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from jetllm.runtime.attempt import new_run_id, run_attempt
-    from jetllm.runtime.gc import Removed, collect
+    from jetllm.runtime.gc import Collected, collect
 
-__all__ = ["Removed", "collect", "new_run_id", "run_attempt"]
+__all__ = ["Collected", "collect", "new_run_id", "run_attempt"]
 
 
 def __getattr__(name: str) -> Any:
@@ -46,7 +48,7 @@ def __getattr__(name: str) -> Any:
         from jetllm.runtime import attempt
 
         return getattr(attempt, name)
-    if name in ("collect", "Removed"):
+    if name in ("collect", "Collected"):
         from jetllm.runtime import gc
 
         return getattr(gc, name)

@@ -84,7 +84,7 @@ def run_attempt(spec: ContainerSpec, *, facts: HostFacts, pull_policy: str = "mi
     with sigterm_interrupts():
         kept, why = False, "stopping and removing the container"
         try:
-            result = _attempt(run, pull_policy, force, run_id or new_run_id(), client)
+            result = _attempt(run, pull_policy, force, keep, run_id or new_run_id(), client)
             kept = keep and result.outcome is Outcome.READY and run.session is not None
             if kept and run.session is not None:
                 return result.model_copy(update={"container_name": run.session.name})
@@ -99,7 +99,7 @@ def run_attempt(spec: ContainerSpec, *, facts: HostFacts, pull_policy: str = "mi
                     run.session.remove()
 
 
-def _attempt(run: _Run, pull_policy: str, force: bool, run_id: str, client: Any) -> Attempt:
+def _attempt(run: _Run, pull_policy: str, force: bool, keep: bool, run_id: str, client: Any) -> Attempt:
     spec, facts, progress = run.spec, run.facts, run.progress
     if not force:
         progress(Phase("checking", "prerequisites (Docker, the NVIDIA runtime, the port)"))
@@ -120,7 +120,7 @@ def _attempt(run: _Run, pull_policy: str, force: bool, run_id: str, client: Any)
     except PullFailed as exc:
         return run.failed(exc.diagnosis)
     progress(Phase("starting", f"starting {spec.backend}"))
-    run.session = session = Session(client, spec, run_id, run.redact, progress)
+    run.session = session = Session(client, spec, run_id, run.redact, progress, keep=keep)
     asked = time.monotonic()  # start to ready counts create and start too, as a user waits them
     try:
         session.start()

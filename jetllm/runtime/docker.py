@@ -1,8 +1,8 @@
 """The only code that turns a ContainerSpec into a container.
 
-create_kwargs() is pure (tests read it without a daemon); start() and
+create_kwargs() needs no daemon (tests read it without one); start() and
 remove() talk to the daemon. Every container carries the RUN, BACKEND and
-MANAGED labels, runs with an init process and no-new-privileges, is never
+MANAGED labels and its owner (jetllm/owner.py), runs with an init process and no-new-privileges, is never
 privileged, and publishes its port on the spec's host address only
 (127.0.0.1 unless the user asked for another).
 """
@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from jetllm import labels
+from jetllm.owner import owner_labels
 from jetllm.runtime.redact import is_secret_name
 from jetllm.runtime.spec import ContainerSpec, GpuHandover
 
@@ -45,8 +46,8 @@ def container_name(spec: ContainerSpec, run_id: str) -> str:
 
 
 def create_kwargs(spec: ContainerSpec, *, host_port: int, run_id: str, name: str,
-                  environ: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """The keyword arguments for docker-py's containers.create()."""
+                  environ: Mapping[str, str] | None = None, keep: bool = False) -> dict[str, Any]:
+    """The keyword arguments for docker-py's containers.create(); `keep`: started with --keep."""
     from docker.types import DeviceRequest
 
     kwargs: dict[str, Any] = {
@@ -54,7 +55,7 @@ def create_kwargs(spec: ContainerSpec, *, host_port: int, run_id: str, name: str
         "name": name,
         "command": spec.command or None,
         "environment": container_env(spec, os.environ if environ is None else environ),
-        "labels": {**labels.extra_labels(environ),
+        "labels": {**labels.extra_labels(environ), **owner_labels(keep=keep),
                    labels.RUN: run_id, labels.BACKEND: spec.backend, labels.MANAGED: "1"},
         "ports": {f"{spec.container_port}/tcp": (spec.host_address, host_port)},
         "init": spec.init,

@@ -24,8 +24,8 @@ class StartFailed(Exception):
 
 class Session:
     def __init__(self, client: Any, spec: ContainerSpec, run_id: str, redactor: Redactor,
-                 progress: ProgressCallback) -> None:
-        self.client, self.spec, self.run_id = client, spec, run_id
+                 progress: ProgressCallback, keep: bool = False) -> None:
+        self.client, self.spec, self.run_id, self.keep = client, spec, run_id, keep
         self.redact, self.progress = redactor, progress
         self.container: Any = None
         self.name: str | None = None
@@ -43,7 +43,8 @@ class Session:
             self.progress(Note(f"port {preferred} is taken on {spec.host_address}; using {port}"))
         for attempt in range(2):
             self.name = rt_docker.container_name(spec, self.run_id)
-            kwargs = rt_docker.create_kwargs(spec, host_port=port, run_id=self.run_id, name=self.name)
+            kwargs = rt_docker.create_kwargs(spec, host_port=port, run_id=self.run_id, name=self.name,
+                                             keep=self.keep)
             try:
                 self.container = rt_docker.start(self.client, kwargs)
                 break

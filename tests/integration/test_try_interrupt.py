@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tests.fixtures.backends.images import fakellm_image
-from tests.integration.try_support import containers_of, write_profile
+from tests.integration.try_support import containers_of, read_until, write_profile
 from tests.support.cli import interrupt, start_jetllm
 
 pytestmark = [pytest.mark.docker, pytest.mark.timeout(120)]
@@ -20,18 +20,6 @@ def image(docker_client: Any) -> str:
     return fakellm_image(docker_client)
 
 
-def _until(process: Any, marker: str) -> None:
-    """Read the progress on stderr until `marker` shows (the attempt is in that phase)."""
-    seen = []
-    while True:
-        line = process.stderr.readline()
-        if not line:
-            raise AssertionError(f"jetllm ended before {marker!r}: {''.join(seen)}")
-        seen.append(line)
-        if marker in line:
-            return
-
-
 @pytest.mark.parametrize("phase,knobs", [
     ("waiting:", {"load_seconds": 600}),  # a backend that loads for ever
     ("smoke:", {"token_delay": 5}),  # a backend that generates very slowly
@@ -39,7 +27,7 @@ def _until(process: Any, marker: str) -> None:
 def test_ctrl_c_removes_the_container(docker_client, image, tmp_path, phase, knobs):
     profile, name = write_profile(tmp_path, knobs=knobs)
     process = start_jetllm("try", "--profile", str(profile), "--image", image)
-    _until(process, phase)
+    read_until(process, phase)
     time.sleep(0.5)
     assert len(containers_of(docker_client, backend=name)) == 1  # it was running
     result = interrupt(process)
@@ -51,7 +39,7 @@ def test_ctrl_c_removes_the_container(docker_client, image, tmp_path, phase, kno
 def test_sigterm_removes_the_container(docker_client, image, tmp_path):
     profile, name = write_profile(tmp_path, knobs={"load_seconds": 600})
     process = start_jetllm("try", "--profile", str(profile), "--image", image)
-    _until(process, "waiting:")
+    read_until(process, "waiting:")
     process.send_signal(signal.SIGTERM)
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 130, stderr

@@ -50,6 +50,19 @@ def containers_of(client: Any, *, backend: str | None = None, run: str | None = 
     return list(client.containers.list(all=True, filters={"label": wanted}))
 
 
+def read_until(process: Any, marker: str) -> None:
+    """Read a background jetllm's progress on stderr until `marker` shows (the attempt
+    is in that phase)."""
+    seen = []
+    while True:
+        line = process.stderr.readline()
+        if not line:
+            raise AssertionError(f"jetllm ended before {marker!r}: {''.join(seen)}")
+        seen.append(line)
+        if marker in line:
+            return
+
+
 def corpus_case(case_id: str) -> dict[str, Any]:
     path = CORPUS / f"{case_id}.yaml"
     if not path.is_file():

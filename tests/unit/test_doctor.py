@@ -181,6 +181,27 @@ def test_leftover_containers_point_at_gc():
     assert check.fix == "jetllm gc"
 
 
+KEPT = {"name": "jetllm-vllm-r1-aa", "run": "r1", "state": "kept", "reason": "kept with --keep"}
+RUNNING = {"name": "jetllm-vllm-r2-bb", "run": "r2", "state": "running",
+           "reason": "its jetllm process 4242 is still running"}
+ORPHANED = {"name": "jetllm-vllm-r3-cc", "run": "r3", "state": "orphaned", "reason": "its jetllm process 77 is gone"}
+
+
+def test_kept_and_running_containers_are_named_but_not_warned_about():
+    check = by_id(facts(X86_NO_GPU, docker={"jetllm_containers": [KEPT, RUNNING]}))["leftover-containers"]
+    assert check.status is Status.PASS and check.fix is None
+    assert "jetllm-vllm-r1-aa (kept with --keep; remove with `jetllm gc --run r1`)" in check.message
+    assert "jetllm-vllm-r2-bb (its jetllm process 4242 is still running)" in check.message
+
+
+def test_only_the_orphan_is_the_warning():
+    docker = {"jetllm_containers": [KEPT, ORPHANED, RUNNING], "leftover_containers": [ORPHANED["name"]]}
+    check = by_id(facts(X86_NO_GPU, docker=docker))["leftover-containers"]
+    assert check.status is Status.WARN and check.fix == "jetllm gc"
+    assert check.message.startswith("1 container(s) a killed jetllm run left: jetllm-vllm-r3-cc;")
+    assert KEPT["name"] in check.message and RUNNING["name"] in check.message
+
+
 @pytest.mark.parametrize("host", [X86_NO_GPU, ORIN])
 def test_every_warning_and_failure_carries_a_fix(host):
     variants = [

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import socket
+
 import pytest
 
 from jetllm import labels
+from jetllm.owner import owner_labels
 from jetllm.runtime.docker import create_kwargs, secret_values
 from jetllm.runtime.redact import Redactor
 from jetllm.runtime.spec import ContainerSpec, GpuHandover, Mount
@@ -19,7 +23,7 @@ def _spec(**changes: object) -> ContainerSpec:
 
 def test_least_privilege_labels_and_loopback_port() -> None:
     kwargs = create_kwargs(_spec(), host_port=18000, run_id="r1", name="n", environ={})
-    assert kwargs["labels"] == {labels.RUN: "r1", labels.BACKEND: "vllm", labels.MANAGED: "1"}
+    assert kwargs["labels"] == {labels.RUN: "r1", labels.BACKEND: "vllm", labels.MANAGED: "1", **owner_labels()}
     assert kwargs["ports"] == {"8000/tcp": ("127.0.0.1", 18000)}
     assert kwargs["privileged"] is False and kwargs["init"] is True
     assert kwargs["security_opt"] == ["no-new-privileges"]
@@ -61,7 +65,15 @@ def test_the_users_own_labels_come_along_and_never_replace_ours() -> None:
     environ = {"JETLLM_LABELS": "ci.job=4711, owner=smoke"}
     kwargs = create_kwargs(_spec(), host_port=1, run_id="r1", name="n", environ=environ)
     assert kwargs["labels"] == {"ci.job": "4711", "owner": "smoke", labels.RUN: "r1",
-                                labels.BACKEND: "vllm", labels.MANAGED: "1"}
+                                labels.BACKEND: "vllm", labels.MANAGED: "1", **owner_labels()}
     for bad in ("ci.job", "=4711", "jetllm.run=mine"):
         with pytest.raises(ValueError, match="JETLLM_LABELS"):
             labels.extra_labels({"JETLLM_LABELS": bad})
+
+
+def test_every_container_names_its_owner_and_whether_it_is_kept() -> None:
+    plain = create_kwargs(_spec(), host_port=1, run_id="r", name="n", environ={})["labels"]
+    assert plain[labels.HOST] == socket.gethostname() and plain[labels.PID] == str(os.getpid())
+    assert plain[labels.PID_START].isdigit() and labels.KEEP not in plain
+    kept = create_kwargs(_spec(), host_port=1, run_id="r", name="n", environ={}, keep=True)["labels"]
+    assert kept[labels.KEEP] == "1"

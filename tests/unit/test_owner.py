@@ -1,0 +1,56 @@
+"""Whose is a jetllm container, and is it still wanted: judged from its labels
+against the real processes of this machine."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from jetllm import labels
+from jetllm.owner import State, judge, owner_labels, process_start
+
+
+def _labels_of_a_finished_process(keep: bool = False) -> dict[str, str]:
+    """The owner labels another jetllm process wrote before it ended."""
+    code = f"import json; from jetllm.owner import owner_labels; print(json.dumps(owner_labels(keep={keep})))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return dict(json.loads(done.stdout))
+
+
+def test_a_live_owner_is_running_even_with_keep():
+    assert judge(owner_labels()).state is State.RUNNING
+    assert judge(owner_labels(keep=True)).state is State.RUNNING  # the run may still remove it
+
+
+def test_an_owner_that_ended_leaves_an_orphan_or_a_kept_container():
+    gone = judge(_labels_of_a_finished_process())
+    assert gone.state is State.ORPHANED and "is gone" in gone.reason
+    assert judge(_labels_of_a_finished_process(keep=True)).state is State.KEPT
+
+
+def test_a_reused_process_id_is_another_process():
+    mine = owner_labels()
+    earlier = str(int(mine[labels.PID_START]) - 1)  # the same id, started at another time
+    assert judge({**mine, labels.PID_START: earlier}).state is State.ORPHANED
+
+
+def test_a_killed_owner_not_yet_reaped_is_gone():
+    child = subprocess.Popen(["sleep", "60"])
+    try:
+        tags = {**owner_labels(), labels.PID: str(child.pid), labels.PID_START: str(process_start(child.pid))}
+        assert judge(tags).state is State.RUNNING
+        child.kill()
+        os.waitid(os.P_PID, child.pid, os.WEXITED | os.WNOWAIT)  # ended, left a zombie until reaped
+        assert judge(tags).state is State.ORPHANED
+    finally:
+        child.wait()
+
+
+def test_what_cannot_be_judged_here_is_unknown():
+    other_host = judge({**owner_labels(), labels.HOST: "another-runner"})
+    assert other_host.state is State.UNKNOWN and "another-runner" in other_host.reason
+    older = judge({labels.RUN: "r1", labels.MANAGED: "1"})
+    assert older.state is State.UNKNOWN and "older jetllm" in older.reason
+    assert judge({labels.RUN: "r1", labels.MANAGED: "1", labels.KEEP: "1"}).state is State.KEPT
