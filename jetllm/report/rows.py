@@ -84,11 +84,16 @@ def headline(report: Report) -> str:
     if report.interrupted:
         return "Interrupted: the report below is partial."
     if winner is None or winner.best_attempt is None:
-        return f"No backend works on this machine ({len(report.candidates)} candidates; causes and fixes above)."
+        return f"No backend works on this machine ({plural(len(report.candidates), 'candidate')}; causes and fixes above)."
     return (
         f"Winner: {winner.candidate.name} ({winner.candidate.image}) with "
         f"{describe(winner.best_attempt.settings)}"
     )
+
+
+def plural(count: int, word: str) -> str:
+    """'1 candidate', '2 candidates'."""
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
 def _num(value: float | None, fmt: str) -> str:

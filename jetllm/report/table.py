@@ -13,8 +13,8 @@ from jetllm.report.rows import Row, headline, rows
 if TYPE_CHECKING:
     from rich.console import Console
 
-_STYLE = {"works": "green", "failed": "red", "incompatible": "red", "not tried": "yellow",
-          "interrupted": "yellow"}
+_STYLE = {"works": "green", "failed": "red", "incompatible": "red", "left out": "red",
+          "not tried": "yellow", "interrupted": "yellow"}
 
 
 def _image(image: str) -> str:
