@@ -57,6 +57,14 @@ def test_nothing_to_try_still_writes_the_report_and_junit(jetllm, tmp_path, args
     assert {f.get("type") for f in suite.iter("failure")} == {klass for klass, _ in causes.values()}
 
 
+def test_report_json_and_md_together_is_usage_error(jetllm, tmp_path):
+    write_report_dir(make_report(), tmp_path / "r")
+    result = jetllm("report", str(tmp_path / "r"), "--json", "--md")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.strip().splitlines() == [
+        "jetllm: error: --json and --md each print the whole report: pass one of them"]
+
+
 def test_out_dir_that_is_not_a_report_is_refused(jetllm, tmp_path):
     (tmp_path / "mine.txt").write_text("keep me")
     result = jetllm("bringup", "--out", str(tmp_path), "--facts", str(FACTS))
