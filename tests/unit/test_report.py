@@ -200,3 +200,18 @@ def test_counts_are_plural_by_count() -> None:
     assert "(1 candidate; causes and fixes above)" in render_markdown(report)
     assert "(1 candidate; causes and fixes above)" in table_text(report)
     assert "(3 candidates;" in render_markdown(make_report(all_fail=True))
+
+
+def test_junit_file_is_written_with_the_report_files_mode(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    umask = os.umask(0o022)
+    try:
+        report = write_report_dir(make_report(), tmp_path / "out")
+        write_junit(report, tmp_path / "smoke.xml")
+    finally:
+        os.umask(umask)
+    modes = {name: stat.S_IMODE((tmp_path / name).stat().st_mode)
+             for name in ("out/report.json", "out/report.md", "smoke.xml")}
+    assert modes == {"out/report.json": 0o644, "out/report.md": 0o644, "smoke.xml": 0o644}
