@@ -16,10 +16,11 @@ from jetllm.errors import UsageError
 from jetllm.facts.models import HostFacts, PlatformFacts
 from jetllm.report import build_report, load_report, write_junit, write_report_dir
 from jetllm.report import write as write_module
+from jetllm.report.compose import render_compose
 from jetllm.report.junit import render_junit
 from jetllm.report.markdown import render_markdown
 from jetllm.report.table import render_table
-from jetllm.runtime.spec import ContainerSpec, GpuHandover, Settings
+from jetllm.runtime.spec import ContainerSpec, GpuHandover, Mount, Settings
 from jetllm.search import Budget, Candidate, CandidateResult, Check, StopReason, Verdict, run_search
 from tests.unit.search_fakes import FakeWorld, candidate, diagnosis, vllm_ladder
 
@@ -215,3 +216,31 @@ def test_junit_file_is_written_with_the_report_files_mode(tmp_path: Path) -> Non
     modes = {name: stat.S_IMODE((tmp_path / name).stat().st_mode)
              for name in ("out/report.json", "out/report.md", "smoke.xml")}
     assert modes == {"out/report.json": 0o644, "out/report.md": 0o644, "smoke.xml": 0o644}
+
+
+def cache_spec() -> ContainerSpec:
+    return ContainerSpec(backend="llama.cpp", image="ghcr.io/ggml-org/llama.cpp:server", container_port=8080,
+                         mounts=[Mount(source="jetllm-llama-cache", target="/root/.cache/llama.cpp"),
+                                 Mount(source="/srv/models", target="/models", read_only=True)])
+
+
+def test_compose_lets_compose_create_the_cache_volume_under_its_own_name() -> None:
+    compose = yaml.safe_load(render_compose(cache_spec()))
+    assert compose["volumes"] == {"jetllm-llama-cache": {"name": "jetllm-llama-cache"}}
+    assert compose["services"]["llama-cpp"]["volumes"] == [
+        "jetllm-llama-cache:/root/.cache/llama.cpp", "/srv/models:/models:ro"]
+
+
+def test_docker_compose_accepts_the_compose_file(tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+
+    docker = shutil.which("docker")
+    if docker is None or subprocess.run([docker, "compose", "version"], capture_output=True).returncode:
+        pytest.skip("`docker compose` (the Compose v2 plugin) is not installed here")
+    (tmp_path / "docker-compose.yml").write_text(render_compose(cache_spec()))
+    done = subprocess.run([docker, "compose", "config", "--format", "json"], cwd=tmp_path,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    volume = json.loads(done.stdout)["volumes"]["jetllm-llama-cache"]
+    assert volume["name"] == "jetllm-llama-cache" and not volume.get("external")
