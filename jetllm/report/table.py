@@ -17,15 +17,9 @@ _STYLE = {"works": "green", "failed": "red", "incompatible": "red", "left out": 
           "not tried": "yellow", "interrupted": "yellow"}
 
 
-def _image(image: str) -> str:
-    """The image without a registry host, to keep the column narrow (report.md has it whole)."""
-    head, _, rest = image.partition("/")
-    return rest if rest and ("." in head or ":" in head) else image
-
-
 def _details(r: Row) -> list[tuple[str, str]]:
     """(label, text) lines below the table: the image always, the rest for losers."""
-    lines = [(r.name, _image(r.image))]
+    lines = [(r.name, r.image)]
     if r.cause:
         lines.append(("", f"{r.failure_class}: {r.cause}" if r.failure_class else r.cause))
     if r.evidence:

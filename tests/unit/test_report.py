@@ -203,6 +203,22 @@ def test_counts_are_plural_by_count() -> None:
     assert "(3 candidates;" in render_markdown(make_report(all_fail=True))
 
 
+@pytest.mark.parametrize("image,shown", [
+    ("nvcr.io/nvidia/vllm:25.09-py3", "nvcr.io/nvidia/vllm:25.09-py3"),
+    ("127.0.0.1:5055/nvidia/vllm:25.09-py3", "127.0.0.1:5055/nvidia/vllm:25.09-py3"),
+    ("ghcr.io/ggml-org/llama.cpp:server", "ghcr.io/ggml-org/llama.cpp:server"),
+    ("docker.io/library/ubuntu:22.04", "ubuntu:22.04"),
+    ("docker.io/vllm/vllm-openai:latest", "vllm/vllm-openai:latest"),
+])
+def test_images_are_shown_as_one_pulls_them(image: str, shown: str) -> None:
+    report = one_failed(image)
+    details = [ln.split() for ln in table_text(report).splitlines()]
+    assert ["vllm", shown] in details
+    assert f"| vllm | `{shown}` |" in render_markdown(report)
+    names = [case.get("name") for case in ET.fromstring(render_junit(report)).iter("testcase")]
+    assert f"vllm ({shown})" in names
+
+
 def test_junit_file_is_written_with_the_report_files_mode(tmp_path: Path) -> None:
     import os
     import stat
