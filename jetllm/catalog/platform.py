@@ -60,8 +60,15 @@ def choose(profile: Profile, facts: HostFacts, image: str | None) -> tuple[Platf
         base = variants[0] if variants else _fallback(profile, facts)
         return platform, base.model_copy(update={"image": image})
     if not variants:
-        raise NoImageForHost(_no_image(profile, platform, facts), fix=_no_image_fix(platform))
+        message, fix = no_image(profile, facts)
+        raise NoImageForHost(message, fix=fix)
     return platform, variants[0]
+
+
+def no_image(profile: Profile, facts: HostFacts) -> tuple[str, str]:
+    """Why the profile lists no image for this host, and the fix."""
+    platform = host_platform(facts)
+    return _no_image(profile, platform, facts), _no_image_fix(platform)
 
 
 def _fallback(profile: Profile, facts: HostFacts) -> ImageVariant:

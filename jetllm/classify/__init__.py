@@ -101,10 +101,11 @@ def diagnosis_for(
     evidence: Iterable[Evidence] = (),
     jetson: bool = False,
     retry_smaller: RetrySmaller | None = None,
+    fix: str | None = None,
 ) -> Diagnosis:
     """A Diagnosis for a class decided elsewhere, with the class's default texts."""
     from jetllm.classify.catalog import default_catalog
     from jetllm.classify.decide import build
 
     return build(default_catalog(), FailureClass(failure_class), cause=cause, evidence=evidence,
-                 jetson=jetson, retry_smaller=retry_smaller)  # fmt: skip
+                 jetson=jetson, retry_smaller=retry_smaller, fix=fix)  # fmt: skip

@@ -14,7 +14,8 @@ HELP = """Find which backend serves MODEL on this machine, with which settings, 
 Candidates in preference order (--backends, else the profiles' order for this
 platform); preflight first (an incompatible image is never pulled); per
 candidate a ladder of settings, bisected from the most ambitious down, steered
-by each failure's diagnosis. Writes a report folder (--out) and optionally JUnit.
+by each failure's diagnosis. Writes a report folder (--out) and optionally JUnit,
+also when no backend could be tried (each one left out is a row, with why).
 Exit 0 a backend works, 1 none does, 2 bad usage, 130 interrupted (partial report)."""
 
 

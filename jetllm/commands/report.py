@@ -18,11 +18,14 @@ def register(app: typer.Typer) -> None:
     ) -> Outcome:
         """Show a saved bring-up report (terminal table, --json or --md). Exit as the bring-up did."""
         from jetllm.console import out
+        from jetllm.errors import UsageError
         from jetllm.report import report_errors
         from jetllm.report import load_report
         from jetllm.report.markdown import render_markdown
         from jetllm.report.table import render_table
 
+        if json_output and markdown:
+            raise UsageError("--json and --md each print the whole report: pass one of them")
         saved = load_report(directory)
         if json_output:
             return Outcome(saved.exit_code, saved.to_json(), report_errors(saved))

@@ -67,7 +67,9 @@ def render_compose(spec: ContainerSpec) -> str:
     document: dict[str, Any] = {"services": {service_name(spec.backend): compose_service(spec)}}
     named = sorted({m.source for m in spec.mounts if "/" not in m.source})
     if named:
-        document["volumes"] = {name: {"external": True} for name in named}
+        # Compose creates a missing volume; `name` keeps it unprefixed, so a cache
+        # jetllm filled (e.g. jetllm-llama-cache) is the one the service uses.
+        document["volumes"] = {name: {"name": name} for name in named}
     header = ("# Written by jetllm bringup: the settings that worked on this machine.\n"
               "# Start: docker compose up -d   (secrets come from your shell or .env)\n")
     body: str = yaml.safe_dump(document, sort_keys=False, default_flow_style=False)

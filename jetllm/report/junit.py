@@ -7,31 +7,35 @@ import xml.etree.ElementTree as ET
 
 from jetllm.report.model import Report
 from jetllm.report.rows import rows
+from jetllm.search.candidates import Verdict
+
+# A candidate that does not serve here (tried, refused by preflight, or left out) fails;
+# one the run did not reach (budget, --first, Ctrl-C) is skipped: nothing is known of it.
+FAILING = (Verdict.FAILED, Verdict.INCOMPATIBLE, Verdict.LEFT_OUT)
+SKIPPED = (Verdict.NOT_TRIED, Verdict.INTERRUPTED)
 
 
 def render_junit(report: Report) -> str:
-    table = rows(report)
-    failures = sum(1 for r in table if r.verdict in ("failed", "incompatible"))
-    skipped = sum(1 for r in table if r.verdict in ("not tried", "interrupted"))
+    verdicts = [c.verdict for c in report.candidates]
     suites = ET.Element("testsuites")
     suite = ET.SubElement(suites, "testsuite", {
-        "name": "jetllm bringup", "tests": str(len(table)), "failures": str(failures),
-        "errors": "0", "skipped": str(skipped), "time": f"{report.elapsed_s:.1f}",
+        "name": "jetllm bringup", "tests": str(len(verdicts)),
+        "failures": str(sum(v in FAILING for v in verdicts)), "errors": "0",
+        "skipped": str(sum(v in SKIPPED for v in verdicts)), "time": f"{report.elapsed_s:.1f}",
         "timestamp": report.created_at,
     })
-    times = {c.candidate.name: sum(a.timings.total_s or 0.0 for a in c.attempts)
-             for c in report.candidates}
-    for r in table:
+    for result, r in zip(report.candidates, rows(report)):
+        time = sum(a.timings.total_s or 0.0 for a in result.attempts)
+        name = f"{r.name} ({r.image})" if result.candidate.image else r.name
         case = ET.SubElement(suite, "testcase", {
-            "classname": f"jetllm.bringup.{r.backend}", "name": f"{r.name} ({r.image})",
-            "time": f"{times.get(r.name, 0.0):.1f}",
+            "classname": f"jetllm.bringup.{r.backend}", "name": name, "time": f"{time:.1f}",
         })
-        if r.verdict in ("failed", "incompatible"):
-            klass = r.failure_class or r.verdict
+        if result.verdict in FAILING:
+            klass = r.failure_class or result.verdict.value
             failure = ET.SubElement(case, "failure", {
                 "message": f"{klass}: {r.fix or r.cause}", "type": klass})
             failure.text = f"{r.cause}\nfix: {r.fix}\nlast settings: {r.settings}\nstarts: {r.starts}"
-        elif r.verdict in ("not tried", "interrupted"):
+        elif result.verdict in SKIPPED:
             ET.SubElement(case, "skipped", {"message": f"{r.verdict}: {r.cause}"})
         out = ET.SubElement(case, "system-out")
         out.text = (f"verdict: {r.verdict}\nbest settings: {r.settings}\ntokens/s: {r.tokens_per_s}\n"

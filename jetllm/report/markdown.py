@@ -48,7 +48,9 @@ def render_markdown(report: Report) -> str:
         out.append("| " + " | ".join(_cell(x) for x in (
             "**winner**" if r.winner else (str(r.rank) if r.rank else ""), r.name, f"`{r.image}`",
             r.verdict, r.settings, r.tokens_per_s, r.ttft, str(r.starts), cause, r.fix)) + " |")
-    out += ["", "## Attempts", ""]
+    out += [""]
+    if any(result.attempts for result in report.candidates):
+        out += ["## Attempts", ""]
     for result in report.candidates:
         if not result.attempts:
             continue

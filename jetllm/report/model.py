@@ -147,5 +147,6 @@ def verdict_word(result: CandidateResult) -> str:
         Verdict.FAILED: "failed",
         Verdict.INCOMPATIBLE: "incompatible",
         Verdict.NOT_TRIED: "not tried",
+        Verdict.LEFT_OUT: "left out",
         Verdict.INTERRUPTED: "interrupted",
     }[result.verdict]

@@ -21,7 +21,7 @@ _WHY_NOT_TRIED = {
 class Row:
     name: str
     backend: str
-    image: str
+    image: str  # as one pulls it; "-" when none was chosen
     verdict: str
     settings: str  # best settings found (works), else the last tried
     tokens_per_s: str
@@ -60,7 +60,7 @@ def row(result: CandidateResult, winner: str | None) -> Row:
     return Row(
         name=result.candidate.name,
         backend=result.candidate.backend,
-        image=result.candidate.image,
+        image=shown_image(result.candidate.image),
         verdict=verdict_word(result),
         settings=describe(shown.settings) if shown else "-",
         tokens_per_s=_num(smoke.tokens_per_s if smoke else None, "{:.1f}"),
@@ -85,11 +85,25 @@ def headline(report: Report) -> str:
     if report.interrupted:
         return "Interrupted: the report below is partial."
     if winner is None or winner.best_attempt is None:
-        return f"No backend works on this machine ({len(report.candidates)} candidates; causes and fixes above)."
+        return f"No backend works on this machine ({plural(len(report.candidates), 'candidate')}; causes and fixes above)."
     return (
         f"Winner: {winner.candidate.name} ({winner.candidate.image}) with "
         f"{describe(winner.best_attempt.settings)}"
     )
+
+
+def plural(count: int, word: str) -> str:
+    """'1 candidate', '2 candidates'."""
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def shown_image(image: str) -> str:
+    """The image as one pulls it: registry host kept, Docker Hub's name shortened as docker does."""
+    for hub in ("docker.io/", "index.docker.io/", "registry-1.docker.io/"):
+        if image.startswith(hub):
+            image = image.removeprefix(hub).removeprefix("library/")
+            break
+    return image or "-"
 
 
 def _num(value: float | None, fmt: str) -> str:

@@ -13,19 +13,13 @@ from jetllm.report.rows import Row, headline, rows
 if TYPE_CHECKING:
     from rich.console import Console
 
-_STYLE = {"works": "green", "failed": "red", "incompatible": "red", "not tried": "yellow",
-          "interrupted": "yellow"}
-
-
-def _image(image: str) -> str:
-    """The image without a registry host, to keep the column narrow (report.md has it whole)."""
-    head, _, rest = image.partition("/")
-    return rest if rest and ("." in head or ":" in head) else image
+_STYLE = {"works": "green", "failed": "red", "incompatible": "red", "left out": "red",
+          "not tried": "yellow", "interrupted": "yellow"}
 
 
 def _details(r: Row) -> list[tuple[str, str]]:
     """(label, text) lines below the table: the image always, the rest for losers."""
-    lines = [(r.name, _image(r.image))]
+    lines = [(r.name, r.image)]
     if r.cause:
         lines.append(("", f"{r.failure_class}: {r.cause}" if r.failure_class else r.cause))
     if r.evidence:

@@ -19,6 +19,13 @@ from jetllm.runtime.redact import Redactor
 from jetllm.search.ladder import describe
 
 
+def _file_mode() -> int:
+    """The mode open() gives a new file (0644 under the usual umask); mkstemp's is 0600."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def atomic_write(path: Path, data: str) -> None:
     """Write `path` in one step: a temporary file beside it, then rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -26,6 +33,7 @@ def atomic_write(path: Path, data: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(data)
+        os.chmod(tmp, _file_mode())
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
@@ -75,9 +83,7 @@ def write_report_dir(report: Report, out: Path) -> Report:
     old: Path | None = None
     try:
         for name, text in files.items():
-            target = staging / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
+            atomic_write(staging / name, text)
         staging.chmod(0o755)
         if out.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))

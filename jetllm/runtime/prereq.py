@@ -17,14 +17,29 @@ from jetllm.runtime import diagnose
 from jetllm.runtime.spec import ContainerSpec, GpuHandover
 
 
+def no_driver(backend: str, facts: HostFacts) -> Diagnosis:
+    """gpu_runtime_missing for a backend that needs the GPU where no NVIDIA driver answers:
+    the fix starts with the driver, then the container toolkit."""
+    from jetllm.doctor.gpu import X86_DRIVER_FIX
+
+    fix = (f"{X86_DRIVER_FIX}; then install nvidia-container-toolkit, run `sudo nvidia-ctk runtime "
+           "configure --runtime=docker` and restart Docker (`jetllm doctor` checks both)")
+    found = diagnose.of_class(FailureClass.GPU_RUNTIME_MISSING, _no_driver(backend, facts))
+    return found.model_copy(update={"fix": fix})
+
+
+def _no_driver(backend: str, facts: HostFacts) -> str:
+    why = f" ({facts.nvml.error})" if facts.nvml.error else ""
+    return f"{backend} needs the GPU and no NVIDIA driver answers on this host{why}"
+
+
 def gpu_problem(spec: ContainerSpec, facts: HostFacts) -> str | None:
     """Why this host cannot hand a GPU to this spec's container, or None."""
     if spec.gpu is GpuHandover.NONE:
         return None
     nvml, docker = facts.nvml, facts.docker
     if not facts.jetson.is_jetson and not (nvml.available and nvml.driver_version):
-        why = f" ({nvml.error})" if nvml.error else ""
-        return f"{spec.backend} needs the GPU and no NVIDIA driver answers on this host{why}"
+        return _no_driver(spec.backend, facts)
     has_runtime = "nvidia" in docker.runtimes
     if spec.gpu is GpuHandover.RUNTIME and (spec.runtime or "nvidia") not in docker.runtimes:
         return (f"{spec.backend} needs the '{spec.runtime or 'nvidia'}' container runtime and "

@@ -20,7 +20,7 @@ class Candidate(Record):
 
     name: str  # unique in a run: the backend, or backend@image when one backend has several
     backend: str
-    image: str
+    image: str  # "" for a candidate left out before an image was chosen
     ladder: Ladder = Field(default_factory=Ladder)
     base: Settings = Field(default_factory=Settings)  # model and knobs the ladder leaves alone
     profile: str | None = None  # the profile name or file it came from
@@ -41,6 +41,7 @@ class Verdict(str, Enum):
     FAILED = "failed"
     INCOMPATIBLE = "incompatible"  # preflight: never pulled, never started
     NOT_TRIED = "not_tried"  # the budget ran out, --first was met, or Ctrl-C came first
+    LEFT_OUT = "left_out"  # it cannot run here as asked (no GPU, model format, no image): never tried
     INTERRUPTED = "interrupted"
 
 
@@ -54,6 +55,7 @@ class StopReason(str, Enum):
     INTERRUPTED = "interrupted"
     PREFLIGHT = "preflight"
     COVERED = "covered"  # an earlier image of the same backend works
+    LEFT_OUT = "left_out"  # ruled out before the search: the diagnosis says why
 
 
 class CandidateResult(Record):

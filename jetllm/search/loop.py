@@ -4,7 +4,7 @@ then a ranking. Plain data in, plain data out: the stages that touch the world
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from jetllm.runtime.spec import ContainerSpec, Settings
 from jetllm.search.budget import Budget
@@ -33,8 +33,10 @@ def run_search(
     policy: Policy = Policy(),
     notify: Notify = lambda _line: None,
     spec_of: SpecFn | None = None,
+    left_out: Sequence[CandidateResult] = (),
 ) -> SearchResult:
-    """Search every candidate in order (or until one works, with `first`) and rank them."""
+    """Search every candidate in order (or until one works, with `first`) and rank them;
+    `left_out` (ruled out before the search, with why) follow them in the result."""
     results: list[CandidateResult] = []
     interrupted = False
     for candidate in candidates:
@@ -73,7 +75,7 @@ def run_search(
         interrupted = result.stop is StopReason.INTERRUPTED
     ranked = rank(results)
     return SearchResult(
-        results=ranked,
+        results=[*ranked, *left_out],
         elapsed_s=round(budget.elapsed(), 3),
         budget_s=budget.total_s,
         budget_spent=any(r.stop is StopReason.BUDGET for r in ranked),

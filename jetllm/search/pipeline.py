@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jetllm.envelope import Outcome
-from jetllm.errors import NoImageForHost, UsageError
+from jetllm.errors import UsageError
 from jetllm.options import check_at_least, check_gpu_util, check_labels, check_memory, check_pull
 from jetllm.search.stages import Overrides
 
@@ -75,6 +75,7 @@ def run_bringup(options: BringupOptions) -> Outcome:
     from jetllm.console import err, out
     from jetllm.facts import host_facts
     from jetllm.report import build_report, check_out_dir, report_errors, write_junit, write_report_dir
+    from jetllm.report.rows import plural
     from jetllm.report.table import render_table
     from jetllm.runtime import new_run_id
     from jetllm.search.budget import Budget
@@ -91,28 +92,22 @@ def run_bringup(options: BringupOptions) -> Outcome:
     model_info = _model_info(options.overrides.model)
     stages = Stages(facts=facts, overrides=options.overrides, run_id=run_id, progress=_progress,
                     model_context=model_info.context_length if model_info else None)
-    candidates = stages.candidates(load_profiles(options.profile_files, options.backends, facts))
-    left_out = stages.skipped + stages.no_image
-    if not candidates and stages.skipped:  # the model given rules them out: a usage matter
-        raise UsageError("; ".join(left_out))
-    if not candidates:
-        raise NoImageForHost(
-            "; ".join(left_out) or "no backend profile has an image for this machine",
-            fix="see `jetllm profiles` for what each backend runs on; --image or --profile adds your own",
-        )
-    for why in left_out:
-        err().print(f"left out {why}", markup=False, highlight=False)
+    selection = stages.candidates(load_profiles(options.profile_files, options.backends, facts))
+    candidates = selection.candidates
 
     def notify(line: str) -> None:
         err().print(line, markup=False, highlight=False)
 
-    notify(f"jetllm bringup: {len(candidates)} candidates, run {run_id}")
+    for left in selection.left_out:
+        notify(f"left out {left.candidate.name}: {left.diagnosis.cause if left.diagnosis else '-'}")
+    also = f", {len(selection.left_out)} left out" if selection.left_out else ""
+    notify(f"jetllm bringup: {plural(len(candidates), 'candidate')} to try{also}, run {run_id}")
     if model_info is not None:
         notify(f"model {model_info.path}: {model_info.describe()}")
     result = run_search(
         candidates, preflight=stages.preflight, attempt=stages.attempt, budget=budget,
         first=options.first, policy=Policy(sometimes_steps=options.sometimes_steps),
-        notify=notify, spec_of=stages.spec,
+        notify=notify, spec_of=stages.spec, left_out=selection.left_out,
     )
     report = build_report(result, facts=facts, command=["jetllm", *sys.argv[1:]],
                           model=options.overrides.model, version=__version__, run_id=run_id,

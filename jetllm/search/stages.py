@@ -7,9 +7,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from jetllm.classify.models import FailureClass
 from jetllm.errors import UsageError
 from jetllm.runtime.spec import ContainerSpec, Settings
-from jetllm.search.candidates import Candidate, Check
+from jetllm.search.candidates import Candidate, CandidateResult, Check, StopReason, Verdict
 from jetllm.search.ladder import Ladder, from_catalog
 
 if TYPE_CHECKING:
@@ -35,6 +36,14 @@ def cpu_view(facts: HostFacts) -> HostFacts:
     return facts.model_copy(update={"jetson": JetsonFacts(), "nvml": NvmlFacts()})
 
 
+@dataclass(frozen=True)
+class Selection:
+    """What a bring-up searches, and what it leaves out before anything starts (with why)."""
+
+    candidates: list[Candidate]
+    left_out: list[CandidateResult]
+
+
 @dataclass
 class Stages:
     """Binds candidates to the profiles they came from and runs the real stages."""
@@ -45,30 +54,21 @@ class Stages:
     progress: Callable[[Any], None] | None = None
     model_context: int | None = None  # a local GGUF's trained context: no step searches above it
     profiles: dict[str, tuple[Profile, bool]] = field(default_factory=dict)  # name -> (profile, cpu)
-    skipped: list[str] = field(default_factory=list)  # profiles left out for the model given, and why
-    no_image: list[str] = field(default_factory=list)  # profiles left out for this machine
 
-    def candidates(self, profiles: list[Profile]) -> list[Candidate]:
+    def candidates(self, profiles: list[Profile]) -> Selection:
         from jetllm.catalog import candidates as variants_for
-        from jetllm.catalog.render import needs_model
-        from jetllm.models.formats import format_mismatch
 
         found: list[Candidate] = []
+        left_out: list[CandidateResult] = []
         for profile in profiles:
-            if not (self.overrides.model or profile.default_model) and needs_model(profile):
-                self.skipped.append(f"{profile.name}: it has no default model; pass --model")
-                continue
-            mismatch = format_mismatch(list(profile.formats), self.overrides.model)
-            if mismatch is not None:
-                self.skipped.append(f"{profile.name}: {mismatch}")
-                continue
             _platform, variants = variants_for(profile, self.facts)
             cpu = not variants and bool(profile.images.cpu)
             if cpu:
                 variants = list(profile.images.cpu)
             images = [self.overrides.image] if self.overrides.image else [v.image for v in variants]
-            if not images:
-                self.no_image.append(f"{profile.name}: no image for this machine")
+            why = self._left_out(profile, images)
+            if why is not None:
+                left_out.append(why)
                 continue
             facts = cpu_view(self.facts) if cpu else self.facts
             ladder = self._ladder(from_catalog(profile.ladder(facts)))
@@ -80,7 +80,41 @@ class Stages:
                     base=self._base(ladder), profile=profile.path or profile.name,
                     alternative_of=profile.name if n else None,
                 ))
-        return found
+        return Selection(candidates=found, left_out=left_out)
+
+    def _left_out(self, profile: Profile, images: list[str]) -> CandidateResult | None:
+        """A profile that cannot run here as asked: a result with the class, cause and fix."""
+        from jetllm.catalog.platform import gpu_platform, has_gpu, no_image
+        from jetllm.catalog.render import needs_model
+        from jetllm.classify import diagnosis_for
+        from jetllm.models.formats import FORMAT_NAMES, format_mismatch
+        from jetllm.runtime.prereq import no_driver
+
+        name, model, jetson = profile.name, self.overrides.model, self.facts.jetson.is_jetson
+        gpu_images = [v.image for v in getattr(profile.images, gpu_platform(self.facts))]
+        takes = " or ".join(FORMAT_NAMES.get(f, f) for f in profile.formats)
+        mismatch = format_mismatch(list(profile.formats), model)
+        if not (model or profile.default_model) and needs_model(profile):
+            diagnosis = diagnosis_for(
+                FailureClass.MODEL_UNAVAILABLE, cause=f"{name} has no default model and no --model was given",
+                fix=f"pass --model with a model {name} loads ({takes})", jetson=jetson)
+        elif mismatch is not None:
+            diagnosis = diagnosis_for(
+                FailureClass.UNSUPPORTED_MODEL, cause=f"{name} {mismatch.removeprefix('it ')}", jetson=jetson,
+                fix=f"pass a model {name} loads ({takes}), or use a backend that loads this one "
+                    "(`jetllm profiles` lists the formats each takes)")
+        elif not images and gpu_images and not has_gpu(self.facts):
+            diagnosis, images = no_driver(name, self.facts), gpu_images
+        elif not images:
+            message, fix = no_image(profile, self.facts)
+            failure = FailureClass.LIBRARY_MISMATCH if jetson else FailureClass.ARCH_MISMATCH
+            diagnosis = diagnosis_for(failure, cause=message, fix=fix, jetson=jetson)
+        else:
+            return None
+        candidate = Candidate(name=name, backend=name, image=images[0] if images else "",
+                              profile=profile.path or name)
+        return CandidateResult(candidate=candidate, verdict=Verdict.LEFT_OUT, stop=StopReason.LEFT_OUT,
+                               diagnosis=diagnosis)
 
     def _ladder(self, ladder: Ladder) -> Ladder:
         knobs = []

@@ -75,6 +75,9 @@ CASES = [
     ("try", ["try", "--frobnicate"], 2, "usage_error", None),
     ("try", ["try", "vllm", "--facts", str(CPU_HOST)], 1, "no_image_for_platform", None),
     ("bringup", ["bringup", "--budget", "soon"], 2, "usage_error", None),
+    # README's CI example on a runner where no GPU is seen: the report still says why
+    ("bringup", ["bringup", "--backends", "vllm,sglang", "--facts", str(CPU_HOST), "--out", "{tmp}/r"],
+     1, "gpu_runtime_missing", None),
     ("report", ["report", "/nonexistent/report"], 2, "usage_error", None),
     ("gc", ["gc"], 1, "docker_unavailable", lambda _: {"DOCKER_HOST": "unix:///nonexistent/docker.sock"}),
     ("frobnicate", ["frobnicate"], 2, "usage_error", None),
@@ -85,7 +88,7 @@ CASES = [
                          ids=[f"{c[0]}-{c[2]}-{i}" for i, c in enumerate(CASES)])
 def test_every_outcome_is_one_envelope(jetllm, tmp_path, command, args, code, first_class, make_env):
     env = make_env(tmp_path) if make_env else None
-    result = jetllm(*args, "--json", env=env)
+    result = jetllm(*(a.replace("{tmp}", str(tmp_path)) for a in args), "--json", env=env)
     document = envelope(result, command, code)
     if first_class:
         assert document["errors"][0]["class"] == first_class, document["errors"]

@@ -71,7 +71,7 @@ def llama_cpp_max_len_ladder(model_context: int | None, user_max_len: int | None
     facts = HostFacts.model_validate_json((HOSTS / "x86-cpu.json").read_text())
     stages = Stages(facts=facts, overrides=Overrides(model="m.gguf", max_len=user_max_len),
                     model_context=model_context)
-    (candidate,) = stages.candidates([load_profile("llama.cpp")])
+    (candidate,) = stages.candidates([load_profile("llama.cpp")]).candidates
     knob = candidate.ladder.knob("max_len")
     assert knob is not None
     return [int(v) for v in knob.values]

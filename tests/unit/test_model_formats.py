@@ -6,7 +6,9 @@ import json
 
 import pytest
 
+from jetllm.classify.models import FailureClass
 from jetllm.models.formats import model_format
+from jetllm.search.candidates import Verdict
 from jetllm.search.stages import Overrides, Stages
 
 
@@ -49,13 +51,14 @@ def test_bringup_leaves_out_backends_that_cannot_load_the_model(fixtures_dir):
     facts = load_facts(fixtures_dir / "bringup" / "orin-nx-r36.4.3.json")
     profiles = [load_profile(name) for name in ("vllm", "llama.cpp", "ollama")]
     stages = Stages(facts=facts, overrides=Overrides(model="Qwen/Qwen2.5-1.5B-Instruct-AWQ"))
-    backends = {c.backend for c in stages.candidates(profiles)}
-    assert backends == {"vllm"}
-    assert stages.skipped == [
-        "llama.cpp: it loads GGUF models, not AWQ (Qwen/Qwen2.5-1.5B-Instruct-AWQ)",
-        "ollama: it loads Ollama models, not AWQ (Qwen/Qwen2.5-1.5B-Instruct-AWQ)",
+    selection = stages.candidates(profiles)
+    assert {c.backend for c in selection.candidates} == {"vllm"}
+    assert [(r.candidate.name, r.verdict, r.diagnosis and r.diagnosis.cause) for r in selection.left_out] == [
+        ("llama.cpp", Verdict.LEFT_OUT, "llama.cpp loads GGUF models, not AWQ (Qwen/Qwen2.5-1.5B-Instruct-AWQ)"),
+        ("ollama", Verdict.LEFT_OUT, "ollama loads Ollama models, not AWQ (Qwen/Qwen2.5-1.5B-Instruct-AWQ)"),
     ]
+    assert {r.diagnosis and r.diagnosis.failure_class for r in selection.left_out} == {FailureClass.UNSUPPORTED_MODEL}
     gguf = Stages(facts=facts, overrides=Overrides(model="bartowski/Qwen2.5-0.5B-Instruct-GGUF"))
-    assert {c.backend for c in gguf.candidates(profiles)} == {"llama.cpp"}
+    assert {c.backend for c in gguf.candidates(profiles).candidates} == {"llama.cpp"}
     tag = Stages(facts=facts, overrides=Overrides(model="hf.co/bartowski/Qwen2.5-0.5B-Instruct-GGUF:Q4_K_M"))
-    assert {c.backend for c in tag.candidates(profiles)} == {"ollama"}
+    assert {c.backend for c in tag.candidates(profiles).candidates} == {"ollama"}

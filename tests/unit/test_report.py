@@ -11,15 +11,18 @@ from pathlib import Path
 import pytest
 import yaml
 
-from jetllm.classify.models import FailureClass
+from jetllm.classify.models import Diagnosis, FailureClass
 from jetllm.errors import UsageError
 from jetllm.facts.models import HostFacts, PlatformFacts
 from jetllm.report import build_report, load_report, write_junit, write_report_dir
 from jetllm.report import write as write_module
+from jetllm.report.compose import render_compose
 from jetllm.report.junit import render_junit
+from jetllm.report.markdown import render_markdown
 from jetllm.report.table import render_table
-from jetllm.runtime.spec import ContainerSpec, GpuHandover, Settings
-from jetllm.search import Budget, Candidate, Check, run_search
+from jetllm.runtime.spec import ContainerSpec, GpuHandover, Mount, Settings
+from jetllm.search import Budget, Candidate, CandidateResult, Check, StopReason, Verdict, run_search
+from tests.support.needs import unavailable
 from tests.unit.search_fakes import FakeWorld, candidate, diagnosis, vllm_ladder
 
 A = FailureClass.CUDA_ALLOCATOR_ASSERT
@@ -147,3 +150,118 @@ def test_out_dir_that_is_not_a_report_is_refused(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("mine")
     with pytest.raises(UsageError, match="not a jetllm report"):
         write_report_dir(make_report(), tmp_path)
+
+
+def left_out_report(image: str = "example/vllm:1"):  # type: ignore[no-untyped-def]
+    """One backend that works (llama) and one left out before the search (vllm, no GPU)."""
+    world = FakeWorld(rules={"llama": lambda s: None})
+    left = CandidateResult(
+        candidate=candidate("vllm", image=image), verdict=Verdict.LEFT_OUT, stop=StopReason.LEFT_OUT,
+        diagnosis=Diagnosis.model_validate({"class": "gpu_runtime_missing", "cause": "vllm needs the GPU",
+                                            "fix": "install the NVIDIA driver", "retry_smaller": "no"}))
+    result = run_search([candidate("llama")], preflight=lambda c: Check(compatible=True), attempt=world,
+                        budget=Budget(clock=world.clock), spec_of=spec_of, left_out=[left])
+    return build_report(result, facts=None, command=["jetllm", "bringup"], model=None, version="0.0.0")
+
+
+def table_text(report) -> str:  # type: ignore[no-untyped-def]
+    from rich.console import Console
+
+    buffer = io.StringIO()
+    render_table(report, Console(file=buffer, width=220, no_color=True))
+    return buffer.getvalue()
+
+
+def test_a_left_out_backend_is_a_row_and_a_failing_junit_case() -> None:
+    report = left_out_report()
+    assert report.exit_code == 0 and report.winner == "llama"
+    assert [(c.candidate.name, c.verdict) for c in report.candidates] == [
+        ("llama", Verdict.WORKS), ("vllm", Verdict.LEFT_OUT)]
+    row = next(ln for ln in table_text(report).splitlines() if ln.startswith("vllm "))
+    assert row.split()[:3] == ["vllm", "left", "out"] and "gpu_runtime_missing" in row
+    md_row = next(ln for ln in render_markdown(report).splitlines() if "| vllm |" in ln)
+    assert "left out" in md_row and "vllm needs the GPU" in md_row and "install the NVIDIA driver" in md_row
+    suite = ET.fromstring(render_junit(report)).find("testsuite")
+    assert suite is not None and suite.get("tests") == "2" and suite.get("failures") == "1"
+    failures = {case.get("classname"): case.find("failure") for case in suite.iter("testcase")}
+    assert failures["jetllm.bringup.llama"] is None
+    vllm = failures["jetllm.bringup.vllm"]
+    assert vllm is not None and vllm.get("type") == "gpu_runtime_missing"
+    assert vllm.get("message") == "gpu_runtime_missing: install the NVIDIA driver"
+
+
+def one_failed(image: str | None = None):  # type: ignore[no-untyped-def]
+    world = FakeWorld(rules={"vllm": lambda s: FailureClass.LIBRARY_MISMATCH})
+    one = run_search([candidate("vllm", image=image)], preflight=lambda c: Check(compatible=True),
+                     attempt=world, budget=Budget(clock=world.clock))
+    return build_report(one, facts=None, command=[], model=None, version="0.0.0")
+
+
+def test_counts_are_plural_by_count() -> None:
+    report = one_failed()
+    assert "(1 candidate; causes and fixes above)" in render_markdown(report)
+    assert "(1 candidate; causes and fixes above)" in table_text(report)
+    assert "(3 candidates;" in render_markdown(make_report(all_fail=True))
+
+
+@pytest.mark.parametrize("image,shown", [
+    ("nvcr.io/nvidia/vllm:25.09-py3", "nvcr.io/nvidia/vllm:25.09-py3"),
+    ("127.0.0.1:5055/nvidia/vllm:25.09-py3", "127.0.0.1:5055/nvidia/vllm:25.09-py3"),
+    ("ghcr.io/ggml-org/llama.cpp:server", "ghcr.io/ggml-org/llama.cpp:server"),
+    ("docker.io/library/ubuntu:22.04", "ubuntu:22.04"),
+    ("docker.io/vllm/vllm-openai:latest", "vllm/vllm-openai:latest"),
+])
+def test_images_are_shown_as_one_pulls_them(image: str, shown: str) -> None:
+    report = one_failed(image)
+    details = [ln.split() for ln in table_text(report).splitlines()]
+    assert ["vllm", shown] in details
+    assert f"| vllm | `{shown}` |" in render_markdown(report)
+    names = [case.get("name") for case in ET.fromstring(render_junit(report)).iter("testcase")]
+    assert f"vllm ({shown})" in names
+
+
+def test_junit_file_is_written_with_the_report_files_mode(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    umask = os.umask(0o022)
+    try:
+        report = write_report_dir(make_report(), tmp_path / "out")
+        write_junit(report, tmp_path / "smoke.xml")
+    finally:
+        os.umask(umask)
+    modes = {name: stat.S_IMODE((tmp_path / name).stat().st_mode)
+             for name in ("out/report.json", "out/report.md", "smoke.xml")}
+    assert modes == {"out/report.json": 0o644, "out/report.md": 0o644, "smoke.xml": 0o644}
+
+
+def cache_spec() -> ContainerSpec:
+    return ContainerSpec(backend="llama.cpp", image="ghcr.io/ggml-org/llama.cpp:server", container_port=8080,
+                         mounts=[Mount(source="jetllm-llama-cache", target="/root/.cache/llama.cpp"),
+                                 Mount(source="/srv/models", target="/models", read_only=True)])
+
+
+def test_compose_lets_compose_create_the_cache_volume_under_its_own_name() -> None:
+    compose = yaml.safe_load(render_compose(cache_spec()))
+    assert compose["volumes"] == {"jetllm-llama-cache": {"name": "jetllm-llama-cache"}}
+    assert compose["services"]["llama-cpp"]["volumes"] == [
+        "jetllm-llama-cache:/root/.cache/llama.cpp", "/srv/models:/models:ro"]
+
+
+def test_docker_compose_accepts_the_compose_file(tmp_path: Path) -> None:
+    """The Compose v2 plugin where it is installed, else Debian's docker-compose (CI installs it)."""
+    import shutil
+    import subprocess
+
+    docker = shutil.which("docker")
+    if docker and subprocess.run([docker, "compose", "version"], capture_output=True).returncode == 0:
+        compose = [docker, "compose"]
+    elif shutil.which("docker-compose"):
+        compose = ["docker-compose"]
+    else:
+        unavailable("neither `docker compose` nor `docker-compose` is installed")
+    (tmp_path / "docker-compose.yml").write_text(render_compose(cache_spec()))
+    done = subprocess.run([*compose, "config"], cwd=tmp_path, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    volume = yaml.safe_load(done.stdout)["volumes"]["jetllm-llama-cache"]
+    assert volume["name"] == "jetllm-llama-cache" and not volume.get("external")

@@ -4,6 +4,7 @@ and `jetllm report` re-rendering a saved report."""
 from __future__ import annotations
 
 import json
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,6 @@ FACTS = Path(__file__).parent.parent / "fixtures" / "bringup" / "orin-nx-r36.4.3
     (["--gpu-util", "1.5"], "--gpu-util must be in (0, 1]"),
     (["--image", "x:1", "--backends", "vllm,ollama"], "--image needs exactly one backend"),
     (["--backends", "no-such-backend", "--facts", str(FACTS)], "no-such-backend"),
-    (["--backends", "llama.cpp", "--facts", str(FACTS)], "llama.cpp: it has no default model; pass --model"),
     (["--pull", "sometimes"], "--pull must be one of"),
     (["--memory", "lots"], "--memory must be a size like 512m or 8g"),
 ])
@@ -30,6 +30,40 @@ def test_bad_usage_is_exit_2_with_one_line(jetllm, tmp_path, args, message):
     assert message in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "r").exists()
+
+
+@pytest.mark.parametrize("args,causes", [
+    (["--backends", "llama.cpp"], {"llama.cpp": ("model_unavailable", "llama.cpp has no default model")}),
+    (["--backends", "llama.cpp,ollama", "--model", "Qwen/Qwen2.5-1.5B-Instruct-AWQ"],
+     {"llama.cpp": ("unsupported_model", "llama.cpp loads GGUF models, not AWQ"),
+      "ollama": ("unsupported_model", "ollama loads Ollama models, not AWQ")}),
+])
+def test_nothing_to_try_still_writes_the_report_and_junit(jetllm, tmp_path, args, causes):
+    out, junit = tmp_path / "r", tmp_path / "smoke.xml"
+    result = jetllm("bringup", *args, "--facts", str(FACTS), "--out", str(out), "--junit", str(junit))
+    assert result.exit_code == 1, result.stderr
+    assert f"0 candidates to try, {len(causes)} left out" in result.stderr
+    report = json.loads((out / "report.json").read_text())
+    assert report["status"] == "none_working"
+    found = {c["candidate"]["name"]: (c["verdict"], c["diagnosis"]["class"], c["diagnosis"]["cause"])
+             for c in report["candidates"]}
+    assert {name: (verdict, klass) for name, (verdict, klass, _) in found.items()} == {
+        name: ("left_out", klass) for name, (klass, _) in causes.items()}
+    for name, (_, cause) in causes.items():
+        assert found[name][2].startswith(cause)
+        assert cause in (out / "report.md").read_text() and cause in result.stdout
+    suite = ET.parse(junit).getroot().find("testsuite")
+    assert suite is not None and suite.get("failures") == str(len(causes))
+    assert {f.get("type") for f in suite.iter("failure")} == {klass for klass, _ in causes.values()}
+
+
+def test_report_json_and_md_together_is_usage_error(jetllm, tmp_path):
+    write_report_dir(make_report(), tmp_path / "r")
+    result = jetllm("report", str(tmp_path / "r"), "--json", "--md")
+    assert result.exit_code == 2 and result.data() is None
+    assert result.errors()[0]["class"] == "usage_error"
+    assert result.stderr.strip().splitlines() == [
+        "jetllm: error: --json and --md each print the whole report: pass one of them"]
 
 
 def test_out_dir_that_is_not_a_report_is_refused(jetllm, tmp_path):
