@@ -8,7 +8,6 @@ process (lru_cache); `load_catalog(root)` loads another directory (tests).
 from __future__ import annotations
 
 import re
-import re._parser as sre_parse  # the stdlib regex parser, to find a required literal
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -101,16 +100,81 @@ def _bad(where: str, message: str) -> UsageError:
 
 
 def required_literal(pattern: str) -> str | None:
-    """The longest run of plain characters every match must contain, if any."""
-    best, run = "", []
-    for op, arg in sre_parse.parse(pattern):
-        if op is sre_parse.LITERAL:
-            run.append(chr(arg))
-            continue
-        best = max(best, "".join(run), key=len)
-        run = []
-    best = max(best, "".join(run), key=len).strip()
+    """The longest run of plain characters every match must contain, if any.
+
+    A small scan of the pattern's top level, conservative: a group, a class,
+    a quantified character or an escape it does not know ends a run, and a
+    top-level `|` or verbose mode gives no literal at all (the full regex
+    still decides; the signature then needs `keywords:`).
+    """
+    try:
+        if re.compile(pattern).flags & re.VERBOSE:
+            return None
+    except re.error:
+        return None
+    runs: list[str] = []
+    run: list[str] = []
+    i = 0
+    while i < len(pattern):
+        char, i = pattern[i], i + 1
+        literal: str | None = None
+        if char == "\\":
+            escaped, i = pattern[i], i + 1
+            if not escaped.isascii() or not escaped.isalnum():
+                literal = escaped
+            elif escaped in _CONTROL_ESCAPES:
+                literal = _CONTROL_ESCAPES[escaped]
+            elif escaped not in "dDsSwWbBAZ":  # \x41, \u00e9, \N{...}, \1: not worth decoding
+                return None
+        elif char == "|":
+            return None
+        elif char in "([":
+            i = _skip_group(pattern, i) if char == "(" else _skip_class(pattern, i)
+        elif char in "*?+" or (char == "{" and _QUANTIFIER.match(pattern, i - 1)):
+            if run:
+                run.pop()  # the character before a quantifier may be absent or repeated
+            if char == "{":
+                i = pattern.index("}", i) + 1
+            i += pattern[i : i + 1] in ("?", "+")  # lazy or possessive
+        elif char not in ".^${":
+            literal = char
+        if literal is None:
+            runs.append("".join(run))
+            run = []
+        else:
+            run.append(literal)
+    runs.append("".join(run))
+    best = max(runs, key=len).strip()
     return best if len(best) >= MIN_KEYWORD else None
+
+
+_CONTROL_ESCAPES = {"a": "\a", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v"}
+_QUANTIFIER = re.compile(r"\{\d*(?:,\d*)?\}")
+
+
+def _skip_class(pattern: str, i: int) -> int:
+    """The index just past the character class whose `[` is before i."""
+    i += pattern.startswith("^", i)
+    i += pattern.startswith("]", i)  # a `]` first in a class is a literal
+    while i < len(pattern) and pattern[i] != "]":
+        i += 2 if pattern[i] == "\\" else 1
+    return i + 1
+
+
+def _skip_group(pattern: str, i: int) -> int:
+    """The index just past the group whose `(` is before i."""
+    depth = 1
+    while i < len(pattern) and depth:
+        char = pattern[i]
+        if char == "\\":
+            i += 2
+            continue
+        if char == "[":
+            i = _skip_class(pattern, i + 1)
+            continue
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        i += 1
+    return i
 
 
 def _fix(value: Any, where: str) -> Fix:

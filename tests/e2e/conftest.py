@@ -17,20 +17,26 @@ import pytest
 
 from tests.support import llama_server
 from tests.support.needs import unavailable
+from tests.support.terminal import to_terminal
+
+
+def _say(config: pytest.Config) -> llama_server.Say:
+    return to_terminal(config, "[llama-server tooling]")
 
 
 @pytest.fixture(scope="session")
-def llama_sdist() -> Path:
+def llama_sdist(pytestconfig: pytest.Config) -> Path:
     try:
-        return llama_server.fetch_sdist()
+        return llama_server.fetch_sdist(say=_say(pytestconfig))
     except Exception as exc:  # noqa: BLE001
         unavailable(f"cannot fetch the llama-cpp-python sdist from PyPI: {exc}")
         raise
 
 
 @pytest.fixture(scope="session")
-def llama_server_image(docker_client: object, llama_sdist: Path) -> str:
-    """Tag of the FROM scratch image holding a static llama-server at /app/llama-server."""
+def llama_server_image(docker_client: object, llama_sdist: Path, pytestconfig: pytest.Config) -> str:
+    """Tag of the FROM scratch image holding a static llama-server at /app/llama-server;
+    the first build (about ten minutes) shows its progress on the terminal."""
     import docker
 
     assert isinstance(docker_client, docker.DockerClient)
@@ -39,7 +45,7 @@ def llama_server_image(docker_client: object, llama_sdist: Path) -> str:
         missing = [tool for tool in ("cmake", "c++", "make") if shutil.which(tool) is None]
         if missing:
             unavailable(f"building llama-server needs {', '.join(missing)} (Debian: build-essential cmake)")
-    return llama_server.server_image(docker_client, llama_sdist)
+    return llama_server.server_image(docker_client, llama_sdist, say=_say(pytestconfig))
 
 
 @pytest.fixture(scope="session")

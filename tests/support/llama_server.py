@@ -26,6 +26,7 @@ import hashlib
 import inspect
 import io
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -33,8 +34,10 @@ import tarfile
 import tempfile
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 
@@ -71,6 +74,12 @@ ENTRYPOINT ["{SERVER_PATH}"]
 """
 
 
+T = TypeVar("T")
+Say = Callable[[str], None]  # where progress lines go (pytest: the terminal, past its capture)
+HEARTBEAT_S = 60.0  # the longest a build stays silent: one file compiles for minutes
+_PROGRESS = re.compile(r"\[\s*(?:(\d+)%|(\d+)/(\d+))\]")  # make's [ 45%], ninja's [120/267]
+
+
 def cache_dir() -> Path:
     root = os.environ.get("JETLLM_TEST_CACHE") or Path.home() / ".cache" / "jetllm-tests"
     path = Path(root)
@@ -80,6 +89,45 @@ def cache_dir() -> Path:
 
 def _log(message: str) -> None:
     print(f"[llama-server tooling] {message}", file=sys.stderr, flush=True)
+
+
+def follow_build(build: Callable[[], T], log: Path, say: Say = _log,
+                 heartbeat: float = HEARTBEAT_S, poll: float = 1.0) -> T:
+    """Run `build` (which writes its output to `log`) in a worker thread, and
+    meanwhile say each line where the build's percentage moves (make's
+    `[ 45%] Building ...`), and a line after every `heartbeat` seconds
+    without one. Returns what `build` returns, or raises what it raised."""
+    started = last_said = time.monotonic()
+    percent, offset, partial, last_line = -1, 0, "", ""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        future = pool.submit(build)
+        while True:
+            finished = bool(wait([future], timeout=poll).done)
+            try:
+                with log.open("rb") as handle:
+                    handle.seek(offset)
+                    chunk = handle.read()
+            except FileNotFoundError:
+                chunk = b""
+            offset += len(chunk)
+            *lines, partial = (partial + chunk.decode(errors="replace")).split("\n")
+            for line in lines:
+                last_line = line.strip() or last_line
+                found = _PROGRESS.match(line.strip())
+                if not found:
+                    continue
+                done, of = found.group(2, 3)
+                now = int(found.group(1)) if found.group(1) else 100 * int(done) // max(int(of), 1)
+                if now != percent:
+                    percent = now
+                    say(line.strip())
+                    last_said = time.monotonic()
+            if finished:
+                return future.result()
+            if time.monotonic() - last_said >= heartbeat:
+                elapsed = int(time.monotonic() - started)
+                say(f"still building, {elapsed // 60}m{elapsed % 60:02d}s so far (last: {last_line or 'no output yet'})")
+                last_said = time.monotonic()
 
 
 @functools.lru_cache(maxsize=8)
@@ -103,14 +151,14 @@ def _source_of(*functions: Callable[..., object]) -> str:
     return "\n".join(inspect.getsource(function) for function in functions)
 
 
-def fetch_sdist(cache: Path | None = None) -> Path:
+def fetch_sdist(cache: Path | None = None, say: Say = _log) -> Path:
     """The llama-cpp-python sdist, downloaded once from PyPI with pip."""
     target_dir = (cache or cache_dir()) / "sdist"
     target = target_dir / SDIST_NAME
     if target.is_file():
         return target
     target_dir.mkdir(parents=True, exist_ok=True)
-    _log(f"downloading llama-cpp-python=={LLAMA_CPP_PYTHON_VERSION} (sdist) with pip")
+    say(f"downloading llama-cpp-python=={LLAMA_CPP_PYTHON_VERSION} (sdist) with pip")
     with tempfile.TemporaryDirectory(dir=target_dir) as tmp:
         subprocess.run(
             [
@@ -155,27 +203,29 @@ def server_key(sdist: Path) -> str:
     return _key(_sha256_file(sdist), *CMAKE_FLAGS, _source_of(_extract, _compile))
 
 
-def build_server(sdist: Path, cache: Path | None = None, jobs: int = BUILD_JOBS) -> Path:
-    """The static llama-server binary, built once per server_key."""
+def build_server(sdist: Path, cache: Path | None = None, jobs: int = BUILD_JOBS, say: Say = _log) -> Path:
+    """The static llama-server binary, built once per server_key, its progress
+    said as it goes."""
     root = cache or cache_dir()
     target = root / "llama-server" / server_key(sdist) / "llama-server"
     if target.is_file():
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
     log = target.parent / "build.log"
-    _log(f"building llama-server from {sdist.name} with -j{jobs} (several minutes; log: {log})")
+    log.unlink(missing_ok=True)  # a failed build's log would be followed as this one's
+    say(f"building llama-server from {sdist.name} with -j{jobs} (about ten minutes on two cores; log: {log})")
     started = time.monotonic()
     with tempfile.TemporaryDirectory(dir=root) as tmp:
         source = _extract(sdist, Path(tmp) / "src", VENDOR)
         try:
-            binary = _compile(source, Path(tmp) / "build", jobs, log)
+            binary = follow_build(lambda: _compile(source, Path(tmp) / "build", jobs, log), log, say)
         except subprocess.CalledProcessError as exc:
             tail = "\n".join(log.read_text(errors="replace").splitlines()[-40:])
             raise RuntimeError(f"llama-server build failed ({exc}); last lines:\n{tail}") from exc
         staged = target.with_suffix(".part")
         shutil.copy2(binary, staged)
         os.replace(staged, target)
-    _log(f"built llama-server in {time.monotonic() - started:.0f}s ({target.stat().st_size >> 20} MiB)")
+    say(f"built llama-server in {time.monotonic() - started:.0f}s ({target.stat().st_size >> 20} MiB)")
     return target
 
 
@@ -194,13 +244,13 @@ def image_exists(client: object, tag: str) -> bool:
     return True
 
 
-def server_image(client: object, sdist: Path, cache: Path | None = None) -> str:
+def server_image(client: object, sdist: Path, cache: Path | None = None, say: Say = _log) -> str:
     """`jetllm-test/llama-server:<key>` FROM scratch with the static binary;
     reused when the daemon already has it (the binary is not even needed then)."""
     tag = image_tag(sdist)
     if image_exists(client, tag):
         return tag
-    binary = build_server(sdist, cache).read_bytes()
+    binary = build_server(sdist, cache, say=say).read_bytes()
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w") as tar:
         for name, content, mode in (("Dockerfile", DOCKERFILE.encode(), 0o644), ("llama-server", binary, 0o755)):

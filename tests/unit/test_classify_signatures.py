@@ -3,6 +3,7 @@ every class of failure-classes.md has signatures for the backends that print it.
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -99,3 +100,35 @@ def test_required_literal() -> None:
     assert required_literal(r"cudaMalloc failed: out of memory") == "cudaMalloc failed: out of memory"
     assert required_literal(r"unable to allocate CUDA\d* buffer") == "unable to allocate CUDA"
     assert required_literal(r"a|b") is None
+
+
+@pytest.mark.parametrize(
+    ("pattern", "literal", "matching"),
+    [
+        (r"Traceback \(most recent call last\)", "Traceback (most recent call last)",
+         ["Traceback (most recent call last):"]),
+        (r"(?i)timed? ?out waiting for (?:the )?server", "out waiting for",
+         ["Timeout waiting for server", "timed out waiting for the server"]),
+        (r"requests? failed", "request", ["request failed", "requests failed"]),
+        (r"errors{0,2}: x", "error", ["error: x", "errorss: x"]),
+        (r"out of memory+ now", "out of memor", ["out of memoryyy now"]),
+        (r"nvidia-smi[^\]]*\] (?:is|are) gone", "nvidia-smi", ["nvidia-smi [0] is gone"]),
+        (r"\bENOSPC\b", "ENOSPC", ["write: ENOSPC"]),
+        (r"docker\.service: (?:Failed|Start)", "docker.service:", ["docker.service: Failed"]),
+        (r"cannot open (shared object|library) file", "cannot open", ["cannot open library file"]),
+        (r"disk full|no space left", None, ["no space left"]),  # a top-level | : no literal
+        (r"(?x) no \ space", None, ["no space"]),  # verbose mode: spaces are not literal
+        (r"\x41llocation failed", None, ["Allocation failed"]),  # escapes not decoded
+        (r"xa{2}bcdef{1,3}g", "bcde", ["xaabcdefffg"]),
+    ],
+)
+def test_required_literal_is_in_every_match(pattern: str, literal: str | None, matching: list[str]) -> None:
+    """The literal the prefilter looks for is in every line the regex matches; when
+    the scan of the pattern is unsure it gives none rather than a wrong one."""
+    found = required_literal(pattern)
+    assert found == literal
+    for text in matching:
+        match = re.search(pattern, text)
+        assert match, (pattern, text)
+        if found is not None:
+            assert found.lower() in match.group(0).lower()
