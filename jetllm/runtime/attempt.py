@@ -114,7 +114,6 @@ def _attempt(run: _Run, pull_policy: str, force: bool, run_id: str, client: Any)
         except DockerUnavailable as exc:
             return run.failed(diagnose.of_message(exc.message, FailureClass.DOCKER_UNAVAILABLE,
                                                   jetson=run.jetson))
-    progress(Phase("pulling", f"image {spec.image} (pull policy: {pull_policy})"))
     try:
         run.timings["pull_s"] = ensure_image(client, spec.image, pull_policy, facts, progress)
     except PullFailed as exc:

@@ -192,6 +192,18 @@ def test_pull_failures_are_classified(jetllm, image, tmp_path):
     code, doc, _ = attempt(jetllm, profile, "jetllm-fixture/absent:never", "--pull", "never")
     assert code == 1 and doc["diagnosis"]["class"] == "image_pull_failed"
     assert "never" in doc["diagnosis"]["cause"]
+    assert doc["diagnosis"]["fix"] == ("The image is not here: pull it (`docker pull jetllm-fixture/absent:never`) "
+                                       "or drop --pull never.")
+
+
+def test_pull_never_uses_the_image_as_present(jetllm, docker_client, image, tmp_path):
+    profile, name = write_profile(tmp_path)
+    code, doc, stderr = attempt(jetllm, profile, image, "--pull", "never")
+    assert code == 0, stderr
+    assert f"image: {image} is present; not pulled (--pull never)" in stderr
+    assert "pulling" not in stderr
+    assert doc["timings"]["pull_s"] is None
+    assert containers_of(docker_client, backend=name) == []
 
 
 @pytest.mark.parametrize("args", [
