@@ -10,10 +10,11 @@ class JetllmError(Exception):
 
     exit_code: ExitCode = ExitCode.NOT_WORKING
 
-    def __init__(self, message: str, *, fix: str | None = None) -> None:
+    def __init__(self, message: str, *, fix: str | None = None, failure_class: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.fix = fix
+        self.failure_class = failure_class  # a FailureClass value ("port_in_use") when it is a finding
 
 
 class UsageError(JetllmError):

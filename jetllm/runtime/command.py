@@ -71,6 +71,7 @@ def build_spec(options: TryOptions, facts: object) -> ContainerSpec:
 def run_try(options: TryOptions) -> int:
     from jetllm.console import err, out, print_json
     from jetllm.facts import host_facts
+    from jetllm.runtime import ports
     from jetllm.runtime.attempt import new_run_id, run_attempt
     from jetllm.runtime.result import Outcome
     from jetllm.runtime.view import ProgressView, render_attempt
@@ -78,6 +79,8 @@ def run_try(options: TryOptions) -> int:
     check(options)
     facts = host_facts(options.facts)
     spec = build_spec(options, facts)
+    if spec.host_port is not None:
+        ports.require_free(spec.host_port, spec.host_address)  # before anything is pulled
     run_id = new_run_id()
     with ProgressView(err()) as view:
         attempt = run_attempt(spec, facts=facts, pull_policy=options.pull,  # type: ignore[arg-type]

@@ -103,6 +103,26 @@ def test_a_taken_host_port_moves_to_a_free_one(jetllm, docker_client, image, tmp
     assert containers_of(docker_client, backend=name) == []
 
 
+def test_a_taken_port_the_user_named_is_refused_before_anything_runs(jetllm, docker_client, image, tmp_path):
+    port = free_port()
+    profile, name = write_profile(tmp_path)
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", port))
+        holder.listen()
+        result = jetllm("try", "--profile", str(profile), "--image", image, "--port", str(port))
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [  # no "checking", "pulling" or "starting" before it
+        f"jetllm: error: port {port} is taken on 127.0.0.1",
+        f"  fix: pass another --port, or stop what holds it (`ss -ltnp 'sport = :{port}'` names it)",
+    ]
+    assert containers_of(docker_client, backend=name) == []
+    # Free again: the port named is the port used.
+    code, doc, stderr = attempt(jetllm, profile, image, "--port", str(port))
+    assert code == 0, stderr
+    assert doc["base_url"] == f"http://127.0.0.1:{port}/v1"
+
+
 def test_backend_side_address_in_use_is_port_in_use(jetllm, docker_client, image, tmp_path):
     # A second listener (metrics) configured on the API port: the backend cannot bind it.
     profile, name = write_profile(tmp_path, args=[["--listen-early", "--metrics-port", "{port}"]])
