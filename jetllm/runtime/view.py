@@ -118,8 +118,10 @@ def render_attempt(console: Console, attempt: Attempt, run_id: str | None = None
     table.add_column(overflow="fold")
     table.add_row("settings", ", ".join(f"{k}={v}" for k, v in settings.items()) or "-")
     t = attempt.timings
+    served = attempt.exit_state is not None and attempt.exit_state.ready
+    ready = f"start to ready {_seconds(t.start_to_ready_s)}, " if served else ""
     model_pull = f"model pull {_seconds(t.model_pull_s)}, " if t.model_pull_s is not None else ""
-    table.add_row("timings", f"pull {_seconds(t.pull_s)}, start to ready {_seconds(t.start_to_ready_s)}, "
+    table.add_row("timings", f"pull {_seconds(t.pull_s)}, {ready}"
                              f"{model_pull}smoke {_seconds(t.smoke_s)}, total {_seconds(t.total_s)}")
     if attempt.smoke is not None:
         s = attempt.smoke

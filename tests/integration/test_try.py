@@ -77,6 +77,8 @@ def test_host_oom_kill_under_a_memory_limit(jetllm, docker_client, image, tmp_pa
     assert doc["exit_state"]["exit_code"] == 137 and doc["exit_state"]["oom_killed"] is True
     assert doc["diagnosis"]["class"] == "host_oom_killed"
     assert doc["diagnosis"]["fix"].startswith("The container ran under --memory 48m: raise it")
+    assert doc["diagnosis"]["fix"].count("ask for less") == 1  # said once, not again in other words
+    assert "memory limit" not in doc["diagnosis"]["fix"]
     assert containers_of(docker_client, backend=name) == []
 
 
