@@ -82,6 +82,34 @@ def test_host_oom_kill_under_a_memory_limit(jetllm, docker_client, image, tmp_pa
     assert containers_of(docker_client, backend=name) == []
 
 
+def _labelled(lines: list[str], label: str) -> str:
+    """The text of one label's row in the summary, its wrapped lines joined."""
+    start = next(n for n, line in enumerate(lines) if line.startswith(f"{label} "))
+    rows = [lines[start][len(label):]]
+    for line in lines[start + 1:]:
+        if not line.startswith(" "):
+            break
+        rows.append(line)
+    return " ".join(row.strip() for row in rows)
+
+
+def test_summary_of_an_oom_kill_in_a_narrow_log(jetllm, docker_client, image, tmp_path):
+    # What a CI log shows: stdout to a pipe, 60 columns.
+    profile, name = write_profile(tmp_path, args=[["--host-memory-mib", "256"]])
+    result = jetllm("try", "--profile", str(profile), "--image", image, "--memory", "48m", env={"COLUMNS": "60"})
+    assert result.exit_code == 1, result.stderr
+    lines = result.stdout.splitlines()
+    assert [line for line in lines + result.stderr.splitlines() if line != line.rstrip()] == []
+    assert "start to ready" not in result.stdout  # it never became ready
+    assert _labelled(lines, "timings").startswith("pull -, smoke -, total ")
+    assert _labelled(lines, "fix") == ("The container ran under --memory 48m: raise it, or ask for less "
+                                       "(a shorter context, a smaller model, fewer CPU-resident layers).")
+    tail = lines[lines.index("log tail:") + 1:]
+    assert len(tail) > 2 and all(line.startswith("  ") for line in tail)  # wrapped lines stay indented
+    assert "Loading weights into host memory" in " ".join(tail)
+    assert containers_of(docker_client, backend=name) == []
+
+
 def test_a_hang_ends_as_startup_timeout(jetllm, docker_client, image, tmp_path):
     profile, name = write_profile(tmp_path, knobs={"load_seconds": 600})
     code, doc, _ = attempt(jetllm, profile, image, "--timeout", "2")
