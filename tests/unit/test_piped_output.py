@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 NARROW = {"COLUMNS": "60"}
 
@@ -23,6 +25,14 @@ def test_classify(jetllm):
     result = jetllm("classify", str(log), "--platform", "jetson", env=NARROW)
     assert result.exit_code == 0, result.stderr
     assert_plain(result.stdout, ("class", "cause", "evidence", "fix", "retry_smaller"))
+
+
+@pytest.mark.parametrize("name", ["vllm", "llama.cpp"])
+def test_profiles_show(jetllm, name):
+    result = jetllm("profiles", "show", name, "--facts", str(FIXTURES / "profiles" / "hosts" / "x86-cpu.json"),
+                    env=NARROW)
+    assert result.exit_code == 0, result.stderr
+    assert_plain(result.stdout, (f"{name}: ",))
 
 
 def test_doctor(jetllm):
