@@ -39,3 +39,22 @@ def check_labels() -> None:
         extra_labels()
     except ValueError as bad:
         raise UsageError(str(bad)) from None
+
+
+def check_image(image: str | None) -> None:
+    """--image must be an image reference (Docker's rules), as preflight reads it."""
+    from jetllm.preflight.reference import parse
+
+    if image is not None:
+        try:
+            parse(image)
+        except ValueError as bad:
+            raise UsageError(f"--image: {bad}") from None
+
+
+def check_model(model: str | None) -> None:
+    """A --model that looks like a path is meant as one: not there is bad usage, not a hub id."""
+    from jetllm.models.names import exists, looks_like_path
+
+    if model and looks_like_path(model) and not exists(model):
+        raise UsageError(f"--model {model}: no such file or folder")

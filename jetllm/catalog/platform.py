@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from jetllm.catalog import l4t
@@ -96,3 +97,34 @@ def _no_image(profile: Profile, platform: str, facts: HostFacts) -> str:
             f"the profile lists {listed}; pass --image to use another"
         )
     return f"{profile.name}: no image for {platform}; pass --image to use one"
+
+
+@dataclass(frozen=True, slots=True)
+class PlatformChoice:
+    """The image a host of this platform (on Jetson: of this L4T release) runs; None: none."""
+
+    platform: Platform
+    image: str | None
+    l4t: str | None = None
+
+    def to_json(self) -> dict[str, str | None]:
+        return {"platform": self.platform, "l4t": self.l4t, "image": self.image}
+
+
+def choices(profile: Profile) -> list[PlatformChoice]:
+    """The image chosen on each platform: on Jetson one per L4T release the profile
+    names (releases that run the same images count once), then x86_64, sbsa, cpu."""
+    found: list[PlatformChoice] = []
+    seen: list[l4t.Release] = []
+    for listed in profile.images.jetson:
+        host = l4t.parse(listed.l4t)
+        if host is None or any(l4t.compatible(host, r) and l4t.compatible(r, host) for r in seen):
+            continue
+        seen.append(host)
+        fits = (v for v in profile.images.jetson
+                if (built := l4t.parse(v.l4t)) is not None and l4t.compatible(built, host))
+        found.append(PlatformChoice("jetson", next(fits, listed).image, listed.l4t))
+    for platform in ("x86_64", "sbsa", "cpu"):
+        variants = getattr(profile.images, platform)
+        found.append(PlatformChoice(platform, variants[0].image if variants else None))
+    return found

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 # model: the model as the backend sees it (a local path becomes its path in the
 # container); model_file / model_repo: the same, set only when it is a local
 # file or folder / a hub id, so a command can pick the flag (llama-server's
-# --model PATH or --hf-repo ID).
+# --model PATH or --hf-repo ID[:QUANT]).
 TEMPLATE_VARS = ("model", "model_name", "model_file", "model_repo", "served_model", "port",
                  "threads", "hf_cache")
 MODEL_VARS = ("model", "model_name", "model_file", "model_repo")
@@ -42,18 +42,21 @@ def _hf_cache(facts: HostFacts) -> str:
     return home
 
 
-def _model(name: str | None) -> tuple[str | None, str | None, list[Mount]]:
+def _model(name: str | None, formats: list[str]) -> tuple[str | None, str | None, list[Mount]]:
     """(model as the backend sees it, its short name, mounts it needs)."""
+    from jetllm.models.names import parse
     from jetllm.runtime.spec import Mount
 
     if name is None:
         return None, None, []
-    local = Path(name).expanduser()
-    if local.exists():
-        local = local.resolve()
+    given = parse(name)
+    if given.kind == "local":
+        local = Path(name).expanduser().resolve()
         target = str(MODELS_DIR / local.name)
         short = local.name.removesuffix(".gguf") if local.is_file() else local.name
         return target, short, [Mount(source=str(local), target=target, read_only=True)]
+    if "ollama" in formats:
+        return given.for_ollama, given.for_ollama, []  # ORG/REPO:QUANT is hf.co/ORG/REPO:QUANT
     return name, name, []
 
 
@@ -101,7 +104,7 @@ def render(
 
     platform, variant = choose(profile, facts, image)
     knobs = knob_values(profile, settings)
-    model, model_name, mounts = _model(settings.model or profile.default_model)
+    model, model_name, mounts = _model(settings.model or profile.default_model, list(profile.formats))
     values: dict[str, Any] = {
         **knobs,
         "model": model,

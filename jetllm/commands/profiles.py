@@ -51,44 +51,28 @@ def list_cmd(as_json: bool) -> Outcome:
 
 def show_cmd(name: Optional[str], profile_file: Optional[Path], facts_file: Optional[Path],
              image: Optional[str], as_json: bool) -> Outcome:
-    from jetllm.catalog import candidates, load_profile, render
+    from jetllm.catalog import load_profile
+    from jetllm.catalog.show import render_shown, resolve
     from jetllm.console import out
     from jetllm.errors import UsageError
-    from jetllm.runtime.spec import Settings
 
     if not name and not profile_file:
         raise UsageError("name a backend (jetllm profiles show vllm) or give --profile FILE")
     profile = load_profile(str(profile_file) if profile_file else str(name))
-    facts = _facts(facts_file)
-    platform, variants = candidates(profile, facts)
-    spec = render(profile, facts, Settings(), image=image)
-    ladder = profile.ladder(facts)
+    shown = resolve(profile, _facts(facts_file), image)
+    missing = shown.no_image
     document = {
         "profile": _summary(profile),
-        "platform": platform,
-        "images": [v.model_dump(mode="json", exclude_none=True) for v in variants],
-        "spec": spec.model_dump(mode="json"),
-        "ladder": ladder.model_dump(mode="json"),
+        "platform": shown.platform,
+        "images": [v.model_dump(mode="json", exclude_none=True) for v in shown.variants],
+        "spec": shown.spec.model_dump(mode="json") if shown.spec is not None else None,
+        "ladder": shown.ladder.model_dump(mode="json"),
+        "choices": [c.to_json() for c in shown.choices],
+        "no_image": {"reason": missing.message, "fix": missing.fix} if missing is not None else None,
     }
     if as_json:
         return Outcome(ExitCode.OK, document)
-    console = out()
-    console.print(f"{profile.name}: {profile.description}  [{platform}]")
-    console.print(f"  image     {spec.image}" + (f"  (runtime {spec.runtime})" if spec.runtime else f"  (gpu {spec.gpu.value})"))
-    others = [v.image for v in variants if v.image != spec.image]
-    if others:
-        console.print(f"  also      {', '.join(others)}")
-    console.print(f"  command   {' '.join(spec.entrypoint or [])} {' '.join(spec.command)}".rstrip())
-    for key, value in spec.env.items():
-        console.print(f"  env       {key}={value}")
-    for mount in spec.mounts:
-        console.print(f"  volume    {mount.source}:{mount.target}{':ro' if mount.read_only else ''}")
-    console.print(f"  port      {spec.container_port}  api {spec.api_base}  ready {spec.ready.health_path}")
-    if spec.model_pull is not None:
-        console.print(f"  model     fetched once up: POST {spec.model_pull.path} ({spec.served_model})")
-    for knob in ladder.knobs:
-        kind = "continuous" if knob.continuous else "stepped"
-        console.print(f"  ladder    {knob.name}: {' > '.join(str(s) for s in knob.steps)} ({kind})")
+    render_shown(out(), shown)
     return Outcome(ExitCode.OK)
 
 

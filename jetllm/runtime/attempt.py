@@ -114,7 +114,6 @@ def _attempt(run: _Run, pull_policy: str, force: bool, keep: bool, run_id: str, 
         except DockerUnavailable as exc:
             return run.failed(diagnose.of_message(exc.message, FailureClass.DOCKER_UNAVAILABLE,
                                                   jetson=run.jetson))
-    progress(Phase("pulling", f"image {spec.image} (pull policy: {pull_policy})"))
     try:
         run.timings["pull_s"] = ensure_image(client, spec.image, pull_policy, facts, progress)
     except PullFailed as exc:
@@ -142,11 +141,12 @@ def _attempt(run: _Run, pull_policy: str, force: bool, keep: bool, run_id: str, 
 
 
 def _with_memory_limit(diagnosis: Diagnosis, spec: ContainerSpec) -> Diagnosis:
-    """An OOM kill under a limit jetllm set (--memory): say which, and that it is ours."""
+    """An OOM kill under a limit jetllm set (--memory): that limit is the one to raise, so the
+    fix says so in place of the class's general advice (which says the same less precisely)."""
     if diagnosis.failure_class is not FailureClass.HOST_OOM_KILLED or not spec.memory_limit:
         return diagnosis
     fix = (f"The container ran under --memory {spec.memory_limit}: raise it, or ask for less "
-           f"(a shorter context, a smaller model). {diagnosis.fix}")
+           "(a shorter context, a smaller model, fewer CPU-resident layers).")
     return diagnosis.model_copy(update={"fix": fix})
 
 

@@ -8,7 +8,8 @@ from pathlib import Path
 from jetllm.envelope import ErrorItem, Outcome
 from jetllm.errors import UsageError
 from jetllm.exitcodes import ExitCode
-from jetllm.options import check_at_least, check_gpu_util, check_labels, check_memory, check_pull
+from jetllm.options import (check_at_least, check_gpu_util, check_image, check_labels, check_memory,
+                            check_model, check_pull)
 from jetllm.runtime.spec import ContainerSpec, Settings
 
 
@@ -43,6 +44,8 @@ def check(options: TryOptions) -> None:
         raise UsageError(f"--timeout must be positive, not {options.timeout_s:g}")
     check_pull(options.pull)
     check_memory(options.memory)
+    check_model(s.model)
+    check_image(options.image)
     check_labels()
 
 
@@ -69,6 +72,7 @@ def build_spec(options: TryOptions, facts: object) -> ContainerSpec:
 def run_try(options: TryOptions) -> Outcome:
     from jetllm.console import err, out
     from jetllm.facts import host_facts
+    from jetllm.runtime import ports
     from jetllm.runtime.attempt import new_run_id, run_attempt
     from jetllm.runtime.result import Outcome as AttemptOutcome
     from jetllm.runtime.view import ProgressView, render_attempt
@@ -76,6 +80,8 @@ def run_try(options: TryOptions) -> Outcome:
     check(options)
     facts = host_facts(options.facts)
     spec = build_spec(options, facts)
+    if spec.host_port is not None:
+        ports.require_free(spec.host_port, spec.host_address)  # before anything is pulled
     run_id = new_run_id()
     with ProgressView(err()) as view:
         attempt = run_attempt(spec, facts=facts, pull_policy=options.pull,  # type: ignore[arg-type]

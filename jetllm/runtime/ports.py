@@ -1,8 +1,10 @@
-"""Choosing the host port: the usual one when free, else any free one."""
+"""Choosing the host port: one the user named, or the usual one when free, else any free one."""
 
 from __future__ import annotations
 
 import socket
+
+from jetllm.errors import JetllmError
 
 
 def is_free(port: int, address: str = "127.0.0.1") -> bool:
@@ -20,6 +22,16 @@ def any_free(address: str = "127.0.0.1") -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind((address, 0))
         return int(probe.getsockname()[1])
+
+
+def require_free(port: int, address: str = "127.0.0.1") -> None:
+    """A port the user named must be free: moving it elsewhere would surprise them."""
+    if not is_free(port, address):
+        raise JetllmError(
+            f"port {port} is taken on {address}",
+            fix=f"pass another --port, or stop what holds it (`ss -ltnp 'sport = :{port}'` names it)",
+            failure_class="port_in_use",
+        )
 
 
 def choose(preferred: int, address: str = "127.0.0.1") -> int:

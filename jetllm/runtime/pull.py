@@ -9,7 +9,7 @@ from typing import Any
 from jetllm.classify.models import Diagnosis, FailureClass
 from jetllm.facts.models import HostFacts
 from jetllm.runtime import diagnose
-from jetllm.runtime.events import LayerProgress, Note, ProgressCallback
+from jetllm.runtime.events import LayerProgress, Phase, ProgressCallback
 
 POLICIES = ("missing", "always", "never")
 MIN_FREE_BYTES = 1 << 30  # below this, no pull can be expected to fit
@@ -55,14 +55,17 @@ def ensure_image(client: Any, image: str, policy: str, facts: HostFacts,
     """Make `image` present per `policy`; seconds spent pulling, None if no pull ran."""
     jetson = facts.jetson.is_jetson
     if policy != "always" and present(client, image):
+        progress(Phase("image", f"{image} is present; not pulled (--pull {policy})"))
         return None
     if policy == "never":
         cause = f"image {image} is not present and the pull policy is 'never'"
-        raise PullFailed(diagnose.of_class(FailureClass.IMAGE_PULL_FAILED, cause, jetson=jetson))
+        found = diagnose.of_class(FailureClass.IMAGE_PULL_FAILED, cause, jetson=jetson)
+        fix = f"The image is not here: pull it (`docker pull {image}`) or drop --pull never."
+        raise PullFailed(found.model_copy(update={"fix": fix}))
     free = free_bytes(client, facts)
     if free is not None and free < MIN_FREE_BYTES:
         raise _disk_full(MIN_FREE_BYTES, free, jetson)
-    progress(Note(f"pulling {image}"))
+    progress(Phase("pulling", f"image {image} (--pull {policy})"))
     start = time.monotonic()
     _pull(client, image, free, progress, jetson)
     return time.monotonic() - start

@@ -37,10 +37,12 @@ class Session:
 
     def start(self) -> None:
         spec = self.spec
-        preferred = spec.host_port or spec.container_port
-        port = ports.choose(preferred, spec.host_address)
-        if port != preferred and spec.host_port is None:
-            self.progress(Note(f"port {preferred} is taken on {spec.host_address}; using {port}"))
+        port = spec.host_port  # named by the user: used as it is, never moved
+        if port is None:
+            port = ports.choose(spec.container_port, spec.host_address)
+            if port != spec.container_port:
+                self.progress(Note(f"port {spec.container_port} is taken on {spec.host_address}; "
+                                   f"using {port}"))
         for attempt in range(2):
             self.name = rt_docker.container_name(spec, self.run_id)
             kwargs = rt_docker.create_kwargs(spec, host_port=port, run_id=self.run_id, name=self.name,
@@ -52,7 +54,8 @@ class Session:
                 message = self.redact(str(getattr(exc, "explanation", None) or exc))
                 taken = any(m in message for m in _PORT_TAKEN)
                 if attempt == 0 and taken and spec.host_port is None:
-                    port = ports.any_free(spec.host_address)  # lost a race for the port
+                    lost, port = port, ports.any_free(spec.host_address)  # lost a race for it
+                    self.progress(Note(f"port {lost} was taken meanwhile; using {port}"))
                     continue
                 raise StartFailed(message) from exc
         self.host_port = port

@@ -10,11 +10,13 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
+from jetllm.console import indented
 from jetllm.runtime.events import Event, LayerProgress, Note, Phase, Waiting
 from jetllm.runtime.result import Attempt, Outcome
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.table import Table
 
 PLAIN_WAIT_EVERY_S = 5.0
 
@@ -47,9 +49,9 @@ class ProgressView:
     def __call__(self, event: Event) -> None:
         if isinstance(event, Phase):
             self._end_live()
-            self.console.print(f"[bold]{event.name}[/]: {event.message}", markup=True, highlight=False)
+            self.console.print(_labelled(f"{event.name}:", event.message, padding=1))
         elif isinstance(event, Note):
-            self.console.print(f"  {event.message}", markup=False, highlight=False)
+            self.console.print(indented([event.message]))
         elif isinstance(event, LayerProgress):
             self._layer(event)
         elif isinstance(event, Waiting):
@@ -58,7 +60,7 @@ class ProgressView:
     def _layer(self, event: LayerProgress) -> None:
         if not self.live:
             if event.status in ("Pull complete", "Already exists"):
-                self.console.print(f"  {event.layer}: {event.status}", markup=False)
+                self.console.print(indented([f"{event.layer}: {event.status}"]))
             return
         if self._bars is None:
             from rich.progress import (BarColumn, DownloadColumn, Progress, TextColumn,
@@ -97,7 +99,19 @@ class ProgressView:
         now, key = time.monotonic(), f"{event.state} {line}"
         if key != last_key and now - last_time >= 1.0 or now - last_time >= PLAIN_WAIT_EVERY_S:
             self._last_plain = (now, key)
-            self.console.print(f"  {text}", markup=False, highlight=False)
+            self.console.print(indented([text]))
+
+
+def _labelled(label: str, text: str, padding: int = 2) -> Table:
+    """One grid row: a bold label, then plain text that wraps under itself."""
+    from rich.table import Table
+    from rich.text import Text
+
+    row = Table.grid(padding=(0, padding))
+    row.add_column(style="bold", no_wrap=True)
+    row.add_column(overflow="fold")
+    row.add_row(label, Text(text))
+    return row
 
 
 def _seconds(value: float | None) -> str:
@@ -107,19 +121,22 @@ def _seconds(value: float | None) -> str:
 def render_attempt(console: Console, attempt: Attempt, run_id: str | None = None) -> None:
     """The short summary: outcome, timings, smoke figures or the diagnosis."""
     from rich.table import Table
+    from rich.text import Text
 
     colour = {"ready": "green", "failed": "red", "skipped": "yellow"}[attempt.outcome.value]
-    console.print(f"[bold {colour}]{attempt.outcome.value}[/]  {attempt.backend}  {attempt.image}")
     dumped = attempt.settings.model_dump()
     extra = dumped.pop("extra", None) or {}
     settings = {k: v for k, v in {**dumped, **extra}.items() if v is not None}
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold", no_wrap=True)
     table.add_column(overflow="fold")
+    table.add_row(Text(attempt.outcome.value, style=colour), f"{attempt.backend}  {attempt.image}")
     table.add_row("settings", ", ".join(f"{k}={v}" for k, v in settings.items()) or "-")
     t = attempt.timings
+    served = attempt.exit_state is not None and attempt.exit_state.ready
+    ready = f"start to ready {_seconds(t.start_to_ready_s)}, " if served else ""
     model_pull = f"model pull {_seconds(t.model_pull_s)}, " if t.model_pull_s is not None else ""
-    table.add_row("timings", f"pull {_seconds(t.pull_s)}, start to ready {_seconds(t.start_to_ready_s)}, "
+    table.add_row("timings", f"pull {_seconds(t.pull_s)}, {ready}"
                              f"{model_pull}smoke {_seconds(t.smoke_s)}, total {_seconds(t.total_s)}")
     if attempt.smoke is not None:
         s = attempt.smoke
@@ -137,15 +154,12 @@ def render_attempt(console: Console, attempt: Attempt, run_id: str | None = None
         for evidence in d.evidence[:3]:
             table.add_row(f"log {evidence.line}", evidence.text)
         table.add_row("fix", d.fix)
-    console.print(table, markup=False, highlight=False)
     if attempt.container_name and attempt.base_url:
-        console.print(f"left running (--keep): {attempt.base_url}  container {attempt.container_name}",
-                      markup=False, highlight=False)
         stop = f"jetllm gc --run {run_id}" if run_id else f"docker rm -f {attempt.container_name}"
-        console.print(f"  try it: curl {attempt.base_url}/models", markup=False, highlight=False)
-        console.print(f"  stop it: {stop}  (or docker rm -f {attempt.container_name})",
-                      markup=False, highlight=False)
+        table.add_row("kept", f"{attempt.base_url}  container {attempt.container_name} (--keep)")
+        table.add_row("try it", f"curl {attempt.base_url}/models")
+        table.add_row("stop it", f"{stop}  (or docker rm -f {attempt.container_name})")
+    console.print(table, markup=False, highlight=False)
     if attempt.outcome is Outcome.FAILED and attempt.log_tail and attempt.diagnosis and not attempt.diagnosis.evidence:
         console.print("log tail:", markup=False)
-        for line in attempt.log_tail[-10:]:
-            console.print(f"  {line}", markup=False, highlight=False)
+        console.print(indented(attempt.log_tail[-10:]))

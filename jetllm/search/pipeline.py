@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 from jetllm.envelope import Outcome
 from jetllm.errors import UsageError
-from jetllm.options import check_at_least, check_gpu_util, check_labels, check_memory, check_pull
+from jetllm.options import (check_at_least, check_gpu_util, check_image, check_labels, check_memory,
+                            check_model, check_pull)
 from jetllm.search.stages import Overrides
 
 if TYPE_CHECKING:
@@ -49,6 +50,8 @@ def _validate(options: BringupOptions) -> None:
     check_at_least("--max-len", o.max_len, 1)
     check_pull(o.pull)
     check_memory(o.memory)
+    check_model(o.model)
+    check_image(o.image)
     check_labels()
     if o.image and len(options.backends or []) + len(options.profile_files) != 1:
         raise UsageError("--image needs exactly one backend (--backends NAME or one --profile FILE)")

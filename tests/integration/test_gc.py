@@ -210,3 +210,24 @@ def test_keep_leaves_a_working_backend_and_says_how_to_reach_it(jetllm, docker_c
         for container in containers_of(docker_client, backend=name):
             container.remove(force=True)
     assert containers_of(docker_client, backend=name) == []
+
+
+def test_keep_in_a_narrow_log_keeps_its_instructions_indented(jetllm, docker_client, image, tmp_path):
+    # What a CI log shows: stdout to a pipe, 50 columns; every wrapped line stays under its label.
+    profile, name = write_profile(tmp_path)
+    result = jetllm("try", "--profile", str(profile), "--image", image, "--keep", env={"COLUMNS": "50"})
+    try:
+        assert result.exit_code == 0, result.stderr
+        lines = result.stdout.splitlines()
+        assert [line for line in lines if line != line.rstrip()] == []
+        rows = ("ready ", "settings ", "timings ", "smoke ", "reply ", "kept ", "try it ", "stop it ")
+        assert [line for line in lines if not line.startswith((*rows, " "))] == []
+        assert [line.split()[0] for line in lines if not line.startswith(" ")] == [
+            "ready", "settings", "timings", "smoke", "reply", "kept", "try", "stop"]
+        (kept,) = containers_of(docker_client, backend=name)
+        words = " ".join(result.stdout.split())
+        assert f"jetllm gc --run {kept.labels[labels.RUN]}" in words
+        assert "start to ready" in words  # it became ready
+    finally:
+        for container in containers_of(docker_client, backend=name):
+            container.remove(force=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import signal
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -68,12 +69,15 @@ CASES = [
     ("profiles", ["profiles"], 2, "usage_error", broken_profiles),
     ("profiles show", ["profiles", "show", "vllm", "--facts", str(HOSTS / "orin-nx-r36.4.3.json")], 0, None, None),
     ("profiles show", ["profiles", "show", "vlm"], 2, "usage_error", None),
+    ("profiles show", ["profiles", "show", "vllm", "--facts", str(CPU_HOST)], 0, None, None),
     ("preflight", ["preflight", "vllm", "--facts", "/nonexistent/facts.json"], 2, "usage_error", None),
     ("preflight", ["preflight", "vllm", "--facts", str(CPU_HOST)], 1, "no_image_for_platform", None),
     ("try", ["try", "vlm"], 2, "usage_error", None),
     ("try", ["try", "vllm", "--gpu-util", "2"], 2, "usage_error", None),
     ("try", ["try", "--frobnicate"], 2, "usage_error", None),
     ("try", ["try", "vllm", "--facts", str(CPU_HOST)], 1, "no_image_for_platform", None),
+    ("try", ["try", "vllm", "--image", "Bad Image::"], 2, "usage_error", None),
+    ("try", ["try", "llama.cpp", "--model", "/nonexistent/model.gguf"], 2, "usage_error", None),
     ("bringup", ["bringup", "--budget", "soon"], 2, "usage_error", None),
     # README's CI example on a runner where no GPU is seen: the report still says why
     ("bringup", ["bringup", "--backends", "vllm,sglang", "--facts", str(CPU_HOST), "--out", "{tmp}/r"],
@@ -93,6 +97,17 @@ def test_every_outcome_is_one_envelope(jetllm, tmp_path, command, args, code, fi
     if first_class:
         assert document["errors"][0]["class"] == first_class, document["errors"]
     assert "Traceback" not in result.stderr
+
+
+def test_a_taken_port_the_user_named_is_port_in_use(jetllm, tmp_path):
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen(1)
+        port = str(holder.getsockname()[1])
+        profile, _ = write_profile(tmp_path)
+        result = jetllm("try", "--profile", str(profile), "--port", port, "--json")
+    document = envelope(result, "try", 1)
+    assert document["errors"][0]["class"] == "port_in_use" and port in document["errors"][0]["message"]
 
 
 def test_errors_also_reach_stderr_as_one_line(jetllm):

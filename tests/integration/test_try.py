@@ -77,6 +77,36 @@ def test_host_oom_kill_under_a_memory_limit(jetllm, docker_client, image, tmp_pa
     assert doc["exit_state"]["exit_code"] == 137 and doc["exit_state"]["oom_killed"] is True
     assert doc["diagnosis"]["class"] == "host_oom_killed"
     assert doc["diagnosis"]["fix"].startswith("The container ran under --memory 48m: raise it")
+    assert doc["diagnosis"]["fix"].count("ask for less") == 1  # said once, not again in other words
+    assert "memory limit" not in doc["diagnosis"]["fix"]
+    assert containers_of(docker_client, backend=name) == []
+
+
+def _labelled(lines: list[str], label: str) -> str:
+    """The text of one label's row in the summary, its wrapped lines joined."""
+    start = next(n for n, line in enumerate(lines) if line.startswith(f"{label} "))
+    rows = [lines[start][len(label):]]
+    for line in lines[start + 1:]:
+        if not line.startswith(" "):
+            break
+        rows.append(line)
+    return " ".join(row.strip() for row in rows)
+
+
+def test_summary_of_an_oom_kill_in_a_narrow_log(jetllm, docker_client, image, tmp_path):
+    # What a CI log shows: stdout to a pipe, 60 columns.
+    profile, name = write_profile(tmp_path, args=[["--host-memory-mib", "256"]])
+    result = jetllm("try", "--profile", str(profile), "--image", image, "--memory", "48m", env={"COLUMNS": "60"})
+    assert result.exit_code == 1, result.stderr
+    lines = result.stdout.splitlines()
+    assert [line for line in lines + result.stderr.splitlines() if line != line.rstrip()] == []
+    assert "start to ready" not in result.stdout  # it never became ready
+    assert _labelled(lines, "timings").startswith("pull -, smoke -, total ")
+    assert _labelled(lines, "fix") == ("The container ran under --memory 48m: raise it, or ask for less "
+                                       "(a shorter context, a smaller model, fewer CPU-resident layers).")
+    tail = lines[lines.index("log tail:") + 1:]
+    assert len(tail) > 2 and all(line.startswith("  ") for line in tail)  # wrapped lines stay indented
+    assert "Loading weights into host memory" in " ".join(tail)
     assert containers_of(docker_client, backend=name) == []
 
 
@@ -101,6 +131,26 @@ def test_a_taken_host_port_moves_to_a_free_one(jetllm, docker_client, image, tmp
     assert f"port {port} is taken" in stderr
     assert doc["base_url"].startswith("http://127.0.0.1:") and f":{port}/" not in doc["base_url"]
     assert containers_of(docker_client, backend=name) == []
+
+
+def test_a_taken_port_the_user_named_is_refused_before_anything_runs(jetllm, docker_client, image, tmp_path):
+    port = free_port()
+    profile, name = write_profile(tmp_path)
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", port))
+        holder.listen()
+        result = jetllm("try", "--profile", str(profile), "--image", image, "--port", str(port))
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [  # no "checking", "pulling" or "starting" before it
+        f"jetllm: error: port {port} is taken on 127.0.0.1",
+        f"  fix: pass another --port, or stop what holds it (`ss -ltnp 'sport = :{port}'` names it)",
+    ]
+    assert containers_of(docker_client, backend=name) == []
+    # Free again: the port named is the port used.
+    code, doc, stderr = attempt(jetllm, profile, image, "--port", str(port))
+    assert code == 0, stderr
+    assert doc["base_url"] == f"http://127.0.0.1:{port}/v1"
 
 
 def test_backend_side_address_in_use_is_port_in_use(jetllm, docker_client, image, tmp_path):
@@ -192,6 +242,18 @@ def test_pull_failures_are_classified(jetllm, image, tmp_path):
     code, doc, _ = attempt(jetllm, profile, "jetllm-fixture/absent:never", "--pull", "never")
     assert code == 1 and doc["diagnosis"]["class"] == "image_pull_failed"
     assert "never" in doc["diagnosis"]["cause"]
+    assert doc["diagnosis"]["fix"] == ("The image is not here: pull it (`docker pull jetllm-fixture/absent:never`) "
+                                       "or drop --pull never.")
+
+
+def test_pull_never_uses_the_image_as_present(jetllm, docker_client, image, tmp_path):
+    profile, name = write_profile(tmp_path)
+    code, doc, stderr = attempt(jetllm, profile, image, "--pull", "never")
+    assert code == 0, stderr
+    assert f"image: {image} is present; not pulled (--pull never)" in stderr
+    assert "pulling" not in stderr
+    assert doc["timings"]["pull_s"] is None
+    assert containers_of(docker_client, backend=name) == []
 
 
 @pytest.mark.parametrize("args", [

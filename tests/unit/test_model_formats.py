@@ -8,6 +8,7 @@ import pytest
 
 from jetllm.classify.models import FailureClass
 from jetllm.models.formats import model_format
+from jetllm.models.names import looks_like_path, parse
 from jetllm.search.candidates import Verdict
 from jetllm.search.stages import Overrides, Stages
 
@@ -21,6 +22,9 @@ from jetllm.search.stages import Overrides, Stages
     ("qwen2.5:0.5b", "ollama"),
     ("hf.co/bartowski/Qwen2.5-0.5B-Instruct-GGUF:Q4_K_M", "ollama"),  # Ollama pulling from the Hub
     ("hf.co/bartowski/Qwen2.5-0.5B-Instruct-GGUF", "ollama"),
+    ("Qwen/Qwen2.5-0.5B-Instruct-GGUF:Q4_K_M", "gguf"),  # a GGUF on the Hub, as llama-server -hf takes it
+    ("bartowski/Llama-3.2-1B-Instruct:Q8_0", "gguf"),  # the quantization says GGUF, not the name
+    ("llama3.2:3b", "ollama"),
     ("llama3", None),  # an Ollama model or an old hub id: cannot tell
     (None, None),
 ])
@@ -62,3 +66,30 @@ def test_bringup_leaves_out_backends_that_cannot_load_the_model(fixtures_dir):
     assert {c.backend for c in gguf.candidates(profiles).candidates} == {"llama.cpp"}
     tag = Stages(facts=facts, overrides=Overrides(model="hf.co/bartowski/Qwen2.5-0.5B-Instruct-GGUF:Q4_K_M"))
     assert {c.backend for c in tag.candidates(profiles).candidates} == {"ollama"}
+    quant = Stages(facts=facts, overrides=Overrides(model="bartowski/Qwen2.5-0.5B-Instruct-GGUF:Q4_K_M"))
+    assert {c.backend for c in quant.candidates(profiles).candidates} == {"llama.cpp", "ollama"}
+    left_out = quant.candidates(profiles).left_out
+    assert [(r.candidate.name, r.diagnosis and r.diagnosis.cause) for r in left_out] == [
+        ("vllm", "vllm loads Hugging Face (safetensors) or AWQ or GPTQ or FP8 models, "
+                 "not GGUF (bartowski/Qwen2.5-0.5B-Instruct-GGUF:Q4_K_M)")]
+
+
+@pytest.mark.parametrize("model,kind,repo,quant", [
+    ("Qwen/Qwen2.5-0.5B-Instruct-GGUF:Q4_K_M", "hub", "Qwen/Qwen2.5-0.5B-Instruct-GGUF", "Q4_K_M"),
+    ("Qwen/Qwen2.5-0.5B-Instruct", "hub", "Qwen/Qwen2.5-0.5B-Instruct", None),
+    ("llama3.2:3b", "ollama", None, None),
+    ("hf.co/bartowski/Qwen2.5-0.5B-Instruct-GGUF:Q4_K_M", "ollama", None, None),
+    ("llama3", "name", None, None),
+])
+def test_how_a_model_name_is_read(model, kind, repo, quant):
+    name = parse(model)
+    assert (name.kind, name.repo, name.quant) == (kind, repo, quant)
+
+
+@pytest.mark.parametrize("model,is_path", [
+    ("/nonexistent/model.gguf", True), ("./x", True), ("../x", True), ("~/m.gguf", True),
+    ("tiny-lama.gguf", True), ("Model.GGUF", True),
+    ("Qwen/Qwen2.5-0.5B-Instruct", False), ("llama3.2:3b", False), ("hf.co/a/b:Q4_K_M", False),
+])
+def test_what_looks_like_a_path(model, is_path):
+    assert looks_like_path(model) is is_path

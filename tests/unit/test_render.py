@@ -50,6 +50,21 @@ def test_llama_cpp_cpu_with_local_gguf_and_custom_image(tmp_path):
     assert spec.served_model == "tiny" and spec.ready.loading_statuses == [503]
 
 
+def test_a_gguf_on_the_hub_is_hf_repo_for_llama_cpp_and_an_hf_co_tag_for_ollama():
+    model = "Qwen/Qwen2.5-0.5B-Instruct-GGUF:Q4_K_M"
+    llama = render(load_profile("llama.cpp"), host("x86-cpu"), Settings(model=model))
+    assert llama.command[:2] == ["--hf-repo", model] and "--model" not in llama.command
+    assert not any(m.target.startswith("/models") for m in llama.mounts)
+    ollama = render(load_profile("ollama"), host("x86-cpu"), Settings(model=model))
+    assert ollama.served_model == "hf.co/Qwen/Qwen2.5-0.5B-Instruct-GGUF:Q4_K_M"  # what it pulls and serves
+    assert ollama.settings.model == model  # as the user wrote it
+
+
+def test_an_ollama_library_tag_is_passed_as_it_is():
+    spec = render(load_profile("ollama"), host("x86-cpu"), Settings(model="llama3.2:3b"))
+    assert spec.served_model == "llama3.2:3b"
+
+
 def test_dustynv_ollama_reads_its_log_file_and_needs_a_tty():
     spec = render(load_profile("ollama"), host("orin-nx-r36.4.3"), Settings(max_len=2048))
     assert spec.image.startswith("dustynv/ollama:")
