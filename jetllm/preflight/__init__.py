@@ -31,9 +31,9 @@ def judge(reference: str, info: ImageInfo, facts: HostFacts) -> list[Reason]:
     reasons = rules.architecture_rule(info, facts)
     if reasons[0].severity is not Severity.BLOCKER:
         reasons += rules.l4t_rule(reference, info.labels, facts)
-        reasons += rules_cuda.require_rule(info.env, facts)
-        reasons += rules_cuda.cuda_rule(info.env, facts)
-        reasons += rules.gpu_arch_rule(info.env, facts)
+        no_driver = rules_cuda.driver_rule(info.env, facts)
+        reasons += no_driver or (rules_cuda.require_rule(info.env, facts) + rules_cuda.cuda_rule(info.env, facts)
+                                 + rules.gpu_arch_rule(info.env, facts))
     reasons += rules.disk_rule(info, facts)
     return reasons
 
