@@ -2,6 +2,7 @@
 manifest and config alone, before a byte of a layer is pulled.
 
     check(image_ref: str, facts: HostFacts, *, client: httpx.Client | None = None) -> Compatibility
+    diagnosis(result: Compatibility, *, jetson: bool) -> Diagnosis | None
 
 Compatibility(image, compatible: True | False | None, failure_class, reasons,
 digest, compressed_size, platform). compatible is None when the registry
@@ -19,9 +20,10 @@ from jetllm.preflight.models import Compatibility, ImageInfo, Reason, Severity
 if TYPE_CHECKING:
     import httpx
 
+    from jetllm.classify.models import Diagnosis
     from jetllm.facts.models import HostFacts
 
-__all__ = ["Compatibility", "ImageInfo", "Reason", "Severity", "check", "judge"]
+__all__ = ["Compatibility", "ImageInfo", "Reason", "Severity", "check", "diagnosis", "judge"]
 
 
 def judge(reference: str, info: ImageInfo, facts: HostFacts) -> list[Reason]:
@@ -75,3 +77,15 @@ def check(image_ref: str, facts: HostFacts, *, client: httpx.Client | None = Non
                               fix=None if exc.reachable else "check the network or the registry address"))
         return _verdict(image_ref, reasons, None, known=False)
     return _verdict(image_ref, judge(image_ref, info, facts), info, known=True)
+
+
+def diagnosis(result: Compatibility, *, jetson: bool) -> Diagnosis | None:
+    """An incompatible verdict as a failed start's Diagnosis: preflight's class,
+    its first blocker as the cause, that blocker's fix; None unless incompatible."""
+    from jetllm.classify import diagnosis_for
+
+    first = next((r for r in result.reasons if r.severity is Severity.BLOCKER), None)
+    if result.compatible is not False or first is None:
+        return None
+    found = diagnosis_for(result.failure_class, cause=first.message, jetson=jetson)
+    return found.model_copy(update={"fix": first.fix}) if first.fix else found
