@@ -109,7 +109,7 @@ def _attempt(run: _Run, pull_policy: str, force: bool, run_id: str, client: Any,
     spec, facts, progress = run.spec, run.facts, run.progress
     if not force:
         progress(Phase("checking", "prerequisites (Docker, the NVIDIA runtime, preflight of the image)"))
-        problem = prereq.check(spec, facts, known=preflight)
+        problem = prereq.check(spec, facts, pull_policy=pull_policy, known=preflight)
         if problem is not None:
             return run.attempt(Outcome.SKIPPED, problem)
     if client is None:

@@ -3,7 +3,8 @@
 A spec that needs the GPU on a host with no NVIDIA driver, or without the
 container runtime/CDI its hand-over needs, fails here as gpu_runtime_missing;
 no Docker daemon is docker_unavailable; and an image preflight calls
-incompatible (from registry metadata) gets the class and fix preflight predicts.
+incompatible (read from the local daemon, else from the registry unless the
+pull policy is 'never') gets the class and fix preflight predicts.
 `--force` skips all of this and lets the daemon decide.
 """
 
@@ -40,16 +41,18 @@ def gpu_problem(spec: ContainerSpec, facts: HostFacts) -> str | None:
     return None
 
 
-def preflight(image: str, facts: HostFacts, *, known: Compatibility | None = None) -> Diagnosis | None:
+def preflight(image: str, facts: HostFacts, *, pull_allowed: bool = True,
+              known: Compatibility | None = None) -> Diagnosis | None:
     """Preflight's predicted failure for this image here (`known`: its answer, when
     the caller has one already), or None when it is compatible or cannot tell."""
     from jetllm.preflight import check, diagnosis
 
-    found = known if known is not None else check(image, facts)
+    found = known if known is not None else check(image, facts, pull_allowed=pull_allowed)
     return diagnosis(found, jetson=facts.jetson.is_jetson)
 
 
-def check(spec: ContainerSpec, facts: HostFacts, *, known: Compatibility | None = None) -> Diagnosis | None:
+def check(spec: ContainerSpec, facts: HostFacts, *, pull_policy: str = "missing",
+          known: Compatibility | None = None) -> Diagnosis | None:
     """The first prerequisite this host misses for `spec`, as a Diagnosis, or None."""
     jetson = facts.jetson.is_jetson
     if not facts.docker.reachable:
@@ -58,4 +61,4 @@ def check(spec: ContainerSpec, facts: HostFacts, *, known: Compatibility | None 
     problem = gpu_problem(spec, facts)
     if problem is not None:
         return diagnose.of_class(FailureClass.GPU_RUNTIME_MISSING, problem, jetson=jetson)
-    return preflight(spec.image, facts, known=known)
+    return preflight(spec.image, facts, pull_allowed=pull_policy != "never", known=known)

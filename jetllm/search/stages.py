@@ -111,7 +111,7 @@ class Stages:
 
         if image not in self.answers:
             try:
-                found = check(image, self.facts)
+                found = check(image, self.facts, pull_allowed=self.overrides.pull != "never")
             except UsageError:
                 raise
             except Exception as exc:  # noqa: BLE001 (no answer: try it, and say so)

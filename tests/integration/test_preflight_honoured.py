@@ -1,18 +1,20 @@
-"""`try` and `bringup` act on preflight's verdict and read each image's metadata
-once per run: against the real Docker daemon and the real local registry,
-behind a front that counts who asked it what."""
+"""`try` and `bringup` act on preflight's verdict, read each image's metadata
+once per run, and read the local daemon's copy first: against the real Docker
+daemon and the real local registry, behind a front that counts who asked it what."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import docker
 import pytest
 
+from tests.fixtures.backends.images import fakellm_image
 from tests.integration.try_support import write_profile
-from tests.support.registry import PlatformImage, local_registry, registry_front  # noqa: F401
+from tests.support.registry import PlatformImage, RegistryFront, local_registry, registry_front  # noqa: F401
 
 pytestmark = [pytest.mark.docker, pytest.mark.registry, pytest.mark.timeout(180)]
 HOSTS = Path(__file__).parents[1] / "fixtures" / "profiles" / "hosts"
@@ -24,6 +26,15 @@ CUDA13 = ENV["ngc-vllm-25.09"]["env"]  # NVIDIA's vLLM 25.09: CUDA 13.0, driver 
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
     return {"JETLLM_CACHE_DIR": str(tmp_path / "cache")}
+
+
+@pytest.fixture
+def held(docker_client: Any, registry_front: RegistryFront) -> Iterator[str]:
+    """The fakellm image, held by the daemon under a name at the front's address only."""
+    repository = f"{registry_front.address}/jetllm-fixture/held"
+    docker_client.images.get(fakellm_image(docker_client)).tag(repository, "1")
+    yield f"{repository}:1"
+    docker_client.images.remove(f"{repository}:1", noprune=True)
 
 
 def absent(client: Any, image: str) -> bool:
@@ -86,3 +97,50 @@ def test_bringup_reads_the_registry_once_per_image(jetllm, docker_client, local_
     tag_reads = [r for r in registry_front.reads("jetllm-fixture/counted") if r.path.endswith("/manifests/1")]
     assert len(tag_reads) == 1, tag_reads
     assert absent(docker_client, image)
+
+
+def test_preflight_judges_an_image_the_daemon_holds_without_a_registry(jetllm, held, registry_front, env):
+    result = jetllm("preflight", held, "--json", env=env)
+    assert result.exit_code == 0, result.stdout
+    assert result.data()["compatible"] is True and result.data()["source"] == "daemon"
+    assert result.data()["platform"] == "linux/amd64"
+    assert "read from the image the local Docker daemon holds" in jetllm("preflight", held, env=env).stdout
+    assert registry_front.requests == []
+
+
+def test_a_copy_held_for_another_architecture_leaves_the_answer_to_the_registry(
+        jetllm, held, local_registry, registry_front, env):  # noqa: F811
+    # Planning an Orin here: the daemon's linux/amd64 copy is not what the board would pull.
+    local_registry.push("jetllm-fixture/held", "1", PlatformImage("amd64"), PlatformImage("arm64"))
+    result = jetllm("preflight", held, "--facts", ORIN, "--json", env=env)
+    assert result.exit_code == 0, result.stdout
+    assert result.data()["source"] == "registry" and result.data()["platform"] == "linux/arm64"
+    assert "holds it for linux/amd64 only" in result.data()["reasons"][0]["message"]
+    assert registry_front.reads("jetllm-fixture/held")
+
+
+def test_preflight_reads_the_registry_for_an_image_the_daemon_lacks(
+        jetllm, local_registry, registry_front, env):  # noqa: F811
+    local_registry.push("jetllm-fixture/remote", "1", PlatformImage("amd64"))
+    result = jetllm("preflight", f"{registry_front.address}/jetllm-fixture/remote:1", "--json", env=env)
+    assert result.exit_code == 0, result.stdout
+    assert result.data()["source"] == "registry"
+    assert registry_front.reads("jetllm-fixture/remote")
+
+
+def test_pull_never_reads_no_registry(jetllm, docker_client, held, registry_front, env, tmp_path):
+    profile, _ = write_profile(tmp_path)
+    code, doc = try_json(jetllm, "--profile", str(profile), "--image", held, "--pull", "never", env=env)
+    assert code == 0 and doc["outcome"] == "ready"
+    missing = f"{registry_front.address}/jetllm-fixture/nowhere:1"
+    code, doc = try_json(jetllm, "--profile", str(profile), "--image", missing, "--pull", "never", env=env)
+    assert code == 1 and doc["outcome"] == "skipped"
+    assert doc["diagnosis"]["class"] == "image_pull_failed"
+    assert "is not here" in doc["diagnosis"]["cause"]
+    assert doc["diagnosis"]["fix"] == "pull it or drop --pull never"
+    result = jetllm("bringup", "--profile", str(profile), "--image", missing, "--pull", "never",
+                    "--out", str(tmp_path / "r"), "--json", env=env)
+    assert result.exit_code == 1, result.stderr
+    (candidate,) = result.data()["candidates"]
+    assert candidate["verdict"] == "incompatible" and candidate["diagnosis"]["class"] == "image_pull_failed"
+    assert registry_front.requests == []
