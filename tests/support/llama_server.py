@@ -38,6 +38,8 @@ from pathlib import Path
 
 import numpy as np
 
+from tests.support.network import without_proxy
+
 LLAMA_CPP_PYTHON_VERSION = "0.3.36"
 SDIST_NAME = f"llama_cpp_python-{LLAMA_CPP_PYTHON_VERSION}.tar.gz"
 VENDOR = "vendor/llama.cpp"
@@ -112,6 +114,9 @@ def fetch_sdist(cache: Path | None = None) -> Path:
     target_dir.mkdir(parents=True, exist_ok=True)
     _log(f"downloading llama-cpp-python=={LLAMA_CPP_PYTHON_VERSION} (sdist) with pip")
     with tempfile.TemporaryDirectory(dir=target_dir) as tmp:
+        # The one download the suite makes: the harness fetching its own build input,
+        # not jetllm. So pip runs without the proxy variables that lead every CLI
+        # subprocess to the suite's refusing proxy (tests/support/network.py).
         subprocess.run(
             [
                 sys.executable, "-m", "pip", "download", "--disable-pip-version-check",
@@ -120,6 +125,7 @@ def fetch_sdist(cache: Path | None = None) -> Path:
             ],
             check=True,
             stdout=subprocess.DEVNULL,
+            env=without_proxy(),
         )
         os.replace(Path(tmp) / SDIST_NAME, target)
     return target
