@@ -7,7 +7,14 @@ from pathlib import Path
 
 from jetllm.errors import UsageError
 from jetllm.exitcodes import ExitCode
-from jetllm.options import check_at_least, check_gpu_util, check_labels, check_memory, check_pull
+from jetllm.options import (
+    check_at_least,
+    check_gpu_util,
+    check_image,
+    check_labels,
+    check_memory,
+    check_pull,
+)
 from jetllm.runtime.spec import ContainerSpec, Settings
 
 
@@ -42,6 +49,7 @@ def check(options: TryOptions) -> None:
         raise UsageError(f"--timeout must be positive, not {options.timeout_s:g}")
     check_pull(options.pull)
     check_memory(options.memory)
+    check_image(options.image)
     check_labels()
 
 

@@ -9,7 +9,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jetllm.errors import NoImageForHost, UsageError
-from jetllm.options import check_at_least, check_gpu_util, check_labels, check_memory, check_pull
+from jetllm.options import (
+    check_at_least,
+    check_gpu_util,
+    check_image,
+    check_labels,
+    check_memory,
+    check_pull,
+)
 from jetllm.search.stages import Overrides
 
 if TYPE_CHECKING:
@@ -48,6 +55,7 @@ def _validate(options: BringupOptions) -> None:
     check_at_least("--max-len", o.max_len, 1)
     check_pull(o.pull)
     check_memory(o.memory)
+    check_image(o.image)
     check_labels()
     if o.image and len(options.backends or []) + len(options.profile_files) != 1:
         raise UsageError("--image needs exactly one backend (--backends NAME or one --profile FILE)")
