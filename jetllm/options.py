@@ -33,23 +33,24 @@ def check_memory(size: str | None) -> None:
         raise UsageError(f"--memory must be a size like 512m or 8g, not {size!r}")
 
 
+def check_image(image: str | None) -> None:
+    """--image names an image (a bad one would otherwise fail only once the attempt runs)."""
+    from jetllm.preflight.reference import parse
+
+    if image is None:
+        return
+    try:
+        parse(image)
+    except ValueError as bad:
+        raise UsageError(f"--image: {bad}") from None
+
+
 def check_labels() -> None:
     """JETLLM_LABELS, read before anything starts (a bad one would fail every attempt)."""
     try:
         extra_labels()
     except ValueError as bad:
         raise UsageError(str(bad)) from None
-
-
-def check_image(image: str | None) -> None:
-    """--image must be an image reference (Docker's rules), as preflight reads it."""
-    from jetllm.preflight.reference import parse
-
-    if image is not None:
-        try:
-            parse(image)
-        except ValueError as bad:
-            raise UsageError(f"--image: {bad}") from None
 
 
 def check_model(model: str | None) -> None:

@@ -1,5 +1,6 @@
-"""Shared fixtures: a real Docker daemon, the CLI as a subprocess, and a
-check that no test leaves a jetllm container behind."""
+"""Shared fixtures: a real Docker daemon, the CLI as a subprocess, a check
+that no test leaves a jetllm container behind, and one that no connection
+leaves this machine (tests/support/network.py)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 
 from tests.support.cli import CliResult, run_jetllm
 from tests.support.needs import unavailable
+from tests.support.network import RecordingProxy, SocketGuard
 
 SHARED_DIR = Path(__file__).resolve().parent.parent.parent / "shared"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -20,11 +22,50 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 # JETLLM_LABELS, which the CLI subprocesses inherit), so that the leftover check
 # below judges this session's containers only, never another run's on the same daemon.
 SESSION_LABEL = f"jetllm-tests.session={uuid.uuid4().hex[:12]}"
+# In this process, connects off the machine are refused and recorded; CLI
+# subprocesses inherit proxy variables that lead to a proxy which refuses and records.
+SOCKET_GUARD = SocketGuard()
+PROXY = RecordingProxy()
+_SAVED_ENV: dict[str, str | None] = {}
 
 
 def pytest_configure(config: pytest.Config) -> None:
     mine = os.environ.get("JETLLM_LABELS")
     os.environ["JETLLM_LABELS"] = f"{mine},{SESSION_LABEL}" if mine else SESSION_LABEL
+    PROXY.start()
+    for name, value in PROXY.environment().items():
+        _SAVED_ENV[name] = os.environ.get(name)
+        os.environ[name] = value
+    SOCKET_GUARD.install()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    SOCKET_GUARD.uninstall()
+    PROXY.stop()
+    for name, value in _SAVED_ENV.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
+@pytest.fixture(scope="session", autouse=True)
+def nothing_left_the_machine() -> Iterator[RecordingProxy]:
+    """At the end of the session: nothing (a CLI subprocess through the proxy, or
+    this process) tried to reach past this machine; else all of it is listed."""
+    yield PROXY
+    assert not PROXY.records, f"CLI traffic off this machine reached the test proxy: {PROXY.records}"
+    assert not SOCKET_GUARD.attempts, f"connections off this machine: {SOCKET_GUARD.attempts}"
+
+
+@pytest.fixture(autouse=True)
+def no_connection_off_the_machine() -> Iterator[SocketGuard]:
+    """A test that connects to anything but loopback, in this process or through
+    the proxy from a CLI subprocess, fails."""
+    connects, proxied = len(SOCKET_GUARD.attempts), len(PROXY.records)
+    yield SOCKET_GUARD
+    made = SOCKET_GUARD.attempts[connects:] + PROXY.records[proxied:]
+    assert not made, f"the test tried to reach past this machine: {made}"
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,7 @@
-"""`jetllm preflight IMAGE|BACKEND`: will it run here? Read from the registry
-(manifest and config only, no layer pulled) and judged against this host's
-facts, or another machine's (--facts FILE from `jetllm doctor --json`).
+"""`jetllm preflight IMAGE|BACKEND`: will it run here? Read from the local
+Docker daemon when it holds the image, else from the registry (manifest and
+config only, no layer pulled), and judged against this host's facts, or
+another machine's (--facts FILE from `jetllm doctor --json`).
 
 Exit 0 compatible; 1 incompatible, and also unknown (the registry could not
 be read: not known to work, said plainly); 2 bad input.
@@ -18,6 +19,7 @@ from jetllm.exitcodes import ExitCode
 
 MARKS = {"blocker": "x ", "warning": "! ", "info": "ok"}
 UNKNOWN = "not known to work: the registry could not be read, so nothing was checked but the tag"
+SOURCES = {"daemon": "the image the local Docker daemon holds", "registry": "the registry (no layer pulled)"}
 
 
 def _image_for(target: Optional[str], profile_file: Optional[Path], facts) -> tuple[str, Optional[str]]:  # type: ignore[no-untyped-def]
@@ -55,6 +57,8 @@ def preflight_cmd(target: Optional[str], profile_file: Optional[Path], facts_fil
         console.print(f"  {MARKS[reason.severity.value]} {reason.rule}: {reason.message}", soft_wrap=True)
         if reason.fix and reason.severity.value != "info":
             console.print(f"       fix: {reason.fix}", soft_wrap=True)
+    if result.source is not None:
+        console.print(f"  read from {SOURCES[result.source.value]}", soft_wrap=True)
     if result.compatible is None:
         console.print(f"  {UNKNOWN}", soft_wrap=True)
     return Outcome(code)
@@ -76,5 +80,5 @@ def register(app: typer.Typer) -> None:
         facts_file: Optional[Path] = typer.Option(None, "--facts", help="Judge for another machine: a `jetllm doctor --json` file."),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
     ) -> Outcome:
-        """Will this image run here? Checked from its registry before any pull."""
+        """Will this image run here? Checked from the local daemon's copy, else its registry, before any pull."""
         return preflight_cmd(target, profile_file, facts_file, as_json)

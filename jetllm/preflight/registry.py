@@ -70,7 +70,11 @@ class Registry:
         answer = self.client.get(realm, params=query, auth=httpx.BasicAuth(*creds) if creds else None)
         if answer.status_code != 200:
             raise RegistryError(f"{self.ref.registry}: token refused ({answer.status_code})", reachable=True)
-        token = answer.json().get("token") or answer.json().get("access_token")
+        try:
+            payload = answer.json()
+        except ValueError:
+            raise RegistryError(f"{self.ref.registry}: the token answer is not JSON", reachable=True) from None
+        token = (payload.get("token") or payload.get("access_token")) if isinstance(payload, dict) else None
         self.auth = f"Bearer {token}"
 
     def get(self, path: str, accept: str) -> httpx.Response:

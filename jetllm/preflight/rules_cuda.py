@@ -37,6 +37,22 @@ def _host(facts: HostFacts) -> str:
     return f"{where} has driver {driver} with {shown}"
 
 
+def driver_rule(env: dict[str, str], facts: HostFacts) -> list[Reason]:
+    """A CUDA image on a host where no NVIDIA driver answers (not a Jetson, whose
+    driver comes with L4T): nothing the toolkit could check, it cannot run."""
+    if facts.jetson.is_jetson or (facts.nvml.available and facts.nvml.driver_version):
+        return []
+    image = cuda.image_cuda(env)
+    required = env.get("NVIDIA_REQUIRE_CUDA", "").strip()
+    if image is None and not required:
+        return []
+    asks = f"the image carries CUDA {cuda.text(image)}" if image else f"the image requires {required[:80]}"
+    why = f" ({facts.nvml.error})" if facts.nvml.error else ""
+    return [Reason(rule="driver", severity=Severity.BLOCKER, failure_class=FailureClass.GPU_RUNTIME_MISSING,
+                   message=f"{asks}; this host has no NVIDIA driver{why}",
+                   fix="install the NVIDIA driver (`jetllm doctor` says how), or use the backend's CPU image")]
+
+
 def require_rule(env: dict[str, str], facts: HostFacts) -> list[Reason]:
     """NVIDIA_REQUIRE_* (and the legacy CUDA_VERSION rule), ANDed."""
     if env.get("NVIDIA_DISABLE_REQUIRE") and not requirements(env):

@@ -4,8 +4,10 @@ API (import from jetllm.runtime):
 
 - run_attempt(spec: ContainerSpec, *, facts: HostFacts, pull_policy: str = "missing",
               keep: bool = False, force: bool = False, run_id: str | None = None,
-              progress: ProgressCallback | None = None, client=None) -> Attempt
-    prerequisites (from facts; skipped with force) -> pull (policy "missing",
+              progress: ProgressCallback | None = None, client=None,
+              preflight: Compatibility | None = None) -> Attempt
+    prerequisites (from facts, and preflight's verdict on the image: `preflight`
+    when the caller has it, else asked here; skipped with force) -> pull (policy "missing",
     "always" or "never"; free-disk check first) -> start (labels jetllm.run =
     run_id, jetllm.backend, jetllm.managed=1; port on 127.0.0.1, another free
     one when the usual is taken) -> ready (health endpoint, ready log line,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import time
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jetllm.classify.models import Diagnosis, ExitState, FailureClass
 from jetllm.facts.models import HostFacts
@@ -25,6 +25,9 @@ from jetllm.runtime.result import Attempt, Outcome, Smoke, Timings
 from jetllm.runtime.session import Session, StartFailed
 from jetllm.runtime.signals import shielded, sigterm_interrupts
 from jetllm.runtime.spec import ContainerSpec
+
+if TYPE_CHECKING:
+    from jetllm.preflight.models import Compatibility
 
 LOG_TAIL_LINES = 60  # kept in the Attempt; the classifier reads up to LogTail's limit
 
@@ -78,13 +81,15 @@ class _Run:
 
 def run_attempt(spec: ContainerSpec, *, facts: HostFacts, pull_policy: str = "missing",
                 keep: bool = False, force: bool = False, run_id: str | None = None,
-                progress: ProgressCallback | None = None, client: Any = None) -> Attempt:
-    """One attempt of `spec` on this host; see the module docstring."""
+                progress: ProgressCallback | None = None, client: Any = None,
+                preflight: Compatibility | None = None) -> Attempt:
+    """One attempt of `spec` on this host; see the module docstring. `preflight`:
+    its answer for spec.image when the caller has one (bringup), so it is not asked again."""
     run = _Run(spec, facts, progress or ignore)
     with sigterm_interrupts():
         kept, why = False, "stopping and removing the container"
         try:
-            result = _attempt(run, pull_policy, force, keep, run_id or new_run_id(), client)
+            result = _attempt(run, pull_policy, force, keep, run_id or new_run_id(), client, preflight)
             kept = keep and result.outcome is Outcome.READY and run.session is not None
             if kept and run.session is not None:
                 return result.model_copy(update={"container_name": run.session.name})
@@ -99,11 +104,12 @@ def run_attempt(spec: ContainerSpec, *, facts: HostFacts, pull_policy: str = "mi
                     run.session.remove()
 
 
-def _attempt(run: _Run, pull_policy: str, force: bool, keep: bool, run_id: str, client: Any) -> Attempt:
+def _attempt(run: _Run, pull_policy: str, force: bool, keep: bool, run_id: str, client: Any,
+             preflight: Compatibility | None) -> Attempt:
     spec, facts, progress = run.spec, run.facts, run.progress
     if not force:
-        progress(Phase("checking", "prerequisites (Docker, the NVIDIA runtime, the port)"))
-        problem = prereq.check(spec, facts)
+        progress(Phase("checking", "prerequisites (Docker, the NVIDIA runtime, preflight of the image)"))
+        problem = prereq.check(spec, facts, pull_policy=pull_policy, known=preflight)
         if problem is not None:
             return run.attempt(Outcome.SKIPPED, problem)
     if client is None:

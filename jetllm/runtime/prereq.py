@@ -2,19 +2,23 @@
 
 A spec that needs the GPU on a host with no NVIDIA driver, or without the
 container runtime/CDI its hand-over needs, fails here as gpu_runtime_missing;
-no Docker daemon is docker_unavailable; and where preflight can answer (it
-reads registry metadata), an image that cannot run here gets the class
-preflight predicts. `--force` skips all of this and lets the daemon decide.
+no Docker daemon is docker_unavailable; and an image preflight calls
+incompatible (read from the local daemon, else from the registry unless the
+pull policy is 'never') gets the class and fix preflight predicts.
+`--force` skips all of this and lets the daemon decide.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from jetllm.classify.models import Diagnosis, FailureClass
 from jetllm.facts.models import HostFacts
 from jetllm.runtime import diagnose
 from jetllm.runtime.spec import ContainerSpec, GpuHandover
+
+if TYPE_CHECKING:
+    from jetllm.preflight.models import Compatibility
 
 
 def no_driver(backend: str, facts: HostFacts) -> Diagnosis:
@@ -52,23 +56,18 @@ def gpu_problem(spec: ContainerSpec, facts: HostFacts) -> str | None:
     return None
 
 
-def preflight(image: str, facts: HostFacts) -> Diagnosis | None:
-    """Preflight's predicted failure for this image here, where it can answer."""
-    try:
-        from jetllm.preflight import check  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    try:
-        result: Any = check(image, facts)
-    except Exception:  # noqa: BLE001 (no answer from the registry: let the attempt decide)
-        return None
-    found = getattr(result, "diagnosis", None)
-    if isinstance(found, Diagnosis) and found.failure_class is not FailureClass.NONE:
-        return found
-    return None
+def preflight(image: str, facts: HostFacts, *, pull_allowed: bool = True,
+              known: Compatibility | None = None) -> Diagnosis | None:
+    """Preflight's predicted failure for this image here (`known`: its answer, when
+    the caller has one already), or None when it is compatible or cannot tell."""
+    from jetllm.preflight import check, diagnosis
+
+    found = known if known is not None else check(image, facts, pull_allowed=pull_allowed)
+    return diagnosis(found, jetson=facts.jetson.is_jetson)
 
 
-def check(spec: ContainerSpec, facts: HostFacts) -> Diagnosis | None:
+def check(spec: ContainerSpec, facts: HostFacts, *, pull_policy: str = "missing",
+          known: Compatibility | None = None) -> Diagnosis | None:
     """The first prerequisite this host misses for `spec`, as a Diagnosis, or None."""
     jetson = facts.jetson.is_jetson
     if not facts.docker.reachable:
@@ -77,4 +76,4 @@ def check(spec: ContainerSpec, facts: HostFacts) -> Diagnosis | None:
     problem = gpu_problem(spec, facts)
     if problem is not None:
         return diagnose.of_class(FailureClass.GPU_RUNTIME_MISSING, problem, jetson=jetson)
-    return preflight(spec.image, facts)
+    return preflight(spec.image, facts, pull_allowed=pull_policy != "never", known=known)

@@ -16,6 +16,7 @@ from jetllm.search.ladder import Ladder, from_catalog
 if TYPE_CHECKING:
     from jetllm.catalog import Profile
     from jetllm.facts.models import HostFacts
+    from jetllm.preflight.models import Compatibility
     from jetllm.runtime.result import Attempt
 
 
@@ -54,6 +55,7 @@ class Stages:
     progress: Callable[[Any], None] | None = None
     model_context: int | None = None  # a local GGUF's trained context: no step searches above it
     profiles: dict[str, tuple[Profile, bool]] = field(default_factory=dict)  # name -> (profile, cpu)
+    answers: dict[str, Compatibility] = field(default_factory=dict)  # image -> preflight's, once per run
 
     def candidates(self, profiles: list[Profile]) -> Selection:
         from jetllm.catalog import candidates as variants_for
@@ -136,30 +138,35 @@ class Stages:
                 values[name] = given
         return Settings(**values)
 
-    def preflight(self, candidate: Candidate) -> Check:
-        from jetllm.classify import diagnosis_for
-        from jetllm.preflight import check
+    def answer(self, image: str) -> Compatibility:
+        """Preflight's answer for `image`, asked once per run: every attempt reuses it."""
+        from jetllm.classify.models import FailureClass
+        from jetllm.preflight import Compatibility, Reason, Severity, check
 
-        try:
-            found = check(candidate.image, self.facts)
-        except UsageError:
-            raise
-        except Exception as exc:  # noqa: BLE001 (no answer: try it, and say so)
-            return Check(compatible=None, reasons=[f"preflight could not read the image: {exc}"])
-        blockers = [r for r in found.reasons if r.severity.value == "blocker"]
+        if image not in self.answers:
+            try:
+                found = check(image, self.facts, pull_allowed=self.overrides.pull != "never")
+            except UsageError:
+                raise
+            except Exception as exc:  # noqa: BLE001 (no answer: try it, and say so)
+                found = Compatibility(image=image, compatible=None, failure_class=FailureClass.UNKNOWN, reasons=[
+                    Reason(rule="registry", severity=Severity.WARNING, failure_class=FailureClass.UNKNOWN,
+                           message=f"preflight could not read the image: {exc}")])
+            self.answers[image] = found
+        return self.answers[image]
+
+    def preflight(self, candidate: Candidate) -> Check:
+        from jetllm.preflight import Severity, diagnosis
+
+        found = self.answer(candidate.image)
         if found.compatible is not False:
-            notes = [r.message for r in found.reasons if r.severity.value == "warning"]
+            notes = [r.message for r in found.reasons if r.severity is Severity.WARNING]
             if found.compatible is None and not notes:
                 notes = [r.message for r in found.reasons][:1] or ["registry metadata unavailable"]
             return Check(compatible=found.compatible, reasons=notes)
-        first = blockers[0] if blockers else None
-        diagnosis = diagnosis_for(
-            found.failure_class, cause=first.message if first else None,
-            jetson=self.facts.jetson.is_jetson,
-        )
-        if first is not None and first.fix:
-            diagnosis = diagnosis.model_copy(update={"fix": first.fix})
-        return Check(compatible=False, reasons=[r.message for r in blockers], diagnosis=diagnosis)
+        blockers = [r.message for r in found.reasons if r.severity is Severity.BLOCKER]
+        return Check(compatible=False, reasons=blockers,
+                     diagnosis=diagnosis(found, jetson=self.facts.jetson.is_jetson))
 
     def spec(self, candidate: Candidate, settings: Settings) -> ContainerSpec:
         from jetllm.catalog import render
@@ -181,7 +188,7 @@ class Stages:
             pull = spec.model_pull.model_copy(update={"timeout_s": timeout})
             spec = spec.model_copy(update={"model_pull": pull})
         return run_attempt(spec, facts=self.facts, pull_policy=self.overrides.pull,
-                           run_id=self.run_id, progress=self.progress)
+                           run_id=self.run_id, progress=self.progress, preflight=self.answer(spec.image))
 
 
 def load_profiles(files: list[str], backends: list[str] | None, facts: HostFacts) -> list[Profile]:

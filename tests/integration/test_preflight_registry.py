@@ -92,6 +92,26 @@ def test_unreachable_registry_is_unknown(jetllm, env):
     assert ": unknown" in human.stdout and "not known to work" in human.stdout
 
 
+def test_cuda_image_on_this_host_without_nvidia_driver(local_registry, jetllm, env):
+    if jetllm("doctor", "--json").data()["facts"]["nvml"]["available"]:
+        pytest.skip("this host has an NVIDIA driver: the case needs a host without one")
+    both = ("amd64", "arm64")
+    cuda_env = ENV["ngc-vllm-25.09"]["env"]
+    cuda = local_registry.push("nvidia/vllm", "no-driver", *(PlatformImage(a, cuda_env) for a in both))
+    result = jetllm("preflight", cuda, "--json", env=env)
+    assert result.exit_code == 1, result.stdout
+    verdict = result.data()
+    assert verdict["compatible"] is False and verdict["class"] == "gpu_runtime_missing"
+    (blocker,) = [r for r in verdict["reasons"] if r["severity"] == "blocker"]
+    assert "CUDA 13.0" in blocker["message"] and "no NVIDIA driver" in blocker["message"]
+    assert blocker["fix"].startswith("install the NVIDIA driver")
+    # An image without CUDA is judged as on any host.
+    cpu = local_registry.push("ggml-org/llama.cpp", "server", *(PlatformImage(a) for a in both))
+    result = jetllm("preflight", cpu, "--json", env=env)
+    assert result.exit_code == 0, result.stdout
+    assert result.data()["compatible"] is True and result.data()["class"] == "none"
+
+
 def test_check_api(local_registry, tmp_path, monkeypatch):
     from jetllm.facts import load_facts
     from jetllm.preflight import check

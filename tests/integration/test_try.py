@@ -263,6 +263,7 @@ def test_pull_never_uses_the_image_as_present(jetllm, docker_client, image, tmp_
     ["vllm", "--gpu-util", "0"],
     ["vllm", "--max-len", "-5"],
     ["vllm", "--pull", "sometimes"],
+    ["vllm", "--image", "Not An Image"],
     ["ollama", "--gpu-layers", "20"],  # a knob Ollama does not have: it would be ignored
     ["llama.cpp", "--model", "tiny.gguf", "--gpu-util", "0.4"],
     ["ollama", "--model", "Qwen/Qwen2.5-0.5B-Instruct"],  # a hub id, not an Ollama model

@@ -41,6 +41,8 @@ from typing import TypeVar
 
 import numpy as np
 
+from tests.support.network import without_proxy
+
 LLAMA_CPP_PYTHON_VERSION = "0.3.36"
 SDIST_NAME = f"llama_cpp_python-{LLAMA_CPP_PYTHON_VERSION}.tar.gz"
 VENDOR = "vendor/llama.cpp"
@@ -160,6 +162,9 @@ def fetch_sdist(cache: Path | None = None, say: Say = _log) -> Path:
     target_dir.mkdir(parents=True, exist_ok=True)
     say(f"downloading llama-cpp-python=={LLAMA_CPP_PYTHON_VERSION} (sdist) with pip")
     with tempfile.TemporaryDirectory(dir=target_dir) as tmp:
+        # The one download the suite makes: the harness fetching its own build input,
+        # not jetllm. So pip runs without the proxy variables that lead every CLI
+        # subprocess to the suite's refusing proxy (tests/support/network.py).
         subprocess.run(
             [
                 sys.executable, "-m", "pip", "download", "--disable-pip-version-check",
@@ -168,6 +173,7 @@ def fetch_sdist(cache: Path | None = None, say: Say = _log) -> Path:
             ],
             check=True,
             stdout=subprocess.DEVNULL,
+            env=without_proxy(),
         )
         os.replace(Path(tmp) / SDIST_NAME, target)
     return target

@@ -9,10 +9,12 @@ architecture) and layers of a chosen size; their content is filler.
 from __future__ import annotations
 
 import hashlib
+import http.server
 import json
 import shutil
 import socket
 import subprocess
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -113,6 +115,77 @@ class LocalRegistry:
         media = OCI_INDEX if oci else DOCKER_LIST
         self._manifest(repository, tag, {"schemaVersion": 2, "mediaType": media, "manifests": entries}, media)
         return f"{self.address}/{repository}:{tag}"
+
+
+@dataclass(frozen=True)
+class Request:
+    method: str
+    path: str
+    agent: str
+
+    @property
+    def by_docker(self) -> bool:
+        """The Docker daemon pulling (its User-Agent), not jetllm reading metadata."""
+        return self.agent.startswith("docker/")
+
+
+class RegistryFront:
+    """A plain HTTP front on 127.0.0.1 for the local registry: it forwards every
+    request and keeps (method, path, User-Agent), so a test counts who read what.
+    Images pushed to the registry are pulled through `address` under the same names."""
+
+    def __init__(self, upstream: str) -> None:
+        self.requests: list[Request] = []
+        self.upstream = upstream
+        front = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def _forward(self) -> None:
+                size = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(size) if size else None
+                front.requests.append(Request(self.command, self.path, self.headers.get("User-Agent", "")))
+                skip = ("host", "content-length", "connection", "accept-encoding")
+                headers = {k: v for k, v in self.headers.items() if k.lower() not in skip}
+                with httpx.Client(base_url=f"http://{upstream}", timeout=30) as client:
+                    answer = client.request(self.command, self.path, headers=headers, content=body)
+                self.send_response(answer.status_code)
+                for key, value in answer.headers.items():
+                    if key.lower() not in ("content-length", "transfer-encoding", "connection", "content-encoding"):
+                        self.send_header(key, value.replace(upstream, front.address))
+                length = str(len(answer.content))
+                if self.command == "HEAD":  # no body came, but the client wants its size
+                    length = answer.headers.get("Content-Length", length)
+                self.send_header("Content-Length", length)
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(answer.content)
+
+            do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = _forward
+
+            def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (the base's name)
+                pass
+
+        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self.address = f"127.0.0.1:{self._server.server_address[1]}"
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    def reads(self, repository: str) -> list[Request]:
+        """What jetllm (not the daemon) asked about `repository`."""
+        return [r for r in self.requests if r.path.startswith(f"/v2/{repository}/") and not r.by_docker]
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+@pytest.fixture
+def registry_front(local_registry: LocalRegistry) -> Iterator[RegistryFront]:
+    front = RegistryFront(local_registry.address)
+    yield front
+    front.stop()
 
 
 def _binary() -> str | None:

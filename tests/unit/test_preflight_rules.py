@@ -139,3 +139,15 @@ def test_reference_parsing(text, registry, repository, tag):
 def test_bad_reference():
     with pytest.raises(ValueError):
         parse("Not An Image")
+
+
+@pytest.mark.parametrize("env_name", ["ngc-vllm-25.09", "nvidia-cuda-12.9.1"])
+def test_cuda_image_on_a_host_without_nvidia_driver_is_gpu_runtime_missing(env_name):
+    (blocker,) = blockers(judge("nvidia/cuda:1", info(env_name, "amd64"), host("x86-cpu")))
+    assert blocker.rule == "driver" and blocker.failure_class.value == "gpu_runtime_missing"
+    assert "no NVIDIA driver" in blocker.message and blocker.fix
+
+
+def test_cpu_image_on_a_host_without_nvidia_driver_is_judged_as_before():
+    reasons = judge("ghcr.io/ggml-org/llama.cpp:server", info(None, "amd64"), host("x86-cpu"))
+    assert not blockers(reasons) and [r.rule for r in reasons] == ["architecture"]

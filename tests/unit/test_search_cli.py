@@ -23,6 +23,7 @@ FACTS = Path(__file__).parent.parent / "fixtures" / "bringup" / "orin-nx-r36.4.3
     (["--backends", "no-such-backend", "--facts", str(FACTS)], "no-such-backend"),
     (["--pull", "sometimes"], "--pull must be one of"),
     (["--memory", "lots"], "--memory must be a size like 512m or 8g"),
+    (["--image", "Not An Image", "--backends", "vllm", "--facts", str(FACTS)], "--image: not an image reference"),
 ])
 def test_bad_usage_is_exit_2_with_one_line(jetllm, tmp_path, args, message):
     result = jetllm("bringup", "--out", str(tmp_path / "r"), *args)
