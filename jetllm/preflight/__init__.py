@@ -27,8 +27,12 @@ if TYPE_CHECKING:
     from jetllm.classify.models import Diagnosis
     from jetllm.facts.models import HostFacts
 
-__all__ = ["Compatibility", "ImageInfo", "Reason", "Severity", "Source", "check", "diagnosis", "judge"]
-NOT_HERE_FIX = "pull it or drop --pull never"
+__all__ = ["Compatibility", "ImageInfo", "Reason", "Severity", "Source", "check", "diagnosis", "judge", "not_here_fix"]
+
+
+def not_here_fix(image: str) -> str:
+    """The fix for an image that is not here under --pull never (preflight and the pull say the same)."""
+    return f"The image is not here: pull it (`docker pull {image}`) or drop --pull never."
 
 
 def judge(reference: str, info: ImageInfo, facts: HostFacts) -> list[Reason]:
@@ -94,7 +98,7 @@ def check(image_ref: str, facts: HostFacts, *, pull_allowed: bool = True,
         if unread is None:
             reasons.append(Reason(rule="local", severity=Severity.BLOCKER, failure_class=FailureClass.IMAGE_PULL_FAILED,
                                   message=f"{image_ref} is not here: the local Docker daemon does not hold it, "
-                                  "and --pull never forbids pulling it", fix=NOT_HERE_FIX))
+                                  "and --pull never forbids pulling it", fix=not_here_fix(image_ref)))
         else:
             reasons.append(Reason(rule="local", severity=Severity.WARNING, failure_class=FailureClass.UNKNOWN,
                                   message=f"{unread}; --pull never allows no registry read"))

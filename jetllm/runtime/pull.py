@@ -8,6 +8,7 @@ from typing import Any
 
 from jetllm.classify.models import Diagnosis, FailureClass
 from jetllm.facts.models import HostFacts
+from jetllm.preflight import not_here_fix
 from jetllm.runtime import diagnose
 from jetllm.runtime.events import LayerProgress, Phase, ProgressCallback
 
@@ -60,8 +61,7 @@ def ensure_image(client: Any, image: str, policy: str, facts: HostFacts,
     if policy == "never":
         cause = f"image {image} is not present and the pull policy is 'never'"
         found = diagnose.of_class(FailureClass.IMAGE_PULL_FAILED, cause, jetson=jetson)
-        fix = f"The image is not here: pull it (`docker pull {image}`) or drop --pull never."
-        raise PullFailed(found.model_copy(update={"fix": fix}))
+        raise PullFailed(found.model_copy(update={"fix": not_here_fix(image)}))
     free = free_bytes(client, facts)
     if free is not None and free < MIN_FREE_BYTES:
         raise _disk_full(MIN_FREE_BYTES, free, jetson)

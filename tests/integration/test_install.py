@@ -17,6 +17,7 @@ import pytest
 
 from tests.support.cli import CliResult
 from tests.support.needs import unavailable
+from tests.support.network import PROXY_VARIABLES, without_proxy
 
 pytestmark = pytest.mark.install
 
@@ -63,7 +64,10 @@ def jetpack5(tmp_path: Path) -> tuple[Path, dict[str, str]]:
     (bin_dir / "pip3").symlink_to(py38.parent / "pip3")
     (bin_dir / "python3.10").symlink_to(py310)
     drop = ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME", "UV_PYTHON", "CONDA_PREFIX")
-    env = {k: v for k, v in os.environ.items() if k not in drop and not k.startswith("PYENV")}
+    # Installing is the one step that reaches the package index, as it does for a
+    # user: pip and uv run without the test session's refusing proxy (jetllm itself,
+    # run at the end, reaches nothing off the machine).
+    env = {k: v for k, v in without_proxy().items() if k not in drop and not k.startswith("PYENV")}
     env.update(
         PATH=str(bin_dir),
         PYTHONUSERBASE=str(tmp_path / "user"),  # pip --user installs here, not in ~/.local
@@ -104,6 +108,8 @@ def test_jetpack5_pip_refuses_then_uv_installs(jetpack5: tuple[Path, dict[str, s
         else:
             assert done.returncode == 0, f"{line}\n{done.stdout}\n{done.stderr}"
 
+    # jetllm itself runs behind the session's refusing proxy again
+    env = {**env, **{k: v for k, v in os.environ.items() if k in PROXY_VARIABLES}}
     venv_python = sh(".venv/bin/python --version", clone, env)
     assert venv_python.stdout.startswith("Python 3.10."), venv_python
     version = sh(".venv/bin/jetllm --version", clone, env)

@@ -137,7 +137,7 @@ def test_pull_never_reads_no_registry(jetllm, docker_client, held, registry_fron
     assert code == 1 and doc["outcome"] == "skipped"
     assert doc["diagnosis"]["class"] == "image_pull_failed"
     assert "is not here" in doc["diagnosis"]["cause"]
-    assert doc["diagnosis"]["fix"] == "pull it or drop --pull never"
+    assert doc["diagnosis"]["fix"] == f"The image is not here: pull it (`docker pull {missing}`) or drop --pull never."
     result = jetllm("bringup", "--profile", str(profile), "--image", missing, "--pull", "never",
                     "--out", str(tmp_path / "r"), "--json", env=env)
     assert result.exit_code == 1, result.stderr
