@@ -12,14 +12,16 @@ import pytest
 
 from tests.fixtures.bringup.scenario import FACTS, prepare, remove_tags
 from tests.support.cli import interrupt, start_jetllm
+from tests.conftest import SESSION_LABEL
 from tests.support.registry import local_registry  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.docker, pytest.mark.registry, pytest.mark.timeout(180)]
 
 
 def running(client: Any, backend: str) -> list[Any]:
+    """This test session's running containers of `backend` (not another run's on the same daemon)."""
     return client.containers.list(filters={"label": [f"jetllm.backend={backend}",
-                                                     "jetllm.managed=1"]})
+                                                     "jetllm.managed=1", SESSION_LABEL]})
 
 
 def test_ctrl_c_mid_search(docker_client, local_registry, tmp_path: Path):  # noqa: F811
