@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Optional
 
 import typer
 
@@ -43,7 +42,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    version: Optional[bool] = typer.Option(  # noqa: UP007 (Typer reads the annotation)
+    version: bool | None = typer.Option(
         None, "--version", callback=_version, is_eager=True, help="Print the version and exit."
     ),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks of internal errors."),
@@ -123,7 +122,7 @@ def _run(argv: list[str]) -> Outcome:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return Outcome(int(ExitCode.OK))
-    except Exception as bug:  # noqa: BLE001 (the one place that maps bugs to a line)
+    except Exception as bug:
         if os.environ.get("JETLLM_DEBUG"):
             raise
         return _fail(

@@ -82,6 +82,6 @@ def connect(timeout: float = 60) -> docker.DockerClient:
     try:
         client = docker.DockerClient(base_url=docker_host(), timeout=timeout)
         client.ping()
-    except Exception as exc:  # noqa: BLE001 (docker-py raises several unrelated types)
+    except Exception as exc:
         raise explain(exc) from exc
     return client

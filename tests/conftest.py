@@ -15,6 +15,9 @@ from tests.support.cli import CliResult, run_jetllm
 from tests.support.needs import unavailable
 from tests.support.network import RecordingProxy, SocketGuard
 
+# The local registry's fixtures (local_registry, registry_front) for every test module.
+pytest_plugins = ["tests.support.registry"]
+
 SHARED_DIR = Path(__file__).resolve().parent.parent.parent / "shared"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -75,7 +78,7 @@ def docker_client() -> Iterator[object]:
     try:
         client = docker.from_env(timeout=120)
         client.ping()
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         unavailable(f"no Docker daemon answers: {exc}")
     yield client
     leftovers = _this_session(client)

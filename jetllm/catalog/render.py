@@ -12,8 +12,8 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from jetllm.catalog.platform import choose
-from jetllm.errors import UsageError
 from jetllm.catalog.templates import fill, fill_command, fill_env
+from jetllm.errors import UsageError
 
 if TYPE_CHECKING:
     from jetllm.catalog.profile import Profile

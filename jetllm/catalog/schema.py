@@ -7,7 +7,7 @@ gives one line naming the file, the field and the problem (catalog/load.py).
 from __future__ import annotations
 
 import json
-from typing import Literal, Union
+from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -19,8 +19,8 @@ Platform = Literal["jetson", "x86_64", "sbsa", "cpu"]
 ModelFormat = Literal["hf", "awq", "gptq", "fp8", "gguf", "ollama", "trt_engine"]
 # A command item is one argument, or a group of arguments dropped together
 # when any knob it names is unset (["--max-model-len", "{max_len}"]).
-CommandItem = Union[str, list[str]]
-Step = Union[float, int, str]
+CommandItem = str | list[str]
+Step = float | int | str
 
 
 class VolumeSpec(Record):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 import typer
 
 from jetllm.envelope import Outcome
@@ -21,11 +19,11 @@ def register(app: typer.Typer) -> None:
     @app.command("classify")
     def classify(
         log: str = typer.Argument(..., metavar="LOG|-", help="Log file to read, or - for standard input."),
-        backend: Optional[str] = typer.Option(None, "--backend", help="Backend that wrote the log (vllm, ollama, llama.cpp, tensorrt-llm, sglang, ...)."),  # noqa: UP007,E501
-        exit_code: Optional[int] = typer.Option(None, "--exit-code", help="The container's exit code."),  # noqa: UP007
+        backend: str | None = typer.Option(None, "--backend", help="Backend that wrote the log (vllm, ollama, llama.cpp, tensorrt-llm, sglang, ...)."),
+        exit_code: int | None = typer.Option(None, "--exit-code", help="The container's exit code."),
         oom_killed: bool = typer.Option(False, "--oom-killed", help="Docker reported OOMKilled."),
         timed_out: bool = typer.Option(False, "--timed-out", help="It was stopped for not becoming ready in time."),
-        platform: Optional[str] = typer.Option(None, "--platform", help="jetson or x86 (default: detected)."),  # noqa: UP007
+        platform: str | None = typer.Option(None, "--platform", help="jetson or x86 (default: detected)."),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
     ) -> Outcome:
         """Name the failure class of a backend log, with evidence, fix and retry_smaller."""
@@ -40,7 +38,7 @@ def _backend(value: str | None) -> str | None:
         return None
     name = BACKEND_ALIASES.get(value.lower())
     if name is None:
-        raise typer.BadParameter(f"unknown backend {value!r}; one of: {', '.join(sorted(set(BACKEND_ALIASES.values())))}", param_hint="--backend")  # noqa: E501
+        raise typer.BadParameter(f"unknown backend {value!r}; one of: {', '.join(sorted(set(BACKEND_ALIASES.values())))}", param_hint="--backend")
     return name
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -14,7 +13,7 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def doctor(
         json_output: bool = typer.Option(False, "--json", help="Print one JSON document: facts and checks."),
-        facts_file: Optional[Path] = typer.Option(  # noqa: UP007 (Typer reads the annotation)
+        facts_file: Path | None = typer.Option(
             None, "--facts", metavar="FILE", help="Judge facts saved by `jetllm doctor --json` instead of this machine."
         ),
     ) -> Outcome:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -21,7 +21,7 @@ only containers carrying those labels are considered (but --run takes its run's)
 def register(app: typer.Typer) -> None:
     @app.command("gc", help=HELP)
     def gc(
-        run: Optional[str] = typer.Option(None, "--run", help="Remove this run's containers, whatever their state."),  # noqa: UP007
+        run: str | None = typer.Option(None, "--run", help="Remove this run's containers, whatever their state."),
         everything: bool = typer.Option(False, "--all", help="Remove every jetllm container, kept and running ones too."),
         json: bool = typer.Option(False, "--json", help="Print what was removed and left as JSON."),
     ) -> Outcome:

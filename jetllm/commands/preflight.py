@@ -10,7 +10,6 @@ be read: not known to work, said plainly); 2 bad input.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -22,7 +21,7 @@ UNKNOWN = "not known to work: the registry could not be read, so nothing was che
 SOURCES = {"daemon": "the image the local Docker daemon holds", "registry": "the registry (no layer pulled)"}
 
 
-def _image_for(target: Optional[str], profile_file: Optional[Path], facts) -> tuple[str, Optional[str]]:  # type: ignore[no-untyped-def]
+def _image_for(target: str | None, profile_file: Path | None, facts) -> tuple[str, str | None]:  # type: ignore[no-untyped-def]
     """(image, backend) for an image reference, a backend name, or --profile FILE."""
     from jetllm.catalog import load_profile, render
     from jetllm.catalog.load import _index
@@ -37,7 +36,7 @@ def _image_for(target: Optional[str], profile_file: Optional[Path], facts) -> tu
     return render(profile, facts, Settings()).image, profile.name
 
 
-def preflight_cmd(target: Optional[str], profile_file: Optional[Path], facts_file: Optional[Path],
+def preflight_cmd(target: str | None, profile_file: Path | None, facts_file: Path | None,
                   as_json: bool) -> Outcome:
     from jetllm.console import out
     from jetllm.facts import host_facts
@@ -75,9 +74,9 @@ def _errors(result) -> tuple[ErrorItem, ...]:  # type: ignore[no-untyped-def]
 def register(app: typer.Typer) -> None:
     @app.command("preflight")
     def preflight(
-        target: Optional[str] = typer.Argument(None, help="An image (nvcr.io/nvidia/vllm:25.09-py3) or a backend (vllm)."),
-        profile_file: Optional[Path] = typer.Option(None, "--profile", help="Check the image of this profile file."),
-        facts_file: Optional[Path] = typer.Option(None, "--facts", help="Judge for another machine: a `jetllm doctor --json` file."),
+        target: str | None = typer.Argument(None, help="An image (nvcr.io/nvidia/vllm:25.09-py3) or a backend (vllm)."),
+        profile_file: Path | None = typer.Option(None, "--profile", help="Check the image of this profile file."),
+        facts_file: Path | None = typer.Option(None, "--facts", help="Judge for another machine: a `jetllm doctor --json` file."),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
     ) -> Outcome:
         """Will this image run here? Checked from the local daemon's copy, else its registry, before any pull."""

@@ -4,7 +4,6 @@ for this machine (or for another machine's facts with --facts FILE)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -14,7 +13,7 @@ from jetllm.exitcodes import ExitCode
 FACTS_HELP = "Resolve for another machine: a `jetllm doctor --json` file."
 
 
-def _facts(path: Optional[Path]):  # type: ignore[no-untyped-def]  # noqa: ANN202 (lazy import)
+def _facts(path: Path | None):  # type: ignore[no-untyped-def]
     from jetllm.facts import host_facts
 
     return host_facts(path)
@@ -49,8 +48,8 @@ def list_cmd(as_json: bool) -> Outcome:
     return Outcome(ExitCode.OK)
 
 
-def show_cmd(name: Optional[str], profile_file: Optional[Path], facts_file: Optional[Path],
-             image: Optional[str], as_json: bool) -> Outcome:
+def show_cmd(name: str | None, profile_file: Path | None, facts_file: Path | None,
+             image: str | None, as_json: bool) -> Outcome:
     from jetllm.catalog import load_profile
     from jetllm.catalog.show import render_shown, resolve
     from jetllm.console import out
@@ -88,10 +87,10 @@ def register(app: typer.Typer) -> None:
 
     @group.command("show")
     def show(
-        name: Optional[str] = typer.Argument(None, help="Backend name (vllm, ollama, llama.cpp, ...)."),
-        profile_file: Optional[Path] = typer.Option(None, "--profile", help="A profile YAML file of your own."),
-        facts_file: Optional[Path] = typer.Option(None, "--facts", help=FACTS_HELP),
-        image: Optional[str] = typer.Option(None, "--image", help="Use this image instead of the profile's."),
+        name: str | None = typer.Argument(None, help="Backend name (vllm, ollama, llama.cpp, ...)."),
+        profile_file: Path | None = typer.Option(None, "--profile", help="A profile YAML file of your own."),
+        facts_file: Path | None = typer.Option(None, "--facts", help=FACTS_HELP),
+        image: str | None = typer.Option(None, "--image", help="Use this image instead of the profile's."),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
     ) -> Outcome:
         """Show one profile as resolved for this machine: image, command, ladder."""

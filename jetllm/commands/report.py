@@ -19,8 +19,7 @@ def register(app: typer.Typer) -> None:
         """Show a saved bring-up report (terminal table, --json or --md). Exit as the bring-up did."""
         from jetllm.console import out
         from jetllm.errors import UsageError
-        from jetllm.report import report_errors
-        from jetllm.report import load_report
+        from jetllm.report import load_report, report_errors
         from jetllm.report.markdown import render_markdown
         from jetllm.report.table import render_table
 

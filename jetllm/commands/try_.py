@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -16,23 +15,23 @@ request, measure, stop it, and say what happened. Exit 0 ready, 1 failed, 2 bad 
 
 def register(app: typer.Typer) -> None:
     @app.command("try", help=HELP)
-    def try_(  # noqa: PLR0913 (one option per flag)
-        backend: Optional[str] = typer.Argument(None, help="vllm, ollama, llama.cpp, sglang, tensorrt-llm"),  # noqa: UP007
-        profile: Optional[Path] = typer.Option(None, "--profile", help="A profile YAML file instead of BACKEND."),  # noqa: UP007
-        image: Optional[str] = typer.Option(None, "--image", help="Use this image instead of the profile's."),  # noqa: UP007
-        model: Optional[str] = typer.Option(None, "--model", help="HF id, GGUF path or Ollama tag."),  # noqa: UP007
-        gpu_util: Optional[float] = typer.Option(None, "--gpu-util", help="Fraction of GPU memory (0-1]."),  # noqa: UP007
-        max_len: Optional[int] = typer.Option(None, "--max-len", help="Context length."),  # noqa: UP007
-        concurrency: Optional[int] = typer.Option(None, "--concurrency", help="Max parallel sequences."),  # noqa: UP007
-        gpu_layers: Optional[int] = typer.Option(None, "--gpu-layers", help="Layers offloaded (llama.cpp, Ollama)."),  # noqa: UP007
-        quantization: Optional[str] = typer.Option(None, "--quantization", help="Passed to the backend (awq, gptq, fp8, ...)."),  # noqa: UP007
-        port: Optional[int] = typer.Option(None, "--port", help="Host port (on 127.0.0.1)."),  # noqa: UP007
-        memory: Optional[str] = typer.Option(None, "--memory", help="Host memory limit, e.g. 8g."),  # noqa: UP007
-        timeout: Optional[float] = typer.Option(None, "--timeout", help="Seconds to wait for readiness."),  # noqa: UP007
+    def try_(
+        backend: str | None = typer.Argument(None, help="vllm, ollama, llama.cpp, sglang, tensorrt-llm"),
+        profile: Path | None = typer.Option(None, "--profile", help="A profile YAML file instead of BACKEND."),
+        image: str | None = typer.Option(None, "--image", help="Use this image instead of the profile's."),
+        model: str | None = typer.Option(None, "--model", help="HF id, GGUF path or Ollama tag."),
+        gpu_util: float | None = typer.Option(None, "--gpu-util", help="Fraction of GPU memory (0-1]."),
+        max_len: int | None = typer.Option(None, "--max-len", help="Context length."),
+        concurrency: int | None = typer.Option(None, "--concurrency", help="Max parallel sequences."),
+        gpu_layers: int | None = typer.Option(None, "--gpu-layers", help="Layers offloaded (llama.cpp, Ollama)."),
+        quantization: str | None = typer.Option(None, "--quantization", help="Passed to the backend (awq, gptq, fp8, ...)."),
+        port: int | None = typer.Option(None, "--port", help="Host port (on 127.0.0.1)."),
+        memory: str | None = typer.Option(None, "--memory", help="Host memory limit, e.g. 8g."),
+        timeout: float | None = typer.Option(None, "--timeout", help="Seconds to wait for readiness."),
         pull: str = typer.Option("missing", "--pull", help="missing, always or never."),
         keep: bool = typer.Option(False, "--keep", help="Leave a working backend running."),
         force: bool = typer.Option(False, "--force", help="Skip the prerequisite checks."),
-        facts: Optional[Path] = typer.Option(None, "--facts", help="Host facts from `jetllm doctor --json`."),  # noqa: UP007
+        facts: Path | None = typer.Option(None, "--facts", help="Host facts from `jetllm doctor --json`."),
         json: bool = typer.Option(False, "--json", help="Print the Attempt as JSON."),
     ) -> Outcome:
         from jetllm.runtime.command import TryOptions, run_try

@@ -7,6 +7,7 @@ fact (`available=False` with the reason), not an error.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -79,7 +80,7 @@ def _processes(pynvml: Any, handle: Any, asker: _Asker) -> list[GpuProcess] | No
         return None
     processes = []
     for entry in found:
-        name = asker.ask("nvmlSystemGetProcessName", lambda: pynvml.nvmlSystemGetProcessName(entry.pid))
+        name = asker.ask("nvmlSystemGetProcessName", functools.partial(pynvml.nvmlSystemGetProcessName, entry.pid))
         used = entry.usedGpuMemory
         processes.append(
             GpuProcess(

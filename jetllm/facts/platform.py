@@ -10,7 +10,6 @@ from pathlib import Path
 from jetllm.facts.files import is_real_root, read_text
 from jetllm.facts.models import PlatformFacts
 
-
 _EABI = re.compile(r"EABI: (\w+)")
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from jetllm.preflight.requires import version
+from jetllm.preflight.requires import version as version
 
 if TYPE_CHECKING:
     from jetllm.facts.models import HostFacts

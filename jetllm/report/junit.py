@@ -24,7 +24,7 @@ def render_junit(report: Report) -> str:
         "skipped": str(sum(v in SKIPPED for v in verdicts)), "time": f"{report.elapsed_s:.1f}",
         "timestamp": report.created_at,
     })
-    for result, r in zip(report.candidates, rows(report)):
+    for result, r in zip(report.candidates, rows(report), strict=True):
         time = sum(a.timings.total_s or 0.0 for a in result.attempts)
         name = f"{r.name} ({r.image})" if result.candidate.image else r.name
         case = ET.SubElement(suite, "testcase", {

@@ -215,5 +215,5 @@ def _smoke(run: _Run) -> Attempt:
 def _running(session: Session) -> bool:
     try:
         return bool(session.container.attrs.get("State", {}).get("Running"))
-    except Exception:  # noqa: BLE001
+    except Exception:
         return False

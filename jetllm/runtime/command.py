@@ -8,8 +8,15 @@ from pathlib import Path
 from jetllm.envelope import ErrorItem, Outcome
 from jetllm.errors import UsageError
 from jetllm.exitcodes import ExitCode
-from jetllm.options import (check_at_least, check_gpu_util, check_image, check_labels, check_memory,
-                            check_model, check_pull)
+from jetllm.options import (
+    check_at_least,
+    check_gpu_util,
+    check_image,
+    check_labels,
+    check_memory,
+    check_model,
+    check_pull,
+)
 from jetllm.runtime.spec import ContainerSpec, Settings
 
 
@@ -84,7 +91,7 @@ def run_try(options: TryOptions) -> Outcome:
         ports.require_free(spec.host_port, spec.host_address)  # before anything is pulled
     run_id = new_run_id()
     with ProgressView(err()) as view:
-        attempt = run_attempt(spec, facts=facts, pull_policy=options.pull,  # type: ignore[arg-type]
+        attempt = run_attempt(spec, facts=facts, pull_policy=options.pull,
                               keep=options.keep, force=options.force, run_id=run_id, progress=view)
     code = ExitCode.OK if attempt.outcome is AttemptOutcome.READY else ExitCode.NOT_WORKING
     if options.json:

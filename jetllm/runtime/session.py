@@ -50,7 +50,7 @@ class Session:
             try:
                 self.container = rt_docker.start(self.client, kwargs)
                 break
-            except Exception as exc:  # noqa: BLE001 (docker-py APIError and friends)
+            except Exception as exc:
                 message = self.redact(str(getattr(exc, "explanation", None) or exc))
                 taken = any(m in message for m in _PORT_TAKEN)
                 if attempt == 0 and taken and spec.host_port is None:

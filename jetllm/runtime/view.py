@@ -63,8 +63,7 @@ class ProgressView:
                 self.console.print(indented([f"{event.layer}: {event.status}"]))
             return
         if self._bars is None:
-            from rich.progress import (BarColumn, DownloadColumn, Progress, TextColumn,
-                                       TransferSpeedColumn)
+            from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
 
             self._bars = Progress(TextColumn("  {task.description}"), BarColumn(),
                                   DownloadColumn(), TransferSpeedColumn(), console=self.console)

@@ -10,8 +10,15 @@ from typing import TYPE_CHECKING, Any
 
 from jetllm.envelope import Outcome
 from jetllm.errors import UsageError
-from jetllm.options import (check_at_least, check_gpu_util, check_image, check_labels, check_memory,
-                            check_model, check_pull)
+from jetllm.options import (
+    check_at_least,
+    check_gpu_util,
+    check_image,
+    check_labels,
+    check_memory,
+    check_model,
+    check_pull,
+)
 from jetllm.search.stages import Overrides
 
 if TYPE_CHECKING:

@@ -148,7 +148,7 @@ class Stages:
                 found = check(image, self.facts, pull_allowed=self.overrides.pull != "never")
             except UsageError:
                 raise
-            except Exception as exc:  # noqa: BLE001 (no answer: try it, and say so)
+            except Exception as exc:
                 found = Compatibility(image=image, compatible=None, failure_class=FailureClass.UNKNOWN, reasons=[
                     Reason(rule="registry", severity=Severity.WARNING, failure_class=FailureClass.UNKNOWN,
                            message=f"preflight could not read the image: {exc}")])

@@ -28,7 +28,7 @@ def _say(config: pytest.Config) -> llama_server.Say:
 def llama_sdist(pytestconfig: pytest.Config) -> Path:
     try:
         return llama_server.fetch_sdist(say=_say(pytestconfig))
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         unavailable(f"cannot fetch the llama-cpp-python sdist from PyPI: {exc}")
         raise
 

@@ -21,7 +21,6 @@ import yaml
 
 from jetllm.search.ladder import bisection_bound
 from tests.fixtures.bringup.scenario import FACTS, Scenario, prepare, remove_tags
-from tests.support.registry import local_registry  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.docker, pytest.mark.registry, pytest.mark.timeout(300)]
 SECRET = "hf_StorySecretToken1234567890"
@@ -29,7 +28,7 @@ ALL = ("vllm-ngc", "vllm-jetson", "trtllm-jetson", "ollama-jetson", "llamacpp-je
 
 
 @pytest.fixture(scope="module")
-def story(docker_client: Any, local_registry: Any, tmp_path_factory: Any) -> Any:  # noqa: F811
+def story(docker_client: Any, local_registry: Any, tmp_path_factory: Any) -> Any:
     scenario = prepare(docker_client, local_registry, tmp_path_factory.mktemp("story"))
     yield scenario
     remove_tags(docker_client, scenario)
@@ -131,7 +130,7 @@ def test_first_stops_at_the_first_that_works(docker_client, story, jetllm, env, 
     assert starts(docker_client, since, result.data()["run_id"]) == Counter({"ollama-jetson": 1})
 
 
-def test_all_fail(docker_client, local_registry, jetllm, env, tmp_path):  # noqa: F811
+def test_all_fail(docker_client, local_registry, jetllm, env, tmp_path):
     scenario = prepare(docker_client, local_registry, tmp_path / "profiles", variant="nofit",
                        env_overrides={"vllm-jetson": {"FITS": "0.1"}})
     try:
@@ -154,7 +153,7 @@ def test_all_fail(docker_client, local_registry, jetllm, env, tmp_path):  # noqa
     assert not (tmp_path / "r" / "docker-compose.yml").exists()
 
 
-def test_budget_runs_out(docker_client, local_registry, jetllm, env, tmp_path):  # noqa: F811
+def test_budget_runs_out(docker_client, local_registry, jetllm, env, tmp_path):
     scenario = prepare(docker_client, local_registry, tmp_path / "profiles", variant="slow",
                        env_overrides={"vllm-jetson": {"FITS": "0.3", "LOAD_SECONDS": "3"}})
     try:

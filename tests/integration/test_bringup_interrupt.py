@@ -10,10 +10,9 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import SESSION_LABEL
 from tests.fixtures.bringup.scenario import FACTS, prepare, remove_tags
 from tests.support.cli import interrupt, start_jetllm
-from tests.conftest import SESSION_LABEL
-from tests.support.registry import local_registry  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.docker, pytest.mark.registry, pytest.mark.timeout(180)]
 
@@ -24,7 +23,7 @@ def running(client: Any, backend: str) -> list[Any]:
                                                      "jetllm.managed=1", SESSION_LABEL]})
 
 
-def test_ctrl_c_mid_search(docker_client, local_registry, tmp_path: Path):  # noqa: F811
+def test_ctrl_c_mid_search(docker_client, local_registry, tmp_path: Path):
     scenario = prepare(docker_client, local_registry, tmp_path / "profiles", variant="stuck",
                        env_overrides={"ollama-jetson": {"LOAD_SECONDS": "120"}})
     out = tmp_path / "report"

@@ -14,7 +14,7 @@ import pytest
 
 from tests.fixtures.backends.images import fakellm_image
 from tests.integration.try_support import write_profile
-from tests.support.registry import PlatformImage, RegistryFront, local_registry, registry_front  # noqa: F401
+from tests.support.registry import PlatformImage, RegistryFront
 
 pytestmark = [pytest.mark.docker, pytest.mark.registry, pytest.mark.timeout(180)]
 HOSTS = Path(__file__).parents[1] / "fixtures" / "profiles" / "hosts"
@@ -52,7 +52,7 @@ def try_json(jetllm: Any, *args: str, env: dict[str, str]) -> tuple[int, dict[st
 
 
 def test_try_stops_before_pulling_an_image_preflight_calls_driver_too_old(
-        jetllm, docker_client, local_registry, registry_front, env):  # noqa: F811
+        jetllm, docker_client, local_registry, registry_front, env):
     local_registry.push("nvidia/vllm", "25.09-py3", PlatformImage("arm64", CUDA13))
     image = f"{registry_front.address}/nvidia/vllm:25.09-py3"
     code, doc = try_json(jetllm, "vllm", "--image", image, "--facts", ORIN, env=env)
@@ -70,7 +70,7 @@ def test_try_stops_before_pulling_an_image_preflight_calls_driver_too_old(
 
 
 def test_try_stops_before_pulling_an_arm64_only_image_on_x86(
-        jetllm, docker_client, local_registry, registry_front, env):  # noqa: F811
+        jetllm, docker_client, local_registry, registry_front, env):
     local_registry.push("vllm/vllm-openai", "arm64-only", PlatformImage("arm64"))
     image = f"{registry_front.address}/vllm/vllm-openai:arm64-only"
     code, doc = try_json(jetllm, "vllm", "--image", image, "--facts", X86, env=env)
@@ -81,7 +81,7 @@ def test_try_stops_before_pulling_an_arm64_only_image_on_x86(
     assert absent(docker_client, image)
 
 
-def test_bringup_reads_the_registry_once_per_image(jetllm, docker_client, local_registry, registry_front,  # noqa: F811
+def test_bringup_reads_the_registry_once_per_image(jetllm, docker_client, local_registry, registry_front,
                                                     env, tmp_path):
     # Compatible by its metadata, so it is attempted; the daemon's pull then fails on filler layers.
     local_registry.push("jetllm-fixture/counted", "1", PlatformImage("amd64"), PlatformImage("arm64"))
@@ -109,7 +109,7 @@ def test_preflight_judges_an_image_the_daemon_holds_without_a_registry(jetllm, h
 
 
 def test_a_copy_held_for_another_architecture_leaves_the_answer_to_the_registry(
-        jetllm, held, local_registry, registry_front, env):  # noqa: F811
+        jetllm, held, local_registry, registry_front, env):
     # Planning an Orin here: the daemon's linux/amd64 copy is not what the board would pull.
     local_registry.push("jetllm-fixture/held", "1", PlatformImage("amd64"), PlatformImage("arm64"))
     result = jetllm("preflight", held, "--facts", ORIN, "--json", env=env)
@@ -120,7 +120,7 @@ def test_a_copy_held_for_another_architecture_leaves_the_answer_to_the_registry(
 
 
 def test_preflight_reads_the_registry_for_an_image_the_daemon_lacks(
-        jetllm, local_registry, registry_front, env):  # noqa: F811
+        jetllm, local_registry, registry_front, env):
     local_registry.push("jetllm-fixture/remote", "1", PlatformImage("amd64"))
     result = jetllm("preflight", f"{registry_front.address}/jetllm-fixture/remote:1", "--json", env=env)
     assert result.exit_code == 0, result.stdout

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.registry import PlatformImage, free_port, local_registry  # noqa: F401 (fixture)
+from tests.support.registry import PlatformImage, free_port
 
 pytestmark = pytest.mark.registry
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "profiles"

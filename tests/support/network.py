@@ -75,15 +75,15 @@ class SocketGuard:
                 raise guard._refuse(f"create_connection {address[0]}:{address[1]}")
             return create_connection(address, *args, **kwargs)
 
-        setattr(socket.socket, "connect", guarded_connect)
-        setattr(socket.socket, "connect_ex", guarded_connect_ex)
-        setattr(socket, "create_connection", guarded_create_connection)
+        socket.socket.connect = guarded_connect
+        socket.socket.connect_ex = guarded_connect_ex
+        socket.create_connection = guarded_create_connection
 
     def uninstall(self) -> None:
         if self._saved:
-            setattr(socket.socket, "connect", self._saved["connect"])
-            setattr(socket.socket, "connect_ex", self._saved["connect_ex"])
-            setattr(socket, "create_connection", self._saved["create_connection"])
+            socket.socket.connect = self._saved["connect"]
+            socket.socket.connect_ex = self._saved["connect_ex"]
+            socket.create_connection = self._saved["create_connection"]
             self._saved = {}
 
 

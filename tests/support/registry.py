@@ -164,7 +164,7 @@ class RegistryFront:
 
             do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = _forward
 
-            def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (the base's name)
+            def log_message(self, format: str, *args: object) -> None:
                 pass
 
         self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)

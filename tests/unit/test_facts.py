@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 from jetllm.errors import UsageError
-from jetllm.facts import l4t, load_facts
-from jetllm.facts import jetson, platform, system
+from jetllm.facts import jetson, l4t, load_facts, platform, system
 from jetllm.facts.docker_host import holds_gpu
 from jetllm.facts.models import HostFacts, PlatformFacts
 from jetllm.facts.nvml import cuda_version

@@ -25,7 +25,7 @@ from tests.unit.search_fakes import FakeWorld, candidate, diagnosis, vllm_ladder
 A = FailureClass.CUDA_ALLOCATOR_ASSERT
 
 
-def fits_below(limit: float) -> "object":
+def fits_below(limit: float) -> object:
     return lambda s: None if (s.gpu_util or 0) <= limit + 1e-9 else A
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.unit.test_report import make_report
 from jetllm.report import write_report_dir
+from tests.unit.test_report import make_report
 
 FACTS = Path(__file__).parent.parent / "fixtures" / "bringup" / "orin-nx-r36.4.3.json"
 
