@@ -8,7 +8,7 @@
 `status` follows the exit code; `errors` says why it is not 0 (empty on 0).
 An error's `class` is a failure class (failure-classes: driver_too_old,
 gpu_runtime_missing, ...), a doctor check id for a failed check, or one of
-usage_error, no_image_for_platform, internal_error, interrupted.
+usage_error, internal_error, interrupted.
 
 Commands return an Outcome; the CLI writes the envelope (jetllm/cli.py), so
 an error raised anywhere still ends in one document on stdout.

@@ -36,6 +36,5 @@ class UsageError(JetllmError):
 
 class NoImageForHost(JetllmError):
     """A backend's profile lists no image this machine can run (no GPU, another
-    L4T release, another architecture): the machine's answer, not bad usage."""
-
-    default_class = "no_image_for_platform"
+    L4T release, another architecture): the machine's answer, not bad usage.
+    Its failure class says which (catalog.platform.no_image_class)."""

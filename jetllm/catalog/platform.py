@@ -62,7 +62,7 @@ def choose(profile: Profile, facts: HostFacts, image: str | None) -> tuple[Platf
         return platform, base.model_copy(update={"image": image})
     if not variants:
         message, fix = no_image(profile, facts)
-        raise NoImageForHost(message, fix=fix)
+        raise NoImageForHost(message, fix=fix, failure_class=no_image_class(profile, facts))
     return platform, variants[0]
 
 
@@ -70,6 +70,14 @@ def no_image(profile: Profile, facts: HostFacts) -> tuple[str, str]:
     """Why the profile lists no image for this host, and the fix."""
     platform = host_platform(facts)
     return _no_image(profile, platform, facts), _no_image_fix(platform)
+
+
+def no_image_class(profile: Profile, facts: HostFacts) -> str:
+    """The failure class of having no image here: no GPU answers where the profile's images
+    need one, images built for another L4T release, or for another platform."""
+    if host_platform(facts) == "cpu" and getattr(profile.images, gpu_platform(facts)):
+        return "gpu_runtime_missing"
+    return "library_mismatch" if facts.jetson.is_jetson else "arch_mismatch"
 
 
 def _fallback(profile: Profile, facts: HostFacts) -> ImageVariant:

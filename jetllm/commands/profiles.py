@@ -67,7 +67,8 @@ def show_cmd(name: str | None, profile_file: Path | None, facts_file: Path | Non
         "spec": shown.spec.model_dump(mode="json") if shown.spec is not None else None,
         "ladder": shown.ladder.model_dump(mode="json"),
         "choices": [c.to_json() for c in shown.choices],
-        "no_image": {"reason": missing.message, "fix": missing.fix} if missing is not None else None,
+        "no_image": ({"class": missing.error_class, "reason": missing.message, "fix": missing.fix}
+                     if missing is not None else None),
     }
     if as_json:
         return Outcome(ExitCode.OK, document)

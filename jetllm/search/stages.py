@@ -86,7 +86,7 @@ class Stages:
 
     def _left_out(self, profile: Profile, images: list[str]) -> CandidateResult | None:
         """A profile that cannot run here as asked: a result with the class, cause and fix."""
-        from jetllm.catalog.platform import gpu_platform, has_gpu, no_image
+        from jetllm.catalog.platform import gpu_platform, has_gpu, no_image, no_image_class
         from jetllm.catalog.render import needs_model
         from jetllm.classify import diagnosis_for
         from jetllm.models.formats import FORMAT_NAMES, format_mismatch
@@ -109,7 +109,7 @@ class Stages:
             diagnosis, images = no_driver(name, self.facts), gpu_images
         elif not images:
             message, fix = no_image(profile, self.facts)
-            failure = FailureClass.LIBRARY_MISMATCH if jetson else FailureClass.ARCH_MISMATCH
+            failure = FailureClass(no_image_class(profile, self.facts))
             diagnosis = diagnosis_for(failure, cause=message, fix=fix, jetson=jetson)
         else:
             return None
