@@ -29,7 +29,7 @@ GPU_HOST = HOSTS / "x86-h100-535.json"  # driver, nvidia runtime, disk: doctor p
 CPU_HOST = HOSTS / "x86-cpu.json"  # no NVIDIA driver: nothing for vLLM to run on
 LOG = FIXTURES / "logs" / "vllm-jetson-nvml-assert.log"
 STATUS = {0: "ok", 1: "not_working", 2: "bad_usage", 130: "interrupted"}
-STARTS_CONTAINERS = ("try", "bringup", "report", "gc")  # test_outcomes_that_start_containers
+STARTS_CONTAINERS = ("try", "bringup", "report", "gc", "preflight")  # test_outcomes_that_start_containers
 
 
 def envelope(result: CliResult, command: str, exit_code: int) -> dict[str, Any]:
@@ -139,21 +139,29 @@ def test_outcomes_that_start_containers(jetllm, docker_client, tmp_path):
 
     envelope(jetllm("gc", "--json"), "gc", 0)
 
+    held = envelope(jetllm("preflight", image, "--facts", str(GPU_HOST), "--json"), "preflight", 0)
+    assert held["data"]["compatible"] is True and held["data"]["source"] == "daemon"
+
 
 @pytest.mark.docker
 @pytest.mark.timeout(120)
+@pytest.mark.parametrize("command", ["try", "bringup"])
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
-def test_an_interrupted_try_still_prints_its_envelope(docker_client, tmp_path, sig):
+def test_an_interrupted_run_still_prints_its_envelope(docker_client, tmp_path, command, sig):
     image = fakellm_image(docker_client)
     profile, _ = write_profile(tmp_path, knobs={"load_seconds": 600})
-    process = start_jetllm("try", "--profile", str(profile), "--image", image, "--json")
+    extra = ["--out", str(tmp_path / "report")] if command == "bringup" else []
+    process = start_jetllm(command, "--profile", str(profile), "--image", image, "--json", *extra)
     assert process.stderr is not None
-    while "waiting:" not in (line := process.stderr.readline()):
-        assert line, "jetllm ended before it waited for readiness"
+    while "waiting" not in (line := process.stderr.readline()):  # for readiness
+        assert line, f"jetllm {command} ended before it waited for readiness"
     process.send_signal(sig)
     stdout, stderr = process.communicate(timeout=60)
-    document = envelope(CliResult(process.returncode, stdout, stderr), "try", 130)
+    document = envelope(CliResult(process.returncode, stdout, stderr), command, 130)
     assert document["errors"][0]["class"] == "interrupted"
+    if command == "bringup":  # the partial report, as written to --out
+        assert document["data"]["status"] == "interrupted"
+        assert document["data"] == json.loads((tmp_path / "report" / "report.json").read_text())
 
 
 def test_internal_errors_are_an_envelope_too(capsys, monkeypatch):
