@@ -122,7 +122,7 @@ def _run(argv: list[str]) -> Outcome:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return Outcome(int(ExitCode.OK))
-    except Exception as bug:
+    except Exception as bug:  # the one place that maps bugs to a line
         if os.environ.get("JETLLM_DEBUG"):
             raise
         return _fail(

@@ -82,6 +82,6 @@ def connect(timeout: float = 60) -> docker.DockerClient:
     try:
         client = docker.DockerClient(base_url=docker_host(), timeout=timeout)
         client.ping()
-    except Exception as exc:
+    except Exception as exc:  # docker-py raises several unrelated types
         raise explain(exc) from exc
     return client

@@ -78,7 +78,7 @@ def docker_client() -> Iterator[object]:
     try:
         client = docker.from_env(timeout=120)
         client.ping()
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001
         unavailable(f"no Docker daemon answers: {exc}")
     yield client
     leftovers = _this_session(client)

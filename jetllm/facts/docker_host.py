@@ -93,7 +93,7 @@ def probe(root: Path) -> DockerFacts:
         for summary in client.api.containers():
             try:
                 attrs = client.api.inspect_container(summary["Id"])
-            except Exception:
+            except Exception:  # noqa: BLE001 (it may have stopped meanwhile)
                 continue
             if holds_gpu(attrs):
                 gpu_holders.append(_name(summary))
@@ -113,7 +113,7 @@ def probe(root: Path) -> DockerFacts:
             leftover_containers=[c.name for c in ours if c.state == State.ORPHANED.value],
             jetllm_containers=ours,
         )
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 (a daemon that answers ping but fails later)
         return DockerFacts(host=host, error_kind="error", error=f"the Docker daemon failed: {exc}")
     finally:
         client.close()

@@ -215,5 +215,5 @@ def _smoke(run: _Run) -> Attempt:
 def _running(session: Session) -> bool:
     try:
         return bool(session.container.attrs.get("State", {}).get("Running"))
-    except Exception:
+    except Exception:  # noqa: BLE001 (removed or gone: it is not running)
         return False

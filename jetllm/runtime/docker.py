@@ -107,7 +107,7 @@ def remove(container: Any) -> None:
     """Kill and remove; a container already gone is fine."""
     try:
         container.remove(force=True, v=True)
-    except Exception:
+    except Exception:  # noqa: BLE001 (already removed, or the daemon went away)
         pass
 
 
@@ -117,5 +117,5 @@ def state(container: Any) -> tuple[int | None, bool]:
         container.reload()
         status = container.attrs.get("State", {})
         return status.get("ExitCode"), bool(status.get("OOMKilled"))
-    except Exception:
+    except Exception:  # noqa: BLE001 (already removed, or the daemon went away)
         return None, False

@@ -50,7 +50,7 @@ def follow_stdout(container: Any, tail: LogTail, on_line: Callable[[], None]) ->
         try:
             for chunk in container.logs(stream=True, follow=True, stdout=True, stderr=True):
                 lines.feed(chunk)
-        except Exception:
+        except Exception:  # noqa: BLE001 (the container was removed under us)
             pass
         lines.flush()
 
@@ -68,7 +68,7 @@ def read_file(container: Any, path: str) -> bytes | None:
             member = archive.next()
             handle = archive.extractfile(member) if member is not None else None
             return handle.read() if handle is not None else None
-    except Exception:
+    except Exception:  # noqa: BLE001 (not there yet, or the container is gone)
         return None
 
 

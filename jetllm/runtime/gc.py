@@ -60,7 +60,7 @@ def collect(client: Any, run_id: str | None = None, *, everything: bool = False)
             continue
         try:
             container.remove(force=True, v=True)
-        except Exception:
+        except Exception:  # noqa: BLE001 (another gc or the run itself removed it first)
             continue
         done.removed.append(found)
     return done

@@ -30,7 +30,7 @@ def free_bytes(client: Any, facts: HostFacts) -> int | None:
         root = client.info().get("DockerRootDir")
         if root:
             return shutil.disk_usage(root).free
-    except Exception:
+    except Exception:  # noqa: BLE001 (a remote daemon, or the dir is not ours to read)
         pass
     return facts.docker.root_dir_free_bytes
 
@@ -93,7 +93,7 @@ def _pull(client: Any, image: str, free: int | None, progress: ProgressCallback,
                                        detail.get("current"), detail.get("total")))
     except PullFailed:
         raise
-    except Exception as exc:
+    except Exception as exc:  # docker-py: APIError, ConnectionError, ...
         message = getattr(exc, "explanation", None) or str(exc)
         raise PullFailed(_classify(str(message), image, jetson)) from exc
 

@@ -50,7 +50,7 @@ class Session:
             try:
                 self.container = rt_docker.start(self.client, kwargs)
                 break
-            except Exception as exc:
+            except Exception as exc:  # docker-py APIError and friends
                 message = self.redact(str(getattr(exc, "explanation", None) or exc))
                 taken = any(m in message for m in _PORT_TAKEN)
                 if attempt == 0 and taken and spec.host_port is None:

@@ -140,7 +140,6 @@ class Stages:
 
     def answer(self, image: str) -> Compatibility:
         """Preflight's answer for `image`, asked once per run: every attempt reuses it."""
-        from jetllm.classify.models import FailureClass
         from jetllm.preflight import Compatibility, Reason, Severity, check
 
         if image not in self.answers:
@@ -148,7 +147,7 @@ class Stages:
                 found = check(image, self.facts, pull_allowed=self.overrides.pull != "never")
             except UsageError:
                 raise
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 (no answer: the search tries the image, and says so)
                 found = Compatibility(image=image, compatible=None, failure_class=FailureClass.UNKNOWN, reasons=[
                     Reason(rule="registry", severity=Severity.WARNING, failure_class=FailureClass.UNKNOWN,
                            message=f"preflight could not read the image: {exc}")])
