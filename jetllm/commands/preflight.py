@@ -10,11 +10,15 @@ be read: not known to work, said plainly); 2 bad input.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from jetllm.envelope import ErrorItem, Outcome
 from jetllm.exitcodes import ExitCode
+
+if TYPE_CHECKING:
+    from jetllm.preflight.models import Compatibility
 
 MARKS = {"blocker": "x ", "warning": "! ", "info": "ok"}
 UNKNOWN = "not known to work: the registry could not be read, so nothing was checked but the tag"
@@ -63,12 +67,14 @@ def preflight_cmd(target: str | None, profile_file: Path | None, facts_file: Pat
     return Outcome(code)
 
 
-def _errors(result) -> tuple[ErrorItem, ...]:  # type: ignore[no-untyped-def]
+def _errors(result: Compatibility) -> tuple[ErrorItem, ...]:
     """Why the verdict is not compatible: its blockers, or that nothing could be read."""
+    from jetllm.preflight.models import Severity
+
     if result.compatible is None:
         return (ErrorItem(result.failure_class.value, UNKNOWN),)
     return tuple(ErrorItem(r.failure_class.value, f"{r.rule}: {r.message}", r.fix)
-                 for r in result.reasons if r.severity.value == "blocker")
+                 for r in result.reasons if r.severity is Severity.BLOCKER)
 
 
 def register(app: typer.Typer) -> None:

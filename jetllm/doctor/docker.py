@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from jetllm.doctor.model import Check, Status
 from jetllm.facts.models import HostFacts, JetllmContainer
+from jetllm.owner import State
 
 TOOLKIT_GUIDE = "https://docs.nvidia.com/datacenter/cloud-native/container-toolkit/latest/install-guide.html"
 
@@ -72,7 +73,7 @@ def leftovers(facts: HostFacts) -> Check:
     docker = facts.docker
     if not docker.reachable:
         return Check(id="leftover-containers", status=Status.PASS, message="not checked: Docker is not reachable")
-    others = [_described(c) for c in docker.jetllm_containers if c.state != "orphaned"]
+    others = [_described(c) for c in docker.jetllm_containers if c.state is not State.ORPHANED]
     also = f"; not for `jetllm gc` to remove: {', '.join(others)}" if others else ""
     if docker.leftover_containers:
         names = ", ".join(docker.leftover_containers)
@@ -89,7 +90,7 @@ def leftovers(facts: HostFacts) -> Check:
 
 
 def _described(container: JetllmContainer) -> str:
-    if container.state not in ("kept", "unknown"):  # a live run removes its own
+    if container.state not in (State.KEPT, State.UNKNOWN):  # a live run removes its own
         return f"{container.name} ({container.reason})"
     how = f"jetllm gc --run {container.run}" if container.run else f"docker rm -f {container.name}"
     return f"{container.name} ({container.reason}; remove with `{how}`)"

@@ -66,7 +66,7 @@ def _jetllm_containers(client: Any) -> list[JetllmContainer]:
         tags = summary.get("Labels") or {}
         verdict = judge(tags)
         found.append(JetllmContainer(name=_name(summary), run=tags.get(labels.RUN),
-                                     state=verdict.state.value, reason=verdict.reason))
+                                     state=verdict.state, reason=verdict.reason))
     return found
 
 
@@ -110,7 +110,7 @@ def probe(root: Path) -> DockerFacts:
             cdi_specs=cdi,
             cdi_spec_dirs=cdi_dirs,
             gpu_containers=gpu_holders,
-            leftover_containers=[c.name for c in ours if c.state == State.ORPHANED.value],
+            leftover_containers=[c.name for c in ours if c.state is State.ORPHANED],
             jetllm_containers=ours,
         )
     except Exception as exc:  # noqa: BLE001 (a daemon that answers ping but fails later)

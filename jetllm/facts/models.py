@@ -11,6 +11,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from jetllm.model import Record
+from jetllm.owner import State
 
 FACTS_SCHEMA_VERSION = 1
 
@@ -71,7 +72,7 @@ class JetllmContainer(Record):
 
     name: str
     run: str | None = None
-    state: str  # "kept" | "running" | "orphaned" | "unknown"
+    state: State
     reason: str
 
 

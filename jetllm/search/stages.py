@@ -86,7 +86,7 @@ class Stages:
 
     def _left_out(self, profile: Profile, images: list[str]) -> CandidateResult | None:
         """A profile that cannot run here as asked: a result with the class, cause and fix."""
-        from jetllm.catalog.platform import gpu_platform, has_gpu, no_image, no_image_class
+        from jetllm.catalog.platform import gpu_platform, no_image, no_image_class
         from jetllm.catalog.render import needs_model
         from jetllm.classify import diagnosis_for
         from jetllm.models.formats import FORMAT_NAMES, format_mismatch
@@ -105,8 +105,8 @@ class Stages:
                 FailureClass.UNSUPPORTED_MODEL, cause=f"{name} {mismatch.removeprefix('it ')}", jetson=jetson,
                 fix=f"pass a model {name} loads ({takes}), or use a backend that loads this one "
                     "(`jetllm profiles` lists the formats each takes)")
-        elif not images and gpu_images and not has_gpu(self.facts):
-            diagnosis, images = no_driver(name, self.facts), gpu_images
+        elif not images and no_image_class(profile, self.facts) == FailureClass.GPU_RUNTIME_MISSING.value:
+            diagnosis, images = no_driver(name, self.facts), gpu_images  # the driver's fix, and what would run
         elif not images:
             message, fix = no_image(profile, self.facts)
             failure = FailureClass(no_image_class(profile, self.facts))
