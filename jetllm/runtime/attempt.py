@@ -209,6 +209,7 @@ def _smoke(run: _Run) -> Attempt:
         message = run.redact(str(exc))
         return run.failed(run.log_diagnosis(FailureClass.UNKNOWN, message, said=message))
     run.timings["smoke_s"] = time.monotonic() - start
+    session.catch_up_logs()
     return run.attempt(Outcome.READY, smoke=smoke)
 
 

@@ -103,6 +103,10 @@ class FileFollower:
         while not self._stop.wait(FILE_POLL_S):
             self._poll()
 
+    def catch_up(self) -> None:
+        """Read what the file holds now; the follower goes on polling."""
+        self._poll()
+
     def drain(self) -> None:
         self._stop.set()
         self._thread.join(timeout=2)

@@ -83,6 +83,12 @@ class Session:
         if self._file is not None:
             self._file.drain()
 
+    def catch_up_logs(self) -> None:
+        """Before a served attempt is reported: a log file is polled, so read what it holds now
+        (stdout is streamed as it comes)."""
+        if self._file is not None:
+            self._file.catch_up()
+
     def exit_state(self) -> tuple[int | None, bool]:
         return rt_docker.state(self.container) if self.container is not None else (None, False)
 
