@@ -6,7 +6,7 @@ import os
 import shutil
 from typing import TYPE_CHECKING
 
-from jetllm.errors import JetllmError
+from jetllm.core.errors import JetllmError
 
 if TYPE_CHECKING:
     import docker

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from jetllm.catalog.profile import Profile
-from jetllm.errors import UsageError
+from jetllm.core.errors import UsageError
 
 if TYPE_CHECKING:
     from pydantic_core import ErrorDetails
@@ -75,7 +75,7 @@ def _check_templates(profile: Profile, shown: str) -> None:
 
 
 def _directories() -> list[Path]:
-    from jetllm.resources import profiles_dir, user_profiles_dir
+    from jetllm.core.resources import profiles_dir, user_profiles_dir
 
     return [user_profiles_dir(), profiles_dir()]
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from jetllm.catalog import l4t
 from jetllm.catalog.schema import ImageVariant, Platform
-from jetllm.errors import NoImageForHost, UsageError
+from jetllm.core.errors import NoImageForHost, UsageError
+from jetllm.knowledge import l4t
 
 if TYPE_CHECKING:
     from jetllm.catalog.profile import Profile
-    from jetllm.facts.models import HostFacts
+    from jetllm.core.facts import HostFacts
 
 
 def has_gpu(facts: HostFacts) -> bool:

@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, Any
 from pydantic import Field
 
 from jetllm.catalog.schema import ProfileSpec, Step
-from jetllm.model import Record
+from jetllm.core.record import Record
 
 if TYPE_CHECKING:
-    from jetllm.facts.models import HostFacts
-    from jetllm.runtime.spec import Settings
+    from jetllm.core.facts import HostFacts
+    from jetllm.core.spec import Settings
 
 # Knobs that are Settings fields; any other knob lives in Settings.extra.
 SETTINGS_KNOBS = ("gpu_util", "max_len", "concurrency", "gpu_layers", "quantization")
@@ -40,7 +40,7 @@ class Ladder(Record):
 
 def settings_with(values: dict[str, Any], base: Settings | None = None) -> Settings:
     """Settings with these knob values (Settings fields, or extra for the rest)."""
-    from jetllm.runtime.spec import Settings
+    from jetllm.core.spec import Settings
 
     start = base or Settings()
     fields = {key: value for key, value in values.items() if key in SETTINGS_KNOBS}

@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING, Any
 
 from jetllm.catalog.platform import choose
 from jetllm.catalog.templates import fill, fill_command, fill_env
-from jetllm.errors import UsageError
+from jetllm.core.errors import UsageError
 
 if TYPE_CHECKING:
     from jetllm.catalog.profile import Profile
-    from jetllm.facts.models import HostFacts
-    from jetllm.runtime.spec import ContainerSpec, Mount, Settings
+    from jetllm.core.facts import HostFacts
+    from jetllm.core.spec import ContainerSpec, Mount, Settings
 
 # Template names a profile may use besides its knobs.
 # model: the model as the backend sees it (a local path becomes its path in the
@@ -44,8 +44,8 @@ def _hf_cache(facts: HostFacts) -> str:
 
 def _model(name: str | None, formats: list[str]) -> tuple[str | None, str | None, list[Mount]]:
     """(model as the backend sees it, its short name, mounts it needs)."""
-    from jetllm.models.names import parse
-    from jetllm.runtime.spec import Mount
+    from jetllm.core.spec import Mount
+    from jetllm.modelinfo.names import parse
 
     if name is None:
         return None, None, []
@@ -100,7 +100,7 @@ def render(
     profile: Profile, facts: HostFacts, settings: Settings, *, image: str | None = None
 ) -> ContainerSpec:
     from jetllm.catalog.profile import settings_with
-    from jetllm.runtime.spec import ContainerSpec, GpuHandover, Mount, ReadySpec
+    from jetllm.core.spec import ContainerSpec, GpuHandover, Mount, ReadySpec
 
     platform, variant = choose(profile, facts, image)
     knobs = knob_values(profile, settings)

@@ -11,8 +11,8 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from jetllm.model import Record
-from jetllm.runtime.spec import ModelPullSpec
+from jetllm.core.record import Record
+from jetllm.core.spec import ModelPullSpec
 
 PLATFORMS = ("jetson", "x86_64", "sbsa", "cpu")
 Platform = Literal["jetson", "x86_64", "sbsa", "cpu"]

@@ -9,15 +9,15 @@ from typing import TYPE_CHECKING
 
 from jetllm.catalog.platform import PlatformChoice, candidates, choices
 from jetllm.catalog.render import render
-from jetllm.errors import NoImageForHost
+from jetllm.core.errors import NoImageForHost
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from jetllm.catalog.profile import Ladder, Profile
     from jetllm.catalog.schema import ImageVariant, Platform
-    from jetllm.facts.models import HostFacts
-    from jetllm.runtime.spec import ContainerSpec
+    from jetllm.core.facts import HostFacts
+    from jetllm.core.spec import ContainerSpec
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +32,7 @@ class Shown:
 
 
 def resolve(profile: Profile, facts: HostFacts, image: str | None = None) -> Shown:
-    from jetllm.runtime.spec import Settings
+    from jetllm.core.spec import Settings
 
     platform, variants = candidates(profile, facts)
     try:

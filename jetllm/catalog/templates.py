@@ -8,7 +8,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from jetllm.errors import UsageError
+from jetllm.core.errors import UsageError
 
 _FIELD = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from jetllm.classify.models import Diagnosis, Evidence, ExitState, FailureClass, RetrySmaller
+from jetllm.core.diagnosis import Diagnosis, Evidence, ExitState, FailureClass, RetrySmaller
 
 __all__ = [
     "Diagnosis", "Evidence", "ExitState", "FailureClass", "RetrySmaller",

@@ -14,8 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jetllm.classify.models import FailureClass, RetrySmaller
-from jetllm.errors import UsageError
+from jetllm.core.diagnosis import FailureClass, RetrySmaller
+from jetllm.core.errors import UsageError
 
 DATA_DIR = Path(__file__).resolve().parent
 MIN_KEYWORD = 4  # shorter literals would send too many lines to the regexes

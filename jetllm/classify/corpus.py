@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from jetllm.classify.models import FailureClass
+from jetllm.core.diagnosis import FailureClass
 
 NO_BACKEND = {"other", "unknown", ""}
 

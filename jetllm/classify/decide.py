@@ -24,8 +24,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from jetllm.classify.catalog import Catalog, Signature
-from jetllm.classify.models import Diagnosis, Evidence, ExitState, FailureClass, RetrySmaller
 from jetllm.classify.scan import Hits
+from jetllm.core.diagnosis import Diagnosis, Evidence, ExitState, FailureClass, RetrySmaller
 
 MAX_EVIDENCE = 3
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from jetllm.core.checks import Check, Status
+from jetllm.core.exitcodes import ExitCode
+from jetllm.core.facts import HostFacts
 from jetllm.doctor import docker, gpu, host
-from jetllm.doctor.model import Check, Status
-from jetllm.exitcodes import ExitCode
-from jetllm.facts.models import HostFacts
 
 __all__ = ["Check", "Status", "exit_code", "run_checks"]
 

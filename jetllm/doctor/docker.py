@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from jetllm.doctor.model import Check, Status
-from jetllm.facts.models import HostFacts, JetllmContainer
-from jetllm.owner import State
+from jetllm.core.checks import Check, Status
+from jetllm.core.facts import HostFacts, JetllmContainer
+from jetllm.core.owner import State
 
 TOOLKIT_GUIDE = "https://docs.nvidia.com/datacenter/cloud-native/container-toolkit/latest/install-guide.html"
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from jetllm.doctor.model import GIB, Check, Status, gib
-from jetllm.facts.models import HostFacts
+from jetllm.core.checks import GIB, Check, Status, gib
+from jetllm.core.facts import HostFacts
 
 X86_DRIVER_FIX = (
     "install the NVIDIA driver: `sudo ubuntu-drivers install` on Ubuntu, `sudo apt install "

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from jetllm.doctor.model import GIB, Check, Status, gib
-from jetllm.facts.models import HostFacts
+from jetllm.core.checks import GIB, Check, Status, gib
+from jetllm.core.facts import HostFacts
 
 # A backend image takes 8-20 GiB once pulled and extracted (vLLM, SGLang and
 # TensorRT-LLM images, x86 and Jetson alike; Ollama and llama.cpp about 3-5),

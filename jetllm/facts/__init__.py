@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from jetllm.facts.models import HostFacts
+from jetllm.core.facts import HostFacts
 
 ROOT_ENV = "JETLLM_HOST_ROOT"
 
@@ -51,7 +51,7 @@ def load_facts(path: Path | str) -> HostFacts:
 
     from pydantic import ValidationError
 
-    from jetllm.errors import UsageError
+    from jetllm.core.errors import UsageError
 
     source = Path(path)
     try:

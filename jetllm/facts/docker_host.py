@@ -6,10 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from jetllm import labels
+from jetllm.core import labels
+from jetllm.core.facts import DockerFacts, JetllmContainer
+from jetllm.core.owner import State, judge
 from jetllm.facts.files import free_bytes, under
-from jetllm.facts.models import DockerFacts, JetllmContainer
-from jetllm.owner import State, judge
 
 CONNECT_TIMEOUT_S = 5
 CDI_DIRS = ("/etc/cdi", "/var/run/cdi")

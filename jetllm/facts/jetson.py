@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from jetllm.facts import l4t as l4t_table
+from jetllm.core.facts import JetsonFacts
 from jetllm.facts.files import is_real_root, read_text, run_command
-from jetllm.facts.models import JetsonFacts
+from jetllm.knowledge import l4t as l4t_table
 
 _RELEASE = re.compile(r"^# R(\d+) \(release\), REVISION: ([0-9.]+)")
 _POWER_MODE = re.compile(r"NV Power Mode: (?P<name>\S+)")

@@ -11,7 +11,7 @@ import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from jetllm.facts.models import GpuFacts, GpuProcess, NvmlFacts
+from jetllm.core.facts import GpuFacts, GpuProcess, NvmlFacts
 
 T = TypeVar("T")
 

@@ -7,8 +7,8 @@ import re
 import shlex
 from pathlib import Path
 
+from jetllm.core.facts import PlatformFacts
 from jetllm.facts.files import is_real_root, read_text
-from jetllm.facts.models import PlatformFacts
 
 _EABI = re.compile(r"EABI: (\w+)")
 

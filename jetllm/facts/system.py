@@ -9,8 +9,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from jetllm.core.facts import SystemFacts
 from jetllm.facts.files import free_bytes, read_text
-from jetllm.facts.models import SystemFacts
 
 
 def parse_meminfo(text: str) -> dict[str, int]:

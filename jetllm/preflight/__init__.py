@@ -18,14 +18,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from jetllm.classify.models import FailureClass
-from jetllm.preflight.models import Compatibility, ImageInfo, Reason, Severity, Source
+from jetllm.core.compat import Compatibility, ImageInfo, Reason, Severity, Source
+from jetllm.core.diagnosis import FailureClass
 
 if TYPE_CHECKING:
     import httpx
 
-    from jetllm.classify.models import Diagnosis
-    from jetllm.facts.models import HostFacts
+    from jetllm.core.diagnosis import Diagnosis
+    from jetllm.core.facts import HostFacts
 
 __all__ = ["Compatibility", "ImageInfo", "Reason", "Severity", "Source", "check", "diagnosis", "judge", "not_here_fix"]
 
@@ -69,7 +69,7 @@ def _verdict(image: str, reasons: list[Reason], info: ImageInfo | None, known: b
 def check(image_ref: str, facts: HostFacts, *, pull_allowed: bool = True,
           client: httpx.Client | None = None) -> Compatibility:
     """Judge `image_ref` for the host `facts` describe (UsageError if it is no image reference)."""
-    from jetllm.errors import UsageError
+    from jetllm.core.errors import UsageError
     from jetllm.preflight import reference, rules
     from jetllm.preflight.local import DaemonUnreadable, held
     from jetllm.preflight.registry import RegistryError, inspect

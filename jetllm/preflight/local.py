@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from jetllm.preflight.models import ImageInfo, Platform, Source
+from jetllm.core.compat import ImageInfo, Platform, Source
 
 
 class DaemonUnreadable(Exception):

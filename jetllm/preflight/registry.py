@@ -13,9 +13,9 @@ from typing import Any
 
 import httpx
 
+from jetllm.core.compat import ImageInfo, Platform
 from jetllm.preflight import cache
 from jetllm.preflight.auth import credentials
-from jetllm.preflight.models import ImageInfo, Platform
 from jetllm.preflight.reference import ImageRef
 
 INDEX_TYPES = (

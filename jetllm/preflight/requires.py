@@ -20,6 +20,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from jetllm.knowledge.versions import compare, version
+
 PROPERTIES = ("cuda", "driver", "arch", "brand")
 _TERM = re.compile(r"^(cuda|driver|arch|brand)(>=|<=|==|=|>|<)([A-Za-z0-9._-]+)$")
 _TRUE = ("1", "true", "t", "yes", "y", "on")
@@ -37,17 +39,6 @@ class Term:
 
 Expression = tuple[Term, ...]  # ANDed
 Requirement = tuple[Expression, ...]  # ORed
-
-
-def version(text: str) -> tuple[int, ...]:
-    """"12.9" -> (12, 9); "13.0.1.012" -> (13, 0, 1, 12); ValueError if not numeric."""
-    return tuple(int(part) for part in text.strip().split("."))
-
-
-def _compare(left: tuple[int, ...], right: tuple[int, ...]) -> int:
-    width = max(len(left), len(right))
-    a, b = left + (0,) * (width - len(left)), right + (0,) * (width - len(right))
-    return (a > b) - (a < b)
 
 
 def parse_requirement(text: str) -> Requirement:
@@ -96,7 +87,7 @@ def evaluate_term(
         same = have.lower() == term.value.lower()
         return same if term.op in ("=", "==") else None
     try:
-        order = _compare(version(have), version(term.value))
+        order = compare(version(have), version(term.value))
     except ValueError:
         return None
     return {

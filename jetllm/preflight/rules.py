@@ -5,13 +5,12 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from jetllm.catalog import l4t
-from jetllm.classify.models import FailureClass
-from jetllm.preflight import cuda
-from jetllm.preflight.models import ImageInfo, Reason, Severity
+from jetllm.core.compat import ImageInfo, Reason, Severity
+from jetllm.core.diagnosis import FailureClass
+from jetllm.knowledge import cuda, l4t
 
 if TYPE_CHECKING:
-    from jetllm.facts.models import HostFacts
+    from jetllm.core.facts import HostFacts
 
 
 def host_arch(facts: HostFacts) -> str:

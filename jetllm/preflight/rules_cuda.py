@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from jetllm.classify.models import FailureClass
-from jetllm.preflight import cuda
-from jetllm.preflight.models import Reason, Severity
+from jetllm.core.compat import Reason, Severity
+from jetllm.core.diagnosis import FailureClass
+from jetllm.knowledge import cuda
+from jetllm.knowledge.versions import version
 from jetllm.preflight.requires import evaluate, parse_requirement, requirements
 
 if TYPE_CHECKING:
-    from jetllm.facts.models import HostFacts
+    from jetllm.core.facts import HostFacts
 
 DRIVER = FailureClass.DRIVER_TOO_OLD
 # On Jetson the driver comes with L4T: no driver update on its own, only another image or JetPack.
@@ -120,12 +121,12 @@ def _dgpu(env: dict[str, str], image: cuda.Version, facts: HostFacts) -> Reason:
     asks = f"the image carries CUDA {cuda.text(image)}" + (f" and needs driver >= {needed}" if needed else "")
     if driver is None and host is None:
         return _reason(Severity.WARNING, f"{asks}; this host's driver is not known", cls=FailureClass.UNKNOWN)
-    if (driver and needed and driver >= cuda.version(needed)) or (host and image[:2] <= host):
+    if (driver and needed and driver >= version(needed)) or (host and image[:2] <= host):
         return _reason(Severity.INFO, f"{asks}; {_host(facts)}")
     if cuda.datacenter(facts) and cuda.ships_compat(env):
         return _reason(Severity.INFO, f"{asks}; {_host(facts)}; a datacenter GPU runs it through cuda-compat")
     floor = cuda.mvc_floor(image)
-    if host and host[0] == image[0] and driver and floor and driver >= cuda.version(floor):
+    if host and host[0] == image[0] and driver and floor and driver >= version(floor):
         return _reason(Severity.WARNING,
                        f"{asks}; {_host(facts)}: minor-version compatibility runs the CUDA runtime, "
                        "but kernels JIT-compiled from newer PTX can fail",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from jetllm.runtime.spec import ContainerSpec, GpuHandover
+from jetllm.core.spec import ContainerSpec, GpuHandover
 
 SECRET_NAME = re.compile(r"(TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|ACCESS_?KEY|CREDENTIAL)", re.I)
 

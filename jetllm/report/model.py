@@ -11,11 +11,11 @@ from typing import Any, Literal
 
 from pydantic import Field, ValidationError
 
-from jetllm.classify.models import Diagnosis
-from jetllm.errors import UsageError
-from jetllm.facts.models import HostFacts
-from jetllm.model import Record
-from jetllm.models import GgufInfo
+from jetllm.core.diagnosis import Diagnosis
+from jetllm.core.errors import UsageError
+from jetllm.core.facts import HostFacts
+from jetllm.core.record import Record
+from jetllm.modelinfo import GgufInfo
 from jetllm.search.candidates import CandidateResult, SearchResult, Verdict
 
 REPORT_SCHEMA_VERSION = "1"
@@ -99,7 +99,7 @@ def build_report(
 
 def _redacted(result: CandidateResult) -> CandidateResult:
     """The runtime redacts logs already; a report redacts again before anything is kept."""
-    from jetllm.runtime.redact import Redactor
+    from jetllm.core.redact import Redactor
 
     redact = Redactor()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from jetllm.envelope import INTERRUPTED, ErrorItem
+from jetllm.core.outcome import INTERRUPTED, ErrorItem
 from jetllm.report.model import Report, verdict_word
 from jetllm.search.candidates import CandidateResult, StopReason, Verdict
 from jetllm.search.ladder import describe

@@ -10,12 +10,12 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from jetllm.errors import UsageError
+from jetllm.core.errors import UsageError
+from jetllm.core.redact import Redactor
 from jetllm.report.compose import render_compose, render_env
 from jetllm.report.junit import render_junit
 from jetllm.report.markdown import render_markdown
 from jetllm.report.model import REPORT_FILE, Report
-from jetllm.runtime.redact import Redactor
 from jetllm.search.ladder import describe
 
 

@@ -17,13 +17,13 @@ API (import from jetllm.runtime):
     failed; nothing was pulled or started). Never leaves a container running
     unless keep=True and the backend served (then Attempt.container_name and
     base_url say where). On Ctrl-C or SIGTERM it removes the container and
-    re-raises KeyboardInterrupt. `progress` receives jetllm.runtime.events
+    re-raises KeyboardInterrupt. `progress` receives jetllm.core.events
     (Phase, LayerProgress, Waiting, Note); `client` is a docker-py client
     (connected with jetllm.dockerenv.connect() when None). Pass one run_id to
     every attempt of a bring-up so that `jetllm gc --run ID` finds them all.
 - collect(client, run_id: str | None = None, *, everything: bool = False) -> Collected
     removes the containers labelled jetllm.managed=1 whose jetllm process is
-    gone (jetllm.owner judges them); all of run_id's when given, every one with
+    gone (jetllm.core.owner judges them); all of run_id's when given, every one with
     everything; says which were removed and which were left, and why. What
     `jetllm gc` calls.
 - new_run_id() -> str
@@ -45,7 +45,7 @@ __all__ = ["Collected", "collect", "new_run_id", "run_attempt"]
 
 
 def __getattr__(name: str) -> Any:
-    # Deferred: `import jetllm.runtime.spec` (the catalog does) must not load docker or httpx.
+    # Deferred: `import jetllm.core.spec` (the catalog does) must not load docker or httpx.
     if name in ("run_attempt", "new_run_id"):
         from jetllm.runtime import attempt
 

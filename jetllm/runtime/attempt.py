@@ -14,20 +14,20 @@ import time
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from jetllm.classify.models import Diagnosis, ExitState, FailureClass
-from jetllm.facts.models import HostFacts
+from jetllm.core.attempt import Attempt, Outcome, Smoke, Timings
+from jetllm.core.diagnosis import Diagnosis, ExitState, FailureClass
+from jetllm.core.events import Note, Phase, ProgressCallback, ignore
+from jetllm.core.facts import HostFacts
+from jetllm.core.redact import Redactor
+from jetllm.core.signals import shielded, sigterm_interrupts
+from jetllm.core.spec import ContainerSpec
 from jetllm.runtime import diagnose, prereq
 from jetllm.runtime.docker import secret_values
-from jetllm.runtime.events import Note, Phase, ProgressCallback, ignore
 from jetllm.runtime.pull import PullFailed, ensure_image
-from jetllm.runtime.redact import Redactor
-from jetllm.runtime.result import Attempt, Outcome, Smoke, Timings
 from jetllm.runtime.session import Session, StartFailed
-from jetllm.runtime.signals import shielded, sigterm_interrupts
-from jetllm.runtime.spec import ContainerSpec
 
 if TYPE_CHECKING:
-    from jetllm.preflight.models import Compatibility
+    from jetllm.core.compat import Compatibility
 
 LOG_TAIL_LINES = 60  # kept in the Attempt; the classifier reads up to LogTail's limit
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from jetllm.classify.models import Diagnosis, ExitState, FailureClass
+from jetllm.core.diagnosis import Diagnosis, ExitState, FailureClass
 
 _NO_CAUSE = (FailureClass.NONE, FailureClass.UNKNOWN)
 

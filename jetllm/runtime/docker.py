@@ -2,7 +2,7 @@
 
 create_kwargs() needs no daemon (tests read it without one); start() and
 remove() talk to the daemon. Every container carries the RUN, BACKEND and
-MANAGED labels and its owner (jetllm/owner.py), runs with an init process and no-new-privileges, is never
+MANAGED labels and its owner (jetllm/core/owner.py), runs with an init process and no-new-privileges, is never
 privileged, and publishes its port on the spec's host address only
 (127.0.0.1 unless the user asked for another).
 """
@@ -14,10 +14,10 @@ import secrets
 from collections.abc import Mapping
 from typing import Any
 
-from jetllm import labels
-from jetllm.owner import owner_labels
-from jetllm.runtime.redact import is_secret_name
-from jetllm.runtime.spec import ContainerSpec, GpuHandover
+from jetllm.core import labels
+from jetllm.core.owner import owner_labels
+from jetllm.core.redact import is_secret_name
+from jetllm.core.spec import ContainerSpec, GpuHandover
 
 # Passed through from the user's environment when set, even if the profile
 # does not name them: models behind a gated repo need them.

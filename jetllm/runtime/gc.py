@@ -1,6 +1,6 @@
 """Removing the containers a killed run left behind (label jetllm.managed=1).
 
-Only orphaned ones by default (their jetllm process is gone, see jetllm/owner.py):
+Only orphaned ones by default (their jetllm process is gone, see jetllm/core/owner.py):
 a live run's container, a kept one and one whose owner cannot be judged from here
 are left, with the reason. `run_id` removes that run's containers and `everything`
 all of them, whatever their state. Without a run id and with JETLLM_LABELS set,
@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from jetllm import labels
-from jetllm.owner import State, judge
+from jetllm.core import labels
+from jetllm.core.owner import State, judge
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ import re
 import threading
 from collections import deque
 
-from jetllm.runtime.redact import Redactor
+from jetllm.core.redact import Redactor
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 MAX_LINE_CHARS = 2000

@@ -15,8 +15,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from jetllm.runtime.events import LayerProgress, ProgressCallback
-from jetllm.runtime.spec import ModelPullSpec
+from jetllm.core.events import LayerProgress, ProgressCallback
+from jetllm.core.spec import ModelPullSpec
 from jetllm.smoke.errors import server_error
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import socket
 
-from jetllm.errors import JetllmError
+from jetllm.core.errors import JetllmError
 
 
 def is_free(port: int, address: str = "127.0.0.1") -> bool:

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from jetllm.classify.models import Diagnosis, FailureClass
-from jetllm.facts.models import HostFacts
+from jetllm.core.diagnosis import Diagnosis, FailureClass
+from jetllm.core.facts import HostFacts
+from jetllm.core.spec import ContainerSpec, GpuHandover
 from jetllm.runtime import diagnose
-from jetllm.runtime.spec import ContainerSpec, GpuHandover
 
 if TYPE_CHECKING:
-    from jetllm.preflight.models import Compatibility
+    from jetllm.core.compat import Compatibility
 
 
 def no_driver(backend: str, facts: HostFacts) -> Diagnosis:

@@ -6,11 +6,11 @@ import shutil
 import time
 from typing import Any
 
-from jetllm.classify.models import Diagnosis, FailureClass
-from jetllm.facts.models import HostFacts
+from jetllm.core.diagnosis import Diagnosis, FailureClass
+from jetllm.core.events import LayerProgress, Phase, ProgressCallback
+from jetllm.core.facts import HostFacts
 from jetllm.preflight import not_here_fix
 from jetllm.runtime import diagnose
-from jetllm.runtime.events import LayerProgress, Phase, ProgressCallback
 
 POLICIES = ("missing", "always", "never")
 MIN_FREE_BYTES = 1 << 30  # below this, no pull can be expected to fit

@@ -20,10 +20,10 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from jetllm.runtime.events import ProgressCallback, Waiting
+from jetllm.core.events import ProgressCallback, Waiting
+from jetllm.core.spec import ContainerSpec
 from jetllm.runtime.logtail import LogTail
 from jetllm.runtime.ports import reach_address
-from jetllm.runtime.spec import ContainerSpec
 
 HEALTH_POLL_S = 0.25
 PROGRESS_EVERY_S = 0.5

@@ -6,14 +6,14 @@ import queue
 import threading
 from typing import Any
 
+from jetllm.core.events import Note, ProgressCallback
+from jetllm.core.redact import Redactor
+from jetllm.core.spec import ContainerSpec
 from jetllm.runtime import docker as rt_docker
 from jetllm.runtime import ports
-from jetllm.runtime.events import Note, ProgressCallback
 from jetllm.runtime.follow import FileFollower, follow_stdout
 from jetllm.runtime.logtail import LogTail
 from jetllm.runtime.ready import ReadyResult, wait_ready
-from jetllm.runtime.redact import Redactor
-from jetllm.runtime.spec import ContainerSpec
 
 _PORT_TAKEN = ("port is already allocated", "address already in use")
 

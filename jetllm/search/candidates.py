@@ -8,10 +8,10 @@ from typing import Any
 
 from pydantic import Field
 
-from jetllm.classify.models import Diagnosis
-from jetllm.model import Record
-from jetllm.runtime.result import Attempt
-from jetllm.runtime.spec import ContainerSpec, Settings
+from jetllm.core.attempt import Attempt
+from jetllm.core.diagnosis import Diagnosis
+from jetllm.core.record import Record
+from jetllm.core.spec import ContainerSpec, Settings
 from jetllm.search.ladder import Ladder
 
 

@@ -16,8 +16,8 @@ from typing import Any, Protocol
 
 from pydantic import Field
 
-from jetllm.model import Record
-from jetllm.runtime.spec import Settings
+from jetllm.core.record import Record
+from jetllm.core.spec import Settings
 
 FRACTION_RESOLUTION = 0.05
 TOKENS_RESOLUTION = 256

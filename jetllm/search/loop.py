@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from jetllm.runtime.spec import ContainerSpec, Settings
+from jetllm.core.spec import ContainerSpec, Settings
 from jetllm.search.budget import Budget
 from jetllm.search.candidates import (
     Candidate,
@@ -86,7 +86,7 @@ def run_search(
 
 def without_secrets(spec: ContainerSpec) -> ContainerSpec:
     """The spec as a report may keep it: secret env values become ${NAME} references."""
-    from jetllm.runtime.redact import is_secret_name
+    from jetllm.core.redact import is_secret_name
 
     env = {
         name: (f"${{{name}}}" if name in spec.secret_env or is_secret_name(name) else value)

@@ -7,20 +7,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from jetllm.classify.models import FailureClass
-from jetllm.errors import UsageError
-from jetllm.runtime.spec import ContainerSpec, Settings
+from jetllm.core.diagnosis import FailureClass
+from jetllm.core.errors import UsageError
+from jetllm.core.spec import ContainerSpec, Settings
 from jetllm.search.candidates import Candidate, CandidateResult, Check, StopReason, Verdict
 from jetllm.search.ladder import Ladder, from_catalog
 
 if TYPE_CHECKING:
     from jetllm.catalog import Profile
-    from jetllm.facts.models import HostFacts
-    from jetllm.preflight.models import Compatibility
-    from jetllm.runtime.result import Attempt
+    from jetllm.core.attempt import Attempt
+    from jetllm.core.compat import Compatibility
+    from jetllm.core.facts import HostFacts
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Overrides:
     model: str | None = None
     image: str | None = None
@@ -32,7 +32,7 @@ class Overrides:
 
 def cpu_view(facts: HostFacts) -> HostFacts:
     """The same host as a CPU-only one: how a profile with only CPU images is rendered."""
-    from jetllm.facts.models import JetsonFacts, NvmlFacts
+    from jetllm.core.facts import JetsonFacts, NvmlFacts
 
     return facts.model_copy(update={"jetson": JetsonFacts(), "nvml": NvmlFacts()})
 
@@ -89,7 +89,7 @@ class Stages:
         from jetllm.catalog.platform import gpu_platform, no_image, no_image_class
         from jetllm.catalog.render import needs_model
         from jetllm.classify import diagnosis_for
-        from jetllm.models.formats import FORMAT_NAMES, format_mismatch
+        from jetllm.modelinfo.formats import FORMAT_NAMES, format_mismatch
         from jetllm.runtime.prereq import no_driver
 
         name, model, jetson = profile.name, self.overrides.model, self.facts.jetson.is_jetson

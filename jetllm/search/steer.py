@@ -24,9 +24,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from jetllm.classify.models import Diagnosis, FailureClass, RetrySmaller
-from jetllm.runtime.result import Attempt, Outcome
-from jetllm.runtime.spec import Settings
+from jetllm.core.attempt import Attempt, Outcome
+from jetllm.core.diagnosis import Diagnosis, FailureClass, RetrySmaller
+from jetllm.core.spec import Settings
 from jetllm.search.budget import Budget
 from jetllm.search.candidates import Candidate, CandidateResult, StopReason, Verdict
 from jetllm.search.ladder import Knob, describe

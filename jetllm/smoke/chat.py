@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from jetllm.runtime.result import Smoke
+from jetllm.core.attempt import Smoke
 from jetllm.smoke.errors import server_error
 from jetllm.smoke.sse import BadStream, delta_text, events, server_timings, usage_tokens
 

@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 import pytest
 
-from jetllm import labels
+from jetllm.core import labels
 from tests.fixtures.backends.images import fakellm_image
 from tests.integration.try_support import containers_of, read_until, write_profile
 from tests.support.cli import CliResult, interrupt, run_jetllm, start_jetllm

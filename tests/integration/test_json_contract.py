@@ -18,7 +18,7 @@ import pytest
 import typer.main
 
 from jetllm.cli import app
-from jetllm.envelope import KEYS
+from jetllm.render.envelope import KEYS
 from tests.fixtures.backends.images import fakellm_image
 from tests.integration.try_support import write_profile
 from tests.support.cli import CliResult, start_jetllm

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from jetllm.facts.models import DockerFacts, GpuFacts, HostFacts, JetsonFacts, NvmlFacts, PlatformFacts
+from jetllm.core.facts import DockerFacts, GpuFacts, HostFacts, JetsonFacts, NvmlFacts, PlatformFacts
 from tests.fixtures.backends.images import fakellm_image, replay_image
 from tests.integration.try_support import containers_of, corpus_case, free_port, write_profile
 

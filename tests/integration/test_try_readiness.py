@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from jetllm.runtime.events import Event, Phase
+from jetllm.core.events import Event, Phase
 from tests.fixtures.backends.images import fakellm_image
 from tests.integration.try_support import containers_of, write_profile
 from tests.support.docker_log import stamped_lines
@@ -20,9 +20,9 @@ READY_LINE = "Application startup complete"
 
 def ready_latency(client: Any, profile: Path, image: str, log_line: bool) -> float:
     from jetllm.catalog import load_profile, render
+    from jetllm.core.spec import Settings
     from jetllm.facts import probe_host
     from jetllm.runtime import run_attempt
-    from jetllm.runtime.spec import Settings
 
     facts = probe_host()
     spec = render(load_profile(str(profile)), facts, Settings(), image=image)

@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from jetllm import labels
+from jetllm.core import labels
 
 FIXTURE_PROFILE = Path(__file__).resolve().parents[1] / "fixtures" / "backends" / "fakellm.yaml"
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "dev"

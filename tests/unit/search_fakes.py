@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from jetllm.classify.models import Diagnosis, FailureClass, RetrySmaller
-from jetllm.runtime.result import Attempt, Outcome, Smoke
-from jetllm.runtime.spec import Settings
+from jetllm.core.attempt import Attempt, Outcome, Smoke
+from jetllm.core.diagnosis import Diagnosis, FailureClass, RetrySmaller
+from jetllm.core.spec import Settings
 from jetllm.search import Candidate, Knob, Ladder
 
 RETRY = {

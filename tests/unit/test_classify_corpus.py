@@ -13,7 +13,7 @@ from __future__ import annotations
 import pytest
 
 from jetllm.classify.corpus import Outcome, accuracy, corpus_dir, run_corpus
-from jetllm.classify.models import FailureClass
+from jetllm.core.diagnosis import FailureClass
 from tests.support.needs import unavailable
 
 FLOOR = 0.89  # measured on the 107 cases when they joined

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from jetllm.classify.catalog import DATA_DIR, default_catalog, load_catalog, required_literal
-from jetllm.classify.models import FailureClass
-from jetllm.errors import UsageError
+from jetllm.core.diagnosis import FailureClass
+from jetllm.core.errors import UsageError
 
 SIGNATURE_FILES = sorted((DATA_DIR / "signatures").glob("*.yaml"))
 

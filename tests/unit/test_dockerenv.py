@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from jetllm.core.errors import JetllmError
 from jetllm.dockerenv import DockerUnavailable, connect
-from jetllm.errors import JetllmError
 
 
 def test_a_daemon_that_is_not_there_is_docker_unavailable(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

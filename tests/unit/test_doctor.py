@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
+from jetllm.core.checks import GIB, Check, Status
+from jetllm.core.exitcodes import ExitCode
+from jetllm.core.facts import HostFacts
 from jetllm.doctor import exit_code, run_checks
-from jetllm.doctor.model import GIB, Check, Status
-from jetllm.exitcodes import ExitCode
-from jetllm.facts.models import HostFacts
 
 X86_NO_GPU: dict[str, Any] = {
     "platform": {"arch": "x86_64"},

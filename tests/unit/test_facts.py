@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from jetllm.errors import UsageError
-from jetllm.facts import jetson, l4t, load_facts, platform, system
+from jetllm.core.errors import UsageError
+from jetllm.core.facts import HostFacts, PlatformFacts
+from jetllm.facts import jetson, load_facts, platform, system
 from jetllm.facts.docker_host import holds_gpu
-from jetllm.facts.models import HostFacts, PlatformFacts
 from jetllm.facts.nvml import cuda_version
+from jetllm.knowledge import l4t
 
 HOSTS = Path(__file__).resolve().parent.parent / "fixtures" / "hosts"
 ORIN = HOSTS / "orin-nx-r36.4.3"

@@ -10,9 +10,9 @@ import pytest
 from gguf import GGUFWriter, LlamaFileType
 
 from jetllm.catalog import load_profile
-from jetllm.errors import UsageError
-from jetllm.facts.models import HostFacts
-from jetllm.models import gguf_info, local_gguf
+from jetllm.core.errors import UsageError
+from jetllm.core.facts import HostFacts
+from jetllm.modelinfo import gguf_info, local_gguf
 from jetllm.search.stages import Overrides, Stages
 
 HOSTS = Path(__file__).resolve().parent.parent / "fixtures" / "profiles" / "hosts"

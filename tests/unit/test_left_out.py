@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from jetllm.catalog import load_profile
-from jetllm.classify.models import FailureClass
-from jetllm.facts.models import HostFacts
+from jetllm.core.diagnosis import FailureClass
+from jetllm.core.facts import HostFacts
 from jetllm.search.candidates import StopReason, Verdict
 from jetllm.search.stages import Overrides, Stages
 

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from jetllm.classify.models import FailureClass
-from jetllm.models.formats import model_format
-from jetllm.models.names import looks_like_path, parse
+from jetllm.core.diagnosis import FailureClass
+from jetllm.modelinfo.formats import model_format
+from jetllm.modelinfo.names import looks_like_path, parse
 from jetllm.search.candidates import Verdict
 from jetllm.search.stages import Overrides, Stages
 

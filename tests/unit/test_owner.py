@@ -8,13 +8,13 @@ import os
 import subprocess
 import sys
 
-from jetllm import labels
-from jetllm.owner import State, judge, owner_labels, process_start
+from jetllm.core import labels
+from jetllm.core.owner import State, judge, owner_labels, process_start
 
 
 def _labels_of_a_finished_process(keep: bool = False) -> dict[str, str]:
     """The owner labels another jetllm process wrote before it ended."""
-    code = f"import json; from jetllm.owner import owner_labels; print(json.dumps(owner_labels(keep={keep})))"
+    code = f"import json; from jetllm.core.owner import owner_labels; print(json.dumps(owner_labels(keep={keep})))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return dict(json.loads(done.stdout))
 

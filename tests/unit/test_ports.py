@@ -6,8 +6,8 @@ import socket
 
 import pytest
 
-from jetllm.errors import JetllmError
-from jetllm.exitcodes import ExitCode
+from jetllm.core.errors import JetllmError
+from jetllm.core.exitcodes import ExitCode
 from jetllm.runtime.ports import require_free
 
 

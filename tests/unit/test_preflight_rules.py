@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from jetllm.facts.models import HostFacts
+from jetllm.core.compat import ImageInfo, Platform, Severity
+from jetllm.core.facts import HostFacts
 from jetllm.preflight import judge
-from jetllm.preflight.models import ImageInfo, Platform, Severity
 from jetllm.preflight.reference import parse
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "profiles"

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from jetllm.catalog import list_profiles, load_file, load_profile
-from jetllm.errors import UsageError
-from jetllm.resources import profiles_dir
+from jetllm.core.errors import UsageError
+from jetllm.core.resources import profiles_dir
 
 SHIPPED = sorted(profiles_dir().glob("*.yaml"))
 BAD = Path(__file__).resolve().parent.parent / "fixtures" / "profiles"

@@ -8,9 +8,9 @@ import pytest
 
 from jetllm.catalog import load_profile, render
 from jetllm.catalog.render import require_model
-from jetllm.errors import NoImageForHost, UsageError
-from jetllm.facts.models import HostFacts
-from jetllm.runtime.spec import GpuHandover, Settings
+from jetllm.core.errors import NoImageForHost, UsageError
+from jetllm.core.facts import HostFacts
+from jetllm.core.spec import GpuHandover, Settings
 
 HOSTS = Path(__file__).parent.parent / "fixtures" / "profiles" / "hosts"
 

@@ -11,16 +11,16 @@ from pathlib import Path
 import pytest
 import yaml
 
-from jetllm.classify.models import Diagnosis, FailureClass
-from jetllm.errors import UsageError
-from jetllm.facts.models import HostFacts, PlatformFacts
+from jetllm.core.diagnosis import Diagnosis, FailureClass
+from jetllm.core.errors import UsageError
+from jetllm.core.facts import HostFacts, PlatformFacts
+from jetllm.core.spec import ContainerSpec, GpuHandover, Mount, Settings
+from jetllm.render.bringup import render_table
 from jetllm.report import build_report, load_report, write_junit, write_report_dir
 from jetllm.report import write as write_module
 from jetllm.report.compose import render_compose
 from jetllm.report.junit import render_junit
 from jetllm.report.markdown import render_markdown
-from jetllm.report.table import render_table
-from jetllm.runtime.spec import ContainerSpec, GpuHandover, Mount, Settings
 from jetllm.search import Budget, Candidate, CandidateResult, Check, StopReason, Verdict, run_search
 from tests.support.needs import unavailable
 from tests.unit.search_fakes import FakeWorld, candidate, diagnosis, vllm_ladder

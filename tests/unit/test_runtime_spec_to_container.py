@@ -7,11 +7,11 @@ import socket
 
 import pytest
 
-from jetllm import labels
-from jetllm.owner import owner_labels
+from jetllm.core import labels
+from jetllm.core.owner import owner_labels
+from jetllm.core.redact import Redactor
+from jetllm.core.spec import ContainerSpec, GpuHandover, Mount
 from jetllm.runtime.docker import create_kwargs, secret_values
-from jetllm.runtime.redact import Redactor
-from jetllm.runtime.spec import ContainerSpec, GpuHandover, Mount
 
 
 def _spec(**changes: object) -> ContainerSpec:

@@ -6,8 +6,8 @@ import math
 
 import pytest
 
-from jetllm.classify.models import FailureClass
-from jetllm.runtime.spec import Settings
+from jetllm.core.diagnosis import FailureClass
+from jetllm.core.spec import Settings
 from jetllm.search import (
     Budget,
     Check,

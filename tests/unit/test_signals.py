@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from jetllm.runtime.signals import Terminated, shielded, sigterm_interrupts
+from jetllm.core.signals import Terminated, shielded, sigterm_interrupts
 from tests.support.cli import start_jetllm
 
 

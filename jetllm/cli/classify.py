@@ -1,0 +1,98 @@
+"""`jetllm classify LOG|-`: name the cause of a failed start from its log."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import typer
+
+from jetllm.core.errors import UsageError
+from jetllm.core.exitcodes import ExitCode
+from jetllm.core.outcome import Outcome
+
+JSON_KEYS = ("class", "cause", "evidence", "fix", "retry_smaller")
+
+
+def _check_input(log: str) -> None:
+    if log == "-":
+        return
+    path = Path(log)
+    if not path.exists():
+        raise UsageError(f"no such log file: {log}")
+    if path.is_dir():
+        raise UsageError(f"{log} is a directory, not a log file")
+    if not os.access(path, os.R_OK):
+        raise UsageError(f"cannot read {log}: permission denied")
+
+
+def run_classify(
+    log: str,
+    *,
+    backend: str | None,
+    exit_code: int | None,
+    oom_killed: bool,
+    timed_out: bool,
+    platform: str | None,
+    as_json: bool,
+) -> Outcome:
+    from jetllm.classify import classify_file, is_jetson
+    from jetllm.core.diagnosis import ExitState
+    from jetllm.render.console import out
+    from jetllm.render.diagnosis import render
+
+    _check_input(log)
+    jetson = is_jetson() if platform is None else platform == "jetson"
+    state = None
+    if exit_code is not None or oom_killed or timed_out:
+        state = ExitState(exit_code=exit_code, oom_killed=oom_killed, timed_out=timed_out)
+    try:
+        diagnosis = classify_file(log, exit_state=state, backend=backend, jetson=jetson)
+    except OSError as exc:
+        raise UsageError(f"cannot read {log}: {exc.strerror or exc}") from None
+    if as_json:
+        document = diagnosis.to_json()
+        return Outcome(ExitCode.OK, {key: document[key] for key in JSON_KEYS})
+    render(out(), diagnosis)
+    return Outcome(ExitCode.OK)
+
+
+BACKEND_ALIASES = {
+    "vllm": "vllm", "ollama": "ollama", "llama.cpp": "llama.cpp", "llamacpp": "llama.cpp",
+    "llama-cpp": "llama.cpp", "llama-server": "llama.cpp", "tensorrt-llm": "tensorrt-llm",
+    "trtllm": "tensorrt-llm", "trt-llm": "tensorrt-llm", "sglang": "sglang", "pytorch": "pytorch",
+    "torch": "pytorch", "docker": "docker", "nvidia-container-toolkit": "nvidia-container-toolkit",
+    "huggingface-hub": "huggingface-hub", "hf": "huggingface-hub", "mlc-llm": "mlc-llm", "mlc": "mlc-llm",
+}  # fmt: skip
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("classify")
+    def classify(
+        log: str = typer.Argument(..., metavar="LOG|-", help="Log file to read, or - for standard input."),
+        backend: str | None = typer.Option(None, "--backend", help="Backend that wrote the log (vllm, ollama, llama.cpp, tensorrt-llm, sglang, ...)."),
+        exit_code: int | None = typer.Option(None, "--exit-code", help="The container's exit code."),
+        oom_killed: bool = typer.Option(False, "--oom-killed", help="Docker reported OOMKilled."),
+        timed_out: bool = typer.Option(False, "--timed-out", help="It was stopped for not becoming ready in time."),
+        platform: str | None = typer.Option(None, "--platform", help="jetson or x86 (default: detected)."),
+        as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
+    ) -> Outcome:
+        """Name the failure class of a backend log, with evidence, fix and retry_smaller."""
+
+        return run_classify(log, backend=_backend(backend), exit_code=exit_code, oom_killed=oom_killed,
+                     timed_out=timed_out, platform=_platform(platform), as_json=as_json)  # fmt: skip
+
+
+def _backend(value: str | None) -> str | None:
+    if value is None:
+        return None
+    name = BACKEND_ALIASES.get(value.lower())
+    if name is None:
+        raise typer.BadParameter(f"unknown backend {value!r}; one of: {', '.join(sorted(set(BACKEND_ALIASES.values())))}", param_hint="--backend")
+    return name
+
+
+def _platform(value: str | None) -> str | None:
+    if value is not None and value.lower() not in ("jetson", "x86"):
+        raise typer.BadParameter(f"{value!r} is not jetson or x86", param_hint="--platform")
+    return value.lower() if value else None

@@ -1,0 +1,147 @@
+"""`jetllm try BACKEND`: one real attempt, measured and, when it fails, classified.
+
+The Typer command, its option checks, the spec it builds, and the run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+from jetllm.cli.options import (
+    check_at_least,
+    check_gpu_util,
+    check_image,
+    check_labels,
+    check_memory,
+    check_model,
+    check_pull,
+)
+from jetllm.core.errors import UsageError
+from jetllm.core.exitcodes import ExitCode
+from jetllm.core.outcome import ErrorItem, Outcome
+
+if TYPE_CHECKING:
+    from jetllm.core.spec import ContainerSpec, Settings
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TryOptions:
+    backend: str | None
+    profile: Path | None
+    settings: Settings
+    image: str | None = None
+    port: int | None = None
+    memory: str | None = None
+    timeout_s: float | None = None
+    pull: str = "missing"
+    keep: bool = False
+    force: bool = False
+    facts: Path | None = None
+    json: bool = False
+
+
+def check(options: TryOptions) -> None:
+    """Bad usage is one line and exit 2, before anything runs."""
+    if (options.backend is None) == (options.profile is None):
+        raise UsageError("give a BACKEND or --profile FILE (exactly one)")
+    s = options.settings
+    check_gpu_util(s.gpu_util)
+    for flag, value, least in (("--max-len", s.max_len, 1), ("--concurrency", s.concurrency, 1),
+                               ("--gpu-layers", s.gpu_layers, 0)):
+        check_at_least(flag, value, least)
+    if options.port is not None and not 0 < options.port < 65536:
+        raise UsageError(f"--port must be 1-65535, not {options.port}")
+    if options.timeout_s is not None and options.timeout_s <= 0:
+        raise UsageError(f"--timeout must be positive, not {options.timeout_s:g}")
+    check_pull(options.pull)
+    check_memory(options.memory)
+    check_model(s.model)
+    check_image(options.image)
+    check_labels()
+
+
+def build_spec(options: TryOptions, facts: object) -> ContainerSpec:
+    from jetllm.catalog import load_profile, render
+    from jetllm.catalog.render import require_knobs, require_model
+    from jetllm.modelinfo.formats import format_mismatch
+
+    name = str(options.profile) if options.profile is not None else str(options.backend)
+    profile = load_profile(name)
+    require_model(profile, options.settings)
+    require_knobs(profile, options.settings)
+    mismatch = format_mismatch(list(profile.formats), options.settings.model)
+    if mismatch is not None:
+        raise UsageError(f"{profile.name}: {mismatch}")
+    spec = render(profile, facts, options.settings, image=options.image)  # type: ignore[arg-type]
+    ready = spec.ready
+    if options.timeout_s is not None:
+        ready = ready.model_copy(update={"timeout_s": options.timeout_s})
+    return spec.model_copy(update={"host_port": options.port, "ready": ready,
+                                   "memory_limit": options.memory or spec.memory_limit})
+
+
+def run_try(options: TryOptions) -> Outcome:
+    from jetllm.core.attempt import Outcome as AttemptOutcome
+    from jetllm.facts import host_facts
+    from jetllm.render.attempt import ProgressView, render_attempt
+    from jetllm.render.console import err, out
+    from jetllm.runtime import ports
+    from jetllm.runtime.attempt import new_run_id, run_attempt
+
+    check(options)
+    facts = host_facts(options.facts)
+    spec = build_spec(options, facts)
+    if spec.host_port is not None:
+        ports.require_free(spec.host_port, spec.host_address)  # before anything is pulled
+    run_id = new_run_id()
+    with ProgressView(err()) as view:
+        attempt = run_attempt(spec, facts=facts, pull_policy=options.pull,
+                              keep=options.keep, force=options.force, run_id=run_id, progress=view)
+    code = ExitCode.OK if attempt.outcome is AttemptOutcome.READY else ExitCode.NOT_WORKING
+    if options.json:
+        found = attempt.diagnosis
+        errors = () if code == ExitCode.OK else (
+            (ErrorItem(found.failure_class.value, found.cause, found.fix),) if found
+            else (ErrorItem("unknown", f"{attempt.backend}: {attempt.outcome.value}"),))
+        return Outcome(code, {**attempt.to_json(), "run_id": run_id}, errors)
+    render_attempt(out(), attempt, run_id if attempt.container_name else None)
+    return Outcome(code)
+
+
+HELP = """One attempt: resolve the backend's image for this machine, pull it if needed,
+start it with the given settings, wait until it serves, send one streamed chat
+request, measure, stop it, and say what happened. Exit 0 ready, 1 failed, 2 bad usage."""
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("try", help=HELP)
+    def try_(
+        backend: str | None = typer.Argument(None, help="vllm, ollama, llama.cpp, sglang, tensorrt-llm"),
+        profile: Path | None = typer.Option(None, "--profile", help="A profile YAML file instead of BACKEND."),
+        image: str | None = typer.Option(None, "--image", help="Use this image instead of the profile's."),
+        model: str | None = typer.Option(None, "--model", help="HF id, GGUF path or Ollama tag."),
+        gpu_util: float | None = typer.Option(None, "--gpu-util", help="Fraction of GPU memory (0-1]."),
+        max_len: int | None = typer.Option(None, "--max-len", help="Context length."),
+        concurrency: int | None = typer.Option(None, "--concurrency", help="Max parallel sequences."),
+        gpu_layers: int | None = typer.Option(None, "--gpu-layers", help="Layers offloaded (llama.cpp, Ollama)."),
+        quantization: str | None = typer.Option(None, "--quantization", help="Passed to the backend (awq, gptq, fp8, ...)."),
+        port: int | None = typer.Option(None, "--port", help="Host port (on 127.0.0.1)."),
+        memory: str | None = typer.Option(None, "--memory", help="Host memory limit, e.g. 8g."),
+        timeout: float | None = typer.Option(None, "--timeout", help="Seconds to wait for readiness."),
+        pull: str = typer.Option("missing", "--pull", help="missing, always or never."),
+        keep: bool = typer.Option(False, "--keep", help="Leave a working backend running."),
+        force: bool = typer.Option(False, "--force", help="Skip the prerequisite checks."),
+        facts: Path | None = typer.Option(None, "--facts", help="Host facts from `jetllm doctor --json`."),
+        json: bool = typer.Option(False, "--json", help="Print the Attempt as JSON."),
+    ) -> Outcome:
+        from jetllm.core.spec import Settings
+
+        settings = Settings(model=model, gpu_util=gpu_util, max_len=max_len, concurrency=concurrency,
+                            gpu_layers=gpu_layers, quantization=quantization)
+        return run_try(TryOptions(backend=backend, profile=profile, image=image, settings=settings, port=port,
+                                  memory=memory, timeout_s=timeout, pull=pull, keep=keep, force=force,
+                                  facts=facts, json=json))

@@ -1,0 +1,59 @@
+"""Attempt: what one start of one backend with one set of settings came to.
+
+`jetllm try` prints one; `jetllm bringup` collects many. The search reads
+outcome and diagnosis.retry_smaller to choose its next step.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from pydantic import Field
+
+from jetllm.core.diagnosis import Diagnosis, ExitState
+from jetllm.core.record import Record
+from jetllm.core.spec import Settings
+
+
+class Outcome(str, Enum):
+    READY = "ready"  # it served and answered a real chat request
+    FAILED = "failed"
+    SKIPPED = "skipped"  # not started: a prerequisite or preflight said it cannot run
+
+
+class Timings(Record):
+    pull_s: float | None = None
+    start_to_ready_s: float | None = None
+    model_pull_s: float | None = None  # a server that fetches its model once up (Ollama)
+    smoke_s: float | None = None
+    total_s: float | None = None
+
+
+class Smoke(Record):
+    ttft_s: float | None = None  # time to first streamed token
+    tokens_per_s: float | None = None
+    total_s: float | None = None
+    completion_tokens: int | None = None
+    text: str | None = None
+    server_timings: dict[str, float] | None = None  # what the server said of itself, if it did
+    # Where tokens_per_s came from: "usage" (the stream's final usage chunk),
+    # "server" (the server's own timings) or "chunks" (content chunks counted).
+    tokens_source: str | None = None
+
+
+class Attempt(Record):
+    backend: str
+    image: str
+    settings: Settings
+    outcome: Outcome
+    diagnosis: Diagnosis | None = None  # present when outcome != ready
+    timings: Timings = Field(default_factory=Timings)
+    smoke: Smoke | None = None
+    exit_state: ExitState | None = None
+    log_tail: list[str] = Field(default_factory=list)  # bounded, secrets redacted
+    container_started: bool = False  # did this attempt start a container at all
+    base_url: str | None = None  # where it served (http://127.0.0.1:PORT/v1), if it did
+    container_name: str | None = None  # set when --keep left it running
+
+    def to_json(self) -> dict[str, object]:
+        return self.model_dump(mode="json", by_alias=True)

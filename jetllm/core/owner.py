@@ -1,0 +1,85 @@
+"""Who owns a jetllm container, and whether that owner still wants it.
+
+Every container carries its owner (labels HOST, PID, PID_START) and whether it
+was started with --keep. judge() is the one place that turns those labels into
+a state; `jetllm gc` removes only what it calls orphaned, and doctor reports
+the same states.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+
+from jetllm.core import labels
+
+PROC = Path("/proc")
+
+
+class State(str, Enum):
+    KEPT = "kept"  # started with --keep: left running on purpose
+    RUNNING = "running"  # its jetllm process is alive on this host
+    ORPHANED = "orphaned"  # its jetllm process is gone: a killed run left it
+    UNKNOWN = "unknown"  # no owner labels (an older jetllm) or another host's: cannot be judged here
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    state: State
+    reason: str  # in words, for the user
+
+
+def process_start(pid: int) -> str | None:
+    """A process's start time in clock ticks since boot (field 22 of /proc/PID/stat), or None."""
+    try:
+        stat = (PROC / str(pid) / "stat").read_text()
+    except OSError:
+        return None
+    # Field 2 (the command name, in parentheses) may hold spaces and ")": split after the last.
+    fields = stat[stat.rfind(")") + 2:].split()
+    if len(fields) < 20 or fields[0] == "Z":  # a zombie has ended; only its exit status is left
+        return None
+    return fields[19]
+
+
+def owner_labels(*, keep: bool = False) -> dict[str, str]:
+    """The labels that name this process as a container's owner."""
+    pid = os.getpid()
+    found = {labels.HOST: socket.gethostname(), labels.PID: str(pid),
+             labels.PID_START: process_start(pid) or ""}
+    return {**found, labels.KEEP: "1"} if keep else found
+
+
+def _alive(pid: str, started: str) -> bool:
+    if not pid.isdigit():
+        return False
+    now = process_start(int(pid))
+    if now is not None or (PROC / "self" / "stat").exists():
+        return now is not None and (not started or now == started)
+    try:  # no /proc (not Linux): the process id is all there is to go on
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # it exists, under another user
+        return True
+    return True
+
+
+def judge(tags: Mapping[str, str]) -> Verdict:
+    """The state of a jetllm container, from its labels, as seen from this host."""
+    here = socket.gethostname()
+    owner_host, pid = tags.get(labels.HOST), tags.get(labels.PID)
+    kept = tags.get(labels.KEEP) == "1"
+    if owner_host == here and pid is not None and _alive(pid, tags.get(labels.PID_START, "")):
+        return Verdict(State.RUNNING, f"its jetllm process {pid} is still running")
+    if kept:
+        return Verdict(State.KEPT, "kept with --keep")
+    if owner_host is None or pid is None:
+        return Verdict(State.UNKNOWN, "no owner labels: an older jetllm started it")
+    if owner_host != here:
+        return Verdict(State.UNKNOWN, f"started by jetllm on host {owner_host}, which cannot be checked from here")
+    return Verdict(State.ORPHANED, f"its jetllm process {pid} is gone")

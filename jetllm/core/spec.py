@@ -1,0 +1,89 @@
+"""ContainerSpec: one backend start, fully decided, as plain data.
+
+The catalog renders a profile + host facts + settings into a ContainerSpec;
+jetllm/runtime/docker.py is the only code that turns a spec into a container.
+Tests assert on specs without a daemon.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any
+
+from pydantic import Field
+
+from jetllm.core.record import Record
+
+
+class Settings(Record):
+    """The knobs a try or a bring-up step sets; None = the profile's default."""
+
+    model: str | None = None  # HF id, GGUF path, or Ollama tag, per the backend
+    gpu_util: float | None = None  # fraction of GPU memory (vLLM, SGLang, TRT-LLM KV fraction)
+    max_len: int | None = None  # context length
+    concurrency: int | None = None  # max sequences / parallel slots
+    gpu_layers: int | None = None  # llama.cpp / Ollama layers offloaded
+    quantization: str | None = None
+    extra: dict[str, Any] = Field(default_factory=dict)  # profile-specific knobs
+
+
+class GpuHandover(str, Enum):
+    NONE = "none"  # CPU only
+    RUNTIME = "runtime"  # --runtime nvidia (Jetson)
+    DEVICE_REQUEST = "device_request"  # --gpus all (x86 / arm64 servers)
+    CDI = "cdi"  # --device nvidia.com/gpu=all
+
+
+class Mount(Record):
+    source: str  # host path or named volume
+    target: str
+    read_only: bool = False
+
+
+class ReadySpec(Record):
+    """How to know the backend serves (reference.md section 4)."""
+
+    health_path: str | None = "/health"  # None: the backend has none (MLC)
+    ok_statuses: list[int] = Field(default_factory=lambda: [200])
+    # Statuses that mean "alive, still loading" (llama-server answers 503).
+    loading_statuses: list[int] = Field(default_factory=lambda: [503])
+    log_line: str | None = None  # a regex; the log line printed once it serves
+    log_file: str | None = None  # read the log from this path inside the container, not stdout
+    timeout_s: float = 600.0
+
+
+class ModelPullSpec(Record):
+    """A server that serves only models it holds (Ollama): once it is up, jetllm
+    asks it to fetch the served model (POST path {"model": ...}) before the smoke
+    request. A profile's `model_pull` is this record as written."""
+
+    path: str = Field(pattern=r"^/")
+    check_path: str | None = Field(default=None, pattern=r"^/")  # 200 when it holds the model already
+    timeout_s: float = Field(default=3600.0, gt=0)
+
+
+class ContainerSpec(Record):
+    backend: str
+    image: str
+    command: list[str] = Field(default_factory=list)
+    entrypoint: list[str] | None = None
+    env: dict[str, str] = Field(default_factory=dict)
+    # Names of env vars whose values are secrets (HF_TOKEN): passed, never printed.
+    secret_env: list[str] = Field(default_factory=list)
+    container_port: int
+    host_port: int | None = None  # None: the container port if free, else any free port
+    host_address: str = "127.0.0.1"
+    gpu: GpuHandover = GpuHandover.NONE
+    runtime: str | None = None  # e.g. "nvidia" when gpu == RUNTIME
+    mounts: list[Mount] = Field(default_factory=list)
+    shm_size: str | None = None  # e.g. "8g"
+    ipc_host: bool = False
+    memory_limit: str | None = None  # e.g. "48m"; a host memory ceiling
+    tty: bool = False
+    init: bool = True
+    cap_drop_all: bool = False  # only where the backend runs without capabilities
+    ready: ReadySpec = Field(default_factory=ReadySpec)
+    api_base: str = "/v1"  # OpenAI-compatible API prefix
+    served_model: str | None = None  # the "model" field of the chat request
+    model_pull: ModelPullSpec | None = None
+    settings: Settings = Field(default_factory=Settings)

@@ -1,0 +1,117 @@
+"""L4T releases: the L4T -> JetPack table (data/l4t_jetpack.yaml), release
+numbers read from image tags and labels, and which image runs on which host.
+
+The rule is jetson-containers' l4t_version_compatible() (reference.md 2.1):
+on r35 any r35.x image runs; on r36 a host older than 36.4 runs only images
+older than 36.4, and a host at 36.4 or later only images at 36.4 or later;
+otherwise the major release must match (an r35 image does not run on r36).
+"""
+
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from jetllm.core.errors import UsageError
+from jetllm.knowledge import DATA_DIR
+
+# dustynv/vllm:0.8.6-r36.4-cu128-24.04, dustynv/ollama:r36.4.0, ...:r38.2-arm64-sbsa
+_TAG_L4T = re.compile(r"(?:^|[-_:])r(\d{2})\.(\d+)(?:\.(\d+))?(?=$|[-_.])")
+# The labels that carry it where a tag does not (jetson-containers, NGC l4t-base).
+L4T_LABELS = ("l4t.version", "com.nvidia.l4t.version", "jetson.l4t")
+
+Release = tuple[int, ...]
+
+
+def parse(version: str | None) -> Release | None:
+    """"36.4.3" or "r36.4" -> (36, 4, 3) / (36, 4); anything else -> None."""
+    if not version:
+        return None
+    match = re.fullmatch(r"r?(\d{2})(?:\.(\d+))?(?:\.(\d+))?", version.strip())
+    if not match:
+        return None
+    return tuple(int(part) for part in match.groups() if part is not None)
+
+
+def from_tag(reference: str) -> Release | None:
+    """The L4T release an image's tag names, if it names one."""
+    tag = reference.rsplit("/", 1)[-1]
+    if ":" not in tag:
+        return None
+    match = _TAG_L4T.search("-" + tag.split(":", 1)[1])
+    if not match:
+        return None
+    return tuple(int(part) for part in match.groups() if part is not None)
+
+
+def from_labels(labels: dict[str, str] | None) -> Release | None:
+    for key in L4T_LABELS:
+        value = (labels or {}).get(key)
+        if value and parse(value):
+            return parse(value)
+    return None
+
+
+def text(release: Release) -> str:
+    return ".".join(str(part) for part in release)
+
+
+def compatible(image: Release, host: Release) -> bool:
+    """Whether an image built for `image` runs on a host at `host`."""
+    if image[0] != host[0]:
+        return False
+    if host[0] == 36:
+        image_new = image[1:2] >= (4,) if len(image) > 1 else False
+        host_new = host[1:2] >= (4,) if len(host) > 1 else False
+        return image_new == host_new
+    return True
+
+
+TABLE_PATH = DATA_DIR / "l4t_jetpack.yaml"
+_L4T_KEY = re.compile(r"^\d+\.\d+\.\d+$")
+
+
+def load_table(path: Path = TABLE_PATH) -> dict[str, str]:
+    """{l4t: jetpack}; a malformed file is a UsageError naming the file and key."""
+    import yaml
+
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise UsageError(f"{path}: cannot read the L4T table: {exc}") from exc
+    entries = document.get("l4t") if isinstance(document, dict) else None
+    if not isinstance(entries, dict) or not entries:
+        raise UsageError(f"{path}: expected a non-empty mapping under 'l4t'")
+    table: dict[str, str] = {}
+    for key, entry in entries.items():
+        if not isinstance(key, str) or not _L4T_KEY.match(key):
+            raise UsageError(f"{path}: l4t key {key!r} is not a quoted MAJOR.MINOR.PATCH string")
+        jetpack = entry.get("jetpack") if isinstance(entry, dict) else None
+        if not isinstance(jetpack, str) or not jetpack:
+            raise UsageError(f"{path}: l4t.{key}: 'jetpack' must be a non-empty string")
+        unknown = set(entry) - {"jetpack", "jetson_containers"}
+        if unknown:
+            raise UsageError(f"{path}: l4t.{key}: unknown field(s) {sorted(unknown)}")
+        table[key] = jetpack
+    return table
+
+
+@lru_cache(maxsize=1)
+def _shipped() -> dict[str, str]:
+    return load_table()
+
+
+def jetpack_for(l4t: str) -> str | None:
+    """The JetPack release of an L4T release ("36.4.3" -> "6.2"), None if not in the table."""
+    return _shipped().get(normalise(l4t))
+
+
+def normalise(version: str) -> str:
+    """"36.4" -> "36.4.0"; "36.4.3-20250107174145" (dpkg) -> "36.4.3"."""
+    core = version.strip().split("-")[0].split("+")[0]
+    parts = core.split(".")
+    while len(parts) < 3:
+        parts.append("0")
+    return ".".join(parts[:3])

@@ -1,0 +1,36 @@
+"""A Diagnosis in the terminal (`jetllm classify`)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.markup import escape
+from rich.table import Table
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from jetllm.core.diagnosis import Diagnosis
+
+_STYLE = {"none": "green", "unknown": "yellow"}
+
+
+def render(console: Console, diagnosis: Diagnosis) -> None:
+    """Label / value rows in a borderless grid, so wrapped text stays indented."""
+    name = diagnosis.failure_class.value
+    style = _STYLE.get(name, "bold red")
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")
+    grid.add_row("class", f"[{style}]{name}[/]")
+    grid.add_row("cause", escape(diagnosis.cause))
+    if diagnosis.evidence:
+        lines = Table.grid(padding=(0, 2))
+        lines.add_column(style="dim", justify="right", no_wrap=True)
+        lines.add_column(style="yellow", overflow="fold")
+        for item in diagnosis.evidence:
+            lines.add_row(str(item.line), escape(item.text))
+        grid.add_row("evidence", lines)
+    grid.add_row("fix", escape(diagnosis.fix))
+    grid.add_row("retry_smaller", diagnosis.retry_smaller.value)
+    console.print(grid)
