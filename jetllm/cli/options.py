@@ -7,7 +7,7 @@ import re
 
 from jetllm.core.errors import UsageError
 from jetllm.core.labels import extra_labels
-from jetllm.runtime.pull import POLICIES
+from jetllm.core.policy import PULL_POLICIES as POLICIES
 
 _MEMORY = re.compile(r"^\d+(\.\d+)?[bkmgBKMG]?$")
 

@@ -9,10 +9,11 @@ from typing import Any
 from jetllm.core.diagnosis import Diagnosis, FailureClass
 from jetllm.core.events import LayerProgress, Phase, ProgressCallback
 from jetllm.core.facts import HostFacts
+from jetllm.core.policy import PULL_POLICIES
 from jetllm.preflight import not_here_fix
 from jetllm.runtime import diagnose
 
-POLICIES = ("missing", "always", "never")
+POLICIES = PULL_POLICIES
 MIN_FREE_BYTES = 1 << 30  # below this, no pull can be expected to fit
 EXTRACT_FACTOR = 2.5  # layers unpack to about this many times their download size
 GiB = 1 << 30
