@@ -17,6 +17,7 @@ from jetllm.facts.docker_host import holds_gpu
 from jetllm.facts.files import read_text
 from jetllm.facts.nvml import cuda_version
 from jetllm.knowledge import l4t
+from tests.support.shared import shared_path
 
 HOSTS = Path(__file__).resolve().parent.parent / "fixtures" / "hosts"
 ORIN = HOSTS / "orin-nx-r36.4.3"
@@ -47,9 +48,7 @@ def test_l4t_is_the_key_for_jetpack():
 
 
 def test_shipped_table_matches_reference_where_jtop_has_an_entry():
-    reference = Path(__file__).resolve().parents[3] / "shared" / "reference" / "reference-data.yaml"
-    if not reference.exists():
-        pytest.skip("shared reference data not present")
+    reference = shared_path("reference", "reference-data.yaml")
     import yaml
 
     source = yaml.safe_load(reference.read_text())["l4t_to_jetpack"]
