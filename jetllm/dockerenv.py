@@ -69,7 +69,7 @@ def explain(exc: BaseException) -> DockerUnavailable:
     )
 
 
-def connect(timeout: float = 60) -> docker.DockerClient:
+def connect(timeout: int = 60) -> docker.DockerClient:
     """A client whose daemon answered a ping, or DockerUnavailable."""
     try:
         import docker

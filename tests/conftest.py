@@ -18,7 +18,6 @@ from tests.support.network import RecordingProxy, SocketGuard
 # The local registry's fixtures (local_registry, registry_front) for every test module.
 pytest_plugins = ["tests.support.registry"]
 
-SHARED_DIR = Path(__file__).resolve().parent.parent.parent / "shared"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 # Every container jetllm starts in this test session carries this label (through

@@ -13,11 +13,8 @@ import socket
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
-from pathlib import Path
 
 from jetllm.core import labels
-
-PROC = Path("/proc")
 
 
 class State(str, Enum):
@@ -34,16 +31,20 @@ class Verdict:
 
 
 def process_start(pid: int) -> str | None:
-    """A process's start time in clock ticks since boot (field 22 of /proc/PID/stat), or None."""
+    """A process's start time in clock ticks since boot (field 22 of /proc/PID/stat), or None
+    when it has ended. Ticks since boot, not psutil's epoch time: that one moves when the clock
+    is set (NTP on a board without a clock battery), and labels of older versions hold ticks.
+    psutil.AccessDenied: it exists, but its start time is hidden from this user."""
+    import psutil  # here, not at the top: most commands never judge an owner
+
     try:
-        stat = (PROC / str(pid) / "stat").read_text()
-    except OSError:
+        process = psutil.Process(pid)
+        if process.status() == psutil.STATUS_ZOMBIE:  # a zombie has ended; only its exit status is left
+            return None
+        since_boot = process.create_time() - psutil.boot_time()
+    except psutil.NoSuchProcess:
         return None
-    # Field 2 (the command name, in parentheses) may hold spaces and ")": split after the last.
-    fields = stat[stat.rfind(")") + 2:].split()
-    if len(fields) < 20 or fields[0] == "Z":  # a zombie has ended; only its exit status is left
-        return None
-    return fields[19]
+    return str(round(since_boot * os.sysconf("SC_CLK_TCK")))
 
 
 def owner_labels(*, keep: bool = False) -> dict[str, str]:
@@ -55,18 +56,15 @@ def owner_labels(*, keep: bool = False) -> dict[str, str]:
 
 
 def _alive(pid: str, started: str) -> bool:
+    import psutil
+
     if not pid.isdigit():
         return False
-    now = process_start(int(pid))
-    if now is not None or (PROC / "self" / "stat").exists():
-        return now is not None and (not started or now == started)
-    try:  # no /proc (not Linux): the process id is all there is to go on
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # it exists, under another user
+    try:
+        now = process_start(int(pid))
+    except psutil.AccessDenied:  # it exists, under another user
         return True
-    return True
+    return now is not None and (not started or now == started)
 
 
 def judge(tags: Mapping[str, str]) -> Verdict:

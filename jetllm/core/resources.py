@@ -1,5 +1,5 @@
 """Where jetllm's shipped data lives: in a source checkout, the top-level
-profiles/ and probes/ folders; in an installed wheel, jetllm/_bundled/."""
+profiles/ folder; in an installed wheel, jetllm/_bundled/."""
 
 from __future__ import annotations
 
@@ -19,11 +19,6 @@ def _shipped(name: str) -> Path:
 def profiles_dir() -> Path:
     """The profiles that ship with jetllm."""
     return _shipped("profiles")
-
-
-def probes_dir() -> Path:
-    """The probe scripts that ship with jetllm."""
-    return _shipped("probes")
 
 
 def user_config_dir() -> Path:

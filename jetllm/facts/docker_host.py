@@ -4,12 +4,15 @@ CDI specs, containers holding a GPU, and jetllm's own containers with their stat
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jetllm.core import labels
 from jetllm.core.facts import DockerFacts, JetllmContainer
 from jetllm.core.owner import State, judge
 from jetllm.facts.files import free_bytes, under
+
+if TYPE_CHECKING:
+    from docker import DockerClient
 
 CONNECT_TIMEOUT_S = 5
 CDI_DIRS = ("/etc/cdi", "/var/run/cdi")
@@ -60,7 +63,7 @@ def _name(summary: dict[str, Any]) -> str:
     return str(names[0]).lstrip("/")
 
 
-def _jetllm_containers(client: Any) -> list[JetllmContainer]:
+def _jetllm_containers(client: DockerClient) -> list[JetllmContainer]:
     found = []
     for summary in client.api.containers(all=True, filters={"label": f"{labels.MANAGED}=1"}):
         tags = summary.get("Labels") or {}

@@ -8,7 +8,6 @@ them only when the root is "/".
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -62,8 +61,10 @@ def free_bytes(path: str) -> tuple[int | None, str | None, str | None]:
     candidate = Path(path)
     while not candidate.exists() and candidate != candidate.parent:
         candidate = candidate.parent
+    import psutil
+
     try:
-        stat = os.statvfs(candidate)
+        usage = psutil.disk_usage(str(candidate))
     except OSError as exc:
         return None, None, f"{candidate}: {exc.strerror or exc}"
-    return stat.f_bavail * stat.f_frsize, str(candidate), None
+    return usage.free, str(candidate), None

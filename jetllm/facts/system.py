@@ -2,6 +2,7 @@
 
 On a Jetson the GPU has no memory of its own: /proc/meminfo is where its
 memory is (MemAvailable), and NvMapMemUsed is what GPU allocations hold now.
+A host without /proc/meminfo (a laptop planning a Jetson) is read with psutil.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import os
 from pathlib import Path
 
 from jetllm.core.facts import SystemFacts
-from jetllm.facts.files import free_bytes, read_text
+from jetllm.facts.files import free_bytes, is_real_root, read_text
 
 
 def parse_meminfo(text: str) -> dict[str, int]:
@@ -27,15 +28,33 @@ def parse_meminfo(text: str) -> dict[str, int]:
 
 
 def hf_cache_dir() -> str:
-    """Where huggingface_hub keeps models (its own rules, without importing it)."""
-    explicit = os.environ.get("HF_HUB_CACHE") or os.environ.get("HUGGINGFACE_HUB_CACHE")
-    if explicit:
-        return os.path.expanduser(explicit)
-    home = os.environ.get("HF_HOME")
-    if not home:
-        xdg = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-        home = os.path.join(xdg, "huggingface")
-    return os.path.join(os.path.expanduser(home), "hub")
+    """Where huggingface_hub keeps models (HF_HUB_CACHE, HF_HOME, XDG_CACHE_HOME, as it reads them)."""
+    from huggingface_hub.constants import HF_HUB_CACHE
+
+    return HF_HUB_CACHE
+
+
+def psutil_memory() -> dict[str, int]:
+    """The /proc/meminfo fields jetllm reads, as psutil gives them on any OS."""
+    import psutil
+
+    memory, swap = psutil.virtual_memory(), psutil.swap_memory()
+    return {"MemTotal": memory.total, "MemAvailable": memory.available,
+            "SwapTotal": swap.total, "SwapFree": swap.free}
+
+
+def _memory(root: Path) -> tuple[dict[str, int], str | None]:
+    """The memory fields, and why they could not be read. A fixture root without
+    /proc/meminfo has none: psutil would describe this machine, not the fixture."""
+    text, error = read_text(root, "/proc/meminfo")
+    if text:
+        return parse_meminfo(text), None
+    if not is_real_root(root):
+        return {}, error
+    try:
+        return psutil_memory(), None
+    except (OSError, RuntimeError) as exc:
+        return {}, f"{error}; psutil: {exc}"
 
 
 def _cpu_count(root: Path) -> int | None:
@@ -52,8 +71,7 @@ def _cpu_count(root: Path) -> int | None:
 
 
 def probe(root: Path) -> SystemFacts:
-    text, meminfo_error = read_text(root, "/proc/meminfo")
-    memory = parse_meminfo(text) if text else {}
+    memory, meminfo_error = _memory(root)
     cache = hf_cache_dir()
     free, _, free_error = free_bytes(cache)
     return SystemFacts(

@@ -1,8 +1,9 @@
-"""GGUF metadata for planning and the report, with the `gguf` package's
-constants. The header is walked here rather than with gguf.GGUFReader, which
-decodes every field into numpy arrays: seconds for a 32k-token vocabulary, and
-the vocabulary is of no use to jetllm. Only the header is read (memory-mapped),
-never the weights."""
+"""GGUF metadata for planning and the report. The header is walked here rather
+than with gguf.GGUFReader, which decodes every field into numpy arrays: seconds
+for a 32k-token vocabulary, and the vocabulary is of no use to jetllm. Only the
+header is read (memory-mapped), never the weights. The two tables it needs are
+fixed by the GGUF spec and llama.h, and kept here (tests/unit/test_gguf.py checks
+them against the gguf package), so that reading a header does not need numpy."""
 
 from __future__ import annotations
 
@@ -15,6 +16,30 @@ from jetllm.core.errors import UsageError
 from jetllm.core.record import Record
 
 GGUF_MAGIC = b"GGUF"
+
+# The value types of a key/value pair (gguf's GGUFValueType): name -> code.
+VALUE_TYPES = {
+    "UINT8": 0, "INT8": 1, "UINT16": 2, "INT16": 3, "UINT32": 4, "INT32": 5, "FLOAT32": 6,
+    "BOOL": 7, "STRING": 8, "ARRAY": 9, "UINT64": 10, "INT64": 11, "FLOAT64": 12,
+}
+_STRING, _ARRAY = VALUE_TYPES["STRING"], VALUE_TYPES["ARRAY"]
+_SCALARS = {  # code -> struct format (little-endian)
+    VALUE_TYPES[name]: fmt for name, fmt in (
+        ("UINT8", "<B"), ("INT8", "<b"), ("UINT16", "<H"), ("INT16", "<h"), ("UINT32", "<I"), ("INT32", "<i"),
+        ("FLOAT32", "<f"), ("BOOL", "<?"), ("UINT64", "<Q"), ("INT64", "<q"), ("FLOAT64", "<d"),
+    )
+}
+# general.file_type (llama.h's llama_ftype; gguf's LlamaFileType): name -> code.
+FILE_TYPES = {
+    "ALL_F32": 0, "MOSTLY_F16": 1, "MOSTLY_Q4_0": 2, "MOSTLY_Q4_1": 3, "MOSTLY_Q8_0": 7, "MOSTLY_Q5_0": 8,
+    "MOSTLY_Q5_1": 9, "MOSTLY_Q2_K": 10, "MOSTLY_Q3_K_S": 11, "MOSTLY_Q3_K_M": 12, "MOSTLY_Q3_K_L": 13,
+    "MOSTLY_Q4_K_S": 14, "MOSTLY_Q4_K_M": 15, "MOSTLY_Q5_K_S": 16, "MOSTLY_Q5_K_M": 17, "MOSTLY_Q6_K": 18,
+    "MOSTLY_IQ2_XXS": 19, "MOSTLY_IQ2_XS": 20, "MOSTLY_Q2_K_S": 21, "MOSTLY_IQ3_XS": 22, "MOSTLY_IQ3_XXS": 23,
+    "MOSTLY_IQ1_S": 24, "MOSTLY_IQ4_NL": 25, "MOSTLY_IQ3_S": 26, "MOSTLY_IQ3_M": 27, "MOSTLY_IQ2_S": 28,
+    "MOSTLY_IQ2_M": 29, "MOSTLY_IQ4_XS": 30, "MOSTLY_IQ1_M": 31, "MOSTLY_BF16": 32, "MOSTLY_TQ1_0": 36,
+    "MOSTLY_TQ2_0": 37, "MOSTLY_MXFP4_MOE": 38, "MOSTLY_NVFP4": 39, "MOSTLY_Q1_0": 40, "GUESSED": 1024,
+}
+_FILE_TYPE_NAMES = {code: name for name, code in FILE_TYPES.items()}
 
 
 class GgufInfo(Record):
@@ -84,16 +109,7 @@ class _Header:
     then the tensor index (name, dimensions, type, offset)."""
 
     def __init__(self, data: Any) -> None:
-        from gguf import GGUFValueType
-
         self.data, self.at = data, 0
-        self.kinds = GGUFValueType
-        self.scalars = {
-            GGUFValueType.UINT8: "<B", GGUFValueType.INT8: "<b", GGUFValueType.UINT16: "<H",
-            GGUFValueType.INT16: "<h", GGUFValueType.UINT32: "<I", GGUFValueType.INT32: "<i",
-            GGUFValueType.FLOAT32: "<f", GGUFValueType.BOOL: "<?", GGUFValueType.UINT64: "<Q",
-            GGUFValueType.INT64: "<q", GGUFValueType.FLOAT64: "<d",
-        }
 
     def _unpack(self, fmt: str) -> Any:
         (value,) = struct.unpack_from(fmt, self.data, self.at)
@@ -106,18 +122,22 @@ class _Header:
         self.at += size
         return bytes(raw).decode("utf-8", errors="replace")
 
-    def _value(self, kind: Any) -> Any:
-        if kind == self.kinds.STRING:
+    def _value(self, kind: int) -> Any:
+        if kind == _STRING:
             return self._string()
-        if kind == self.kinds.ARRAY:
-            item, count = self.kinds(self._unpack("<I")), self._unpack("<Q")
-            if item in self.scalars:  # skipped whole: nothing jetllm reads is an array
-                self.at += struct.calcsize(self.scalars[item]) * count
-            else:
+        if kind == _ARRAY:
+            item, count = self._unpack("<I"), self._unpack("<Q")
+            if item in _SCALARS:  # skipped whole: nothing jetllm reads is an array
+                self.at += struct.calcsize(_SCALARS[item]) * count
+            elif item in (_STRING, _ARRAY):
                 for _ in range(count):
                     self._value(item)
+            else:
+                raise ValueError(f"unknown value type {item}")
             return None
-        return self._unpack(self.scalars[self.kinds(kind)])
+        if kind not in _SCALARS:
+            raise ValueError(f"unknown value type {kind}")
+        return self._unpack(_SCALARS[kind])
 
     def read(self) -> tuple[dict[str, Any], int]:
         if bytes(self.data[:4]) != GGUF_MAGIC:
@@ -147,13 +167,10 @@ def _text(value: Any) -> str | None:
 
 
 def _file_type(code: Any) -> str | None:
-    from gguf import LlamaFileType
-
     if not isinstance(code, int):
         return None
-    try:
-        name = LlamaFileType(code).name
-    except ValueError:
+    name = _FILE_TYPE_NAMES.get(code)
+    if name is None:
         return f"file type {code}"
     return name.removeprefix("MOSTLY_").removeprefix("ALL_")
 

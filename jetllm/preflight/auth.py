@@ -1,53 +1,39 @@
-"""Registry credentials the way Docker keeps them: a credential helper
-(credHelpers / credsStore in config.json) or a base64 "user:password" in auths.
-Nothing here is ever printed or logged."""
+"""Registry credentials the way Docker keeps them (credHelpers, credsStore and
+auths in config.json), looked up by docker-py. Nothing here is ever printed or
+logged."""
 
 from __future__ import annotations
 
-import base64
-import json
-import os
-import subprocess
-from pathlib import Path
+import warnings
+from dataclasses import dataclass
 
 
-def _config() -> dict[str, object]:
-    directory = os.environ.get("DOCKER_CONFIG") or str(Path.home() / ".docker")
+@dataclass(frozen=True, slots=True)
+class Login:
+    """A user and password, or an identity token: the OAuth2 refresh token that a
+    `docker login` through a browser or an SSO leaves, which is no password."""
+
+    user: str | None = None
+    password: str | None = None
+    identity_token: str | None = None
+
+
+def credentials(registry: str) -> Login | None:
+    """The stored login for a registry ("docker.io", "ghcr.io", "host:5000"), if any.
+    A config.json or a credential helper that cannot be read counts as no login."""
+    from docker.auth import load_config
+    from docker.errors import DockerException
+
     try:
-        loaded = json.loads((Path(directory) / "config.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return loaded if isinstance(loaded, dict) else {}
-
-
-def _helper(name: str, server: str) -> tuple[str, str] | None:
-    try:
-        done = subprocess.run(
-            [f"docker-credential-{name}", "get"], input=server, capture_output=True, text=True, timeout=15
-        )
-        answer = json.loads(done.stdout) if done.returncode == 0 else {}
-    except (OSError, ValueError, subprocess.SubprocessError):
+        with warnings.catch_warnings():  # a helper not installed: docker-py warns on stderr
+            warnings.simplefilter("ignore")
+            found = load_config().resolve_authconfig(registry)
+    except (DockerException, ValueError, KeyError):
         return None
-    user, secret = answer.get("Username"), answer.get("Secret")
-    return (str(user), str(secret)) if user and secret else None
-
-
-def credentials(key: str) -> tuple[str, str] | None:
-    """(user, secret) for a registry key ("ghcr.io", "https://index.docker.io/v1/"), if logged in."""
-    config = _config()
-    helpers = config.get("credHelpers")
-    if isinstance(helpers, dict) and isinstance(helpers.get(key), str):
-        return _helper(str(helpers[key]), key)
-    auths = config.get("auths")
-    entry = auths.get(key) if isinstance(auths, dict) else None
-    if isinstance(entry, dict) and isinstance(entry.get("auth"), str):
-        try:
-            user, _, secret = base64.b64decode(entry["auth"]).decode().partition(":")
-        except (ValueError, UnicodeDecodeError):
-            return None
-        if user and secret:
-            return user, secret
-    store = config.get("credsStore")
-    if isinstance(store, str) and store:
-        return _helper(store, key)
-    return None
+    if not found:
+        return None
+    if found.get("IdentityToken"):
+        return Login(identity_token=str(found["IdentityToken"]))
+    # auths entries come back as username/password, credential helpers' as Username/Password.
+    user, password = found.get("Username") or found.get("username"), found.get("Password") or found.get("password")
+    return Login(user=str(user), password=str(password)) if user and password else None

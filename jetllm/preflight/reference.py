@@ -33,8 +33,8 @@ class ImageRef:
 
     @property
     def auth_key(self) -> str:
-        """The key Docker's config.json uses for this registry."""
-        return "https://index.docker.io/v1/" if self.registry == DOCKER_HUB else self.registry
+        """The name Docker's stored logins are looked up by (docker-py maps docker.io to its index)."""
+        return "docker.io" if self.registry == DOCKER_HUB else self.registry
 
     def __str__(self) -> str:
         shown = "docker.io" if self.registry == DOCKER_HUB else self.registry

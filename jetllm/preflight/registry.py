@@ -57,17 +57,27 @@ class Registry:
 
     def _login(self, header: str) -> None:
         scheme, params = _challenge(header)
-        creds = credentials(self.ref.auth_key)
+        login = credentials(self.ref.auth_key)
         if scheme == "basic":
-            if not creds:
+            if not login:
                 raise RegistryError(f"{self.ref.registry} wants a login (docker login {self.ref.registry})", reachable=True)
-            self.auth = "Basic " + base64.b64encode(":".join(creds).encode()).decode()
+            if not login.user:
+                raise RegistryError(f"{self.ref.registry} takes a user and password (Basic auth), and the stored login "
+                                    f"is an identity token (docker login {self.ref.registry} with a password)",
+                                    reachable=True)
+            self.auth = "Basic " + base64.b64encode(f"{login.user}:{login.password}".encode()).decode()
             return
         realm = params.get("realm")
         if scheme != "bearer" or not realm:
             raise RegistryError(f"{self.ref.registry}: unsupported auth challenge {scheme!r}", reachable=True)
         query = {"service": params.get("service", ""), "scope": f"repository:{self.ref.repository}:pull"}
-        answer = self.client.get(realm, params=query, auth=httpx.BasicAuth(*creds) if creds else None)
+        if login and login.identity_token:  # OAuth2: the identity token is a refresh token
+            grant = {**query, "grant_type": "refresh_token", "refresh_token": login.identity_token,
+                     "client_id": "jetllm"}
+            answer = self.client.post(realm, data=grant)
+        else:
+            basic = httpx.BasicAuth(login.user, login.password) if login and login.user and login.password else None
+            answer = self.client.get(realm, params=query, auth=basic)
         if answer.status_code != 200:
             raise RegistryError(f"{self.ref.registry}: token refused ({answer.status_code})", reachable=True)
         try:

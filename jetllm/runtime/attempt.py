@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import time
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from jetllm.core.attempt import Attempt, Outcome, Smoke, Timings
 from jetllm.core.diagnosis import Diagnosis, ExitState, FailureClass
@@ -27,6 +27,8 @@ from jetllm.runtime.pull import PullFailed, ensure_image
 from jetllm.runtime.session import Session, StartFailed
 
 if TYPE_CHECKING:
+    from docker import DockerClient
+
     from jetllm.core.compat import Compatibility
 
 LOG_TAIL_LINES = 60  # kept in the Attempt; the classifier reads up to LogTail's limit
@@ -81,7 +83,7 @@ class _Run:
 
 def run_attempt(spec: ContainerSpec, *, facts: HostFacts, pull_policy: str = "missing",
                 keep: bool = False, force: bool = False, run_id: str | None = None,
-                progress: ProgressCallback | None = None, client: Any = None,
+                progress: ProgressCallback | None = None, client: DockerClient | None = None,
                 preflight: Compatibility | None = None) -> Attempt:
     """One attempt of `spec` on this host; see the module docstring. `preflight`:
     its answer for spec.image when the caller has one (bringup), so it is not asked again."""
@@ -104,7 +106,7 @@ def run_attempt(spec: ContainerSpec, *, facts: HostFacts, pull_policy: str = "mi
                     run.session.remove()
 
 
-def _attempt(run: _Run, pull_policy: str, force: bool, keep: bool, run_id: str, client: Any,
+def _attempt(run: _Run, pull_policy: str, force: bool, keep: bool, run_id: str, client: DockerClient | None,
              preflight: Compatibility | None) -> Attempt:
     spec, facts, progress = run.spec, run.facts, run.progress
     if not force:
@@ -215,6 +217,6 @@ def _smoke(run: _Run) -> Attempt:
 
 def _running(session: Session) -> bool:
     try:
-        return bool(session.container.attrs.get("State", {}).get("Running"))
+        return session.container is not None and bool(session.container.attrs.get("State", {}).get("Running"))
     except Exception:  # noqa: BLE001 (removed or gone: it is not running)
         return False

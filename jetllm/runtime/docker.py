@@ -12,12 +12,16 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jetllm.core import labels
 from jetllm.core.owner import owner_labels
 from jetllm.core.redact import is_secret_name
 from jetllm.core.spec import ContainerSpec, GpuHandover
+
+if TYPE_CHECKING:
+    from docker import DockerClient
+    from docker.models.containers import Container
 
 # Passed through from the user's environment when set, even if the profile
 # does not name them: models behind a gated repo need them.
@@ -92,7 +96,7 @@ def create_kwargs(spec: ContainerSpec, *, host_port: int, run_id: str, name: str
     return kwargs
 
 
-def start(client: Any, kwargs: dict[str, Any]) -> Any:
+def start(client: DockerClient, kwargs: dict[str, Any]) -> Container:
     """Create and start; if start fails, the created container is removed."""
     container = client.containers.create(**kwargs)
     try:
@@ -103,7 +107,7 @@ def start(client: Any, kwargs: dict[str, Any]) -> Any:
     return container
 
 
-def remove(container: Any) -> None:
+def remove(container: Container) -> None:
     """Kill and remove; a container already gone is fine."""
     try:
         container.remove(force=True, v=True)
@@ -111,7 +115,7 @@ def remove(container: Any) -> None:
         pass
 
 
-def state(container: Any) -> tuple[int | None, bool]:
+def state(container: Container) -> tuple[int | None, bool]:
     """(exit code, OOMKilled) as the daemon reports them."""
     try:
         container.reload()

@@ -12,9 +12,12 @@ import io
 import tarfile
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from jetllm.runtime.logtail import LogTail
+
+if TYPE_CHECKING:
+    from docker.models.containers import Container
 
 FILE_POLL_S = 0.2
 
@@ -38,7 +41,7 @@ class _Lines:
             self._rest = b""
 
 
-def follow_stdout(container: Any, tail: LogTail, on_line: Callable[[], None]) -> threading.Thread:
+def follow_stdout(container: Container, tail: LogTail, on_line: Callable[[], None]) -> threading.Thread:
     """A daemon thread feeding the container's output to `tail` until it stops."""
 
     def sink(line: str) -> None:
@@ -59,7 +62,7 @@ def follow_stdout(container: Any, tail: LogTail, on_line: Callable[[], None]) ->
     return thread
 
 
-def read_file(container: Any, path: str) -> bytes | None:
+def read_file(container: Container, path: str) -> bytes | None:
     """The file's bytes, or None while it does not exist (yet)."""
     try:
         stream, _stat = container.get_archive(path)
@@ -75,7 +78,7 @@ def read_file(container: Any, path: str) -> bytes | None:
 class FileFollower:
     """Polls a log file inside the container; `drain()` reads what is left."""
 
-    def __init__(self, container: Any, path: str, tail: LogTail, on_line: Callable[[], None]):
+    def __init__(self, container: Container, path: str, tail: LogTail, on_line: Callable[[], None]):
         self._container, self._path, self._on_line = container, path, on_line
         self._offset = 0
         self._lines = _Lines(self._sink)

@@ -11,10 +11,13 @@ shared runner.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from jetllm.core import labels
 from jetllm.core.owner import State, judge
+
+if TYPE_CHECKING:
+    from docker import DockerClient
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +43,7 @@ class Collected:
     left: list[Found] = field(default_factory=list)
 
 
-def collect(client: Any, run_id: str | None = None, *, everything: bool = False) -> Collected:
+def collect(client: DockerClient, run_id: str | None = None, *, everything: bool = False) -> Collected:
     """Remove the orphaned jetllm containers (all of run_id's, or every one with
     `everything`); say what was removed and what was left."""
     wanted = [f"{labels.MANAGED}=1"]
@@ -52,7 +55,7 @@ def collect(client: Any, run_id: str | None = None, *, everything: bool = False)
     for container in client.containers.list(all=True, filters={"label": wanted}):
         tags = container.labels or {}
         verdict = judge(tags)
-        found = Found(container.name, container.short_id, tags.get(labels.BACKEND), tags.get(labels.RUN),
+        found = Found(container.name or container.short_id, container.short_id, tags.get(labels.BACKEND), tags.get(labels.RUN),
                       container.status, container.attrs.get("Config", {}).get("Image"),
                       verdict.state, verdict.reason)
         if not (run_id or everything or verdict.state is State.ORPHANED):

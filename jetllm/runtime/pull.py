@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 import time
-from typing import Any
+from typing import TYPE_CHECKING
 
 from jetllm.core.diagnosis import Diagnosis, FailureClass
 from jetllm.core.events import LayerProgress, Phase, ProgressCallback
@@ -12,6 +12,9 @@ from jetllm.core.facts import HostFacts
 from jetllm.core.policy import PULL_POLICIES
 from jetllm.preflight import not_here_fix
 from jetllm.runtime import diagnose
+
+if TYPE_CHECKING:
+    from docker import DockerClient
 
 POLICIES = PULL_POLICIES
 MIN_FREE_BYTES = 1 << 30  # below this, no pull can be expected to fit
@@ -25,7 +28,7 @@ class PullFailed(Exception):
         self.diagnosis = diagnosis
 
 
-def free_bytes(client: Any, facts: HostFacts) -> int | None:
+def free_bytes(client: DockerClient, facts: HostFacts) -> int | None:
     """Free space where the daemon keeps images (read live when visible from here)."""
     try:
         root = client.info().get("DockerRootDir")
@@ -36,7 +39,7 @@ def free_bytes(client: Any, facts: HostFacts) -> int | None:
     return facts.docker.root_dir_free_bytes
 
 
-def present(client: Any, image: str) -> bool:
+def present(client: DockerClient, image: str) -> bool:
     import docker.errors
 
     try:
@@ -52,7 +55,7 @@ def _disk_full(needed: float, free: int, jetson: bool) -> PullFailed:
     return PullFailed(diagnose.of_class(FailureClass.DISK_FULL, cause, jetson=jetson))
 
 
-def ensure_image(client: Any, image: str, policy: str, facts: HostFacts,
+def ensure_image(client: DockerClient, image: str, policy: str, facts: HostFacts,
                  progress: ProgressCallback) -> float | None:
     """Make `image` present per `policy`; seconds spent pulling, None if no pull ran."""
     jetson = facts.jetson.is_jetson
@@ -72,7 +75,7 @@ def ensure_image(client: Any, image: str, policy: str, facts: HostFacts,
     return time.monotonic() - start
 
 
-def _pull(client: Any, image: str, free: int | None, progress: ProgressCallback,
+def _pull(client: DockerClient, image: str, free: int | None, progress: ProgressCallback,
           jetson: bool) -> None:
     from docker.utils import parse_repository_tag
 

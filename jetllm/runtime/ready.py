@@ -18,12 +18,15 @@ import queue
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jetllm.core.events import ProgressCallback, Waiting
 from jetllm.core.spec import ContainerSpec
 from jetllm.runtime.logtail import LogTail
 from jetllm.runtime.ports import reach_address
+
+if TYPE_CHECKING:
+    from docker.models.containers import Container
 
 HEALTH_POLL_S = 0.25
 PROGRESS_EVERY_S = 0.5
@@ -64,7 +67,7 @@ def _probe_health(url: str, spec: ContainerSpec, signals: queue.Queue[tuple[str,
             stop.wait(HEALTH_POLL_S)
 
 
-def _wait_exit(container: Any, signals: queue.Queue[tuple[str, Any]]) -> None:
+def _wait_exit(container: Container, signals: queue.Queue[tuple[str, Any]]) -> None:
     try:
         result = container.wait()
         signals.put(("exit", result.get("StatusCode")))
@@ -72,7 +75,7 @@ def _wait_exit(container: Any, signals: queue.Queue[tuple[str, Any]]) -> None:
         signals.put(("exit", None))
 
 
-def wait_ready(container: Any, spec: ContainerSpec, host_port: int, tail: LogTail,
+def wait_ready(container: Container, spec: ContainerSpec, host_port: int, tail: LogTail,
                signals: queue.Queue[tuple[str, Any]], timeout_s: float,
                progress: ProgressCallback) -> ReadyResult:
     """Block until the backend serves, exits, or timeout_s passes.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import queue
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jetllm.core.events import Note, ProgressCallback
 from jetllm.core.redact import Redactor
@@ -15,6 +15,10 @@ from jetllm.runtime.follow import FileFollower, follow_stdout
 from jetllm.runtime.logtail import LogTail
 from jetllm.runtime.ready import ReadyResult, wait_ready
 
+if TYPE_CHECKING:
+    from docker import DockerClient
+    from docker.models.containers import Container
+
 _PORT_TAKEN = ("port is already allocated", "address already in use")
 
 
@@ -23,11 +27,11 @@ class StartFailed(Exception):
 
 
 class Session:
-    def __init__(self, client: Any, spec: ContainerSpec, run_id: str, redactor: Redactor,
+    def __init__(self, client: DockerClient, spec: ContainerSpec, run_id: str, redactor: Redactor,
                  progress: ProgressCallback, keep: bool = False) -> None:
         self.client, self.spec, self.run_id, self.keep = client, spec, run_id, keep
         self.redact, self.progress = redactor, progress
-        self.container: Any = None
+        self.container: Container | None = None
         self.name: str | None = None
         self.host_port: int | None = None
         self.tail = LogTail(redactor, ready=spec.ready.log_line)
@@ -67,12 +71,13 @@ class Session:
             self._signals.put(("log", self.tail.ready_line))
 
     def _follow(self) -> None:
+        assert self.container is not None
         self._stdout = follow_stdout(self.container, self.tail, self._on_line)
         if self.spec.ready.log_file:
             self._file = FileFollower(self.container, self.spec.ready.log_file, self.tail, self._on_line)
 
     def wait(self, timeout_s: float) -> ReadyResult:
-        assert self.host_port is not None
+        assert self.container is not None and self.host_port is not None
         return wait_ready(self.container, self.spec, self.host_port, self.tail, self._signals,
                           timeout_s, self.progress)
 

@@ -22,7 +22,7 @@ from tests.support.network import PROXY_VARIABLES, without_proxy
 pytestmark = pytest.mark.install
 
 REPO = Path(__file__).resolve().parents[2]
-SOURCES = ("pyproject.toml", "README.md", "jetllm", "profiles", "probes")  # what a build reads
+SOURCES = ("pyproject.toml", "README.md", "jetllm", "profiles")  # what a build reads
 BLOCK = r"<!-- {name}(?::[^>]*)? -->\n```\n(.*?)```\n<!-- /{name} -->"
 
 
@@ -114,6 +114,12 @@ def test_jetpack5_pip_refuses_then_uv_installs(jetpack5: tuple[Path, dict[str, s
     assert venv_python.stdout.startswith("Python 3.10."), venv_python
     version = sh(".venv/bin/jetllm --version", clone, env)
     assert version.returncode == 0 and version.stdout.startswith("jetllm "), version
+    # The wheel ships the tool, not what only tests and benchmarks use (numpy came with gguf).
+    shipped = ("import importlib.util as u, pathlib, jetllm; p = pathlib.Path(jetllm.__file__).parent; "
+               "print(*sorted(n for n in ('numpy', 'gguf') if u.find_spec(n)), "
+               "*sorted(str(f.relative_to(p)) for f in p.rglob('*') if f.stem in ('bench', 'corpus', 'noise', 'probes')))")
+    extra = sh(f'.venv/bin/python -c "{shipped}"', clone, env)
+    assert extra.returncode == 0 and extra.stdout.split() == [], extra
     doctor = sh(".venv/bin/jetllm doctor --json", clone, env)
     assert doctor.returncode in (0, 1), doctor.stderr
     document = CliResult(doctor.returncode, doctor.stdout, doctor.stderr).data()

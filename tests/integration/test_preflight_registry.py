@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from pathlib import Path
 
 import pytest
 
-from tests.support.registry import PlatformImage, free_port
+from tests.support.registry import PlatformImage, RegistryFront, TokenAuth, free_port
 
 pytestmark = pytest.mark.registry
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "profiles"
@@ -110,6 +111,50 @@ def test_cuda_image_on_this_host_without_nvidia_driver(local_registry, jetllm, e
     result = jetllm("preflight", cpu, "--json", env=env)
     assert result.exit_code == 0, result.stdout
     assert result.data()["compatible"] is True and result.data()["class"] == "none"
+
+
+@pytest.mark.parametrize(("login", "grant"), [
+    ({"identitytoken": "refresh-7f3a"},  # `docker login` through a browser or SSO leaves one
+     {"method": "POST", "grant_type": "refresh_token", "refresh_token": "refresh-7f3a", "client_id": "jetllm"}),
+    ({"auth": base64.b64encode(b"robot:robot-pass").decode()}, {"method": "GET"}),
+], ids=["identity-token", "user-and-password"])
+def test_stored_login_is_used_for_a_registry_token(local_registry, jetllm, env, tmp_path, login, grant):
+    """A registry behind token auth (as Docker Hub and ghcr.io are): Docker's stored login gets the token."""
+    gate = TokenAuth(refresh_token="refresh-7f3a", user=("robot", "robot-pass"))
+    front = RegistryFront(local_registry.address, token_auth=gate)
+    try:
+        local_registry.push("nvidia/vllm", "behind-login", PlatformImage("arm64", ENV["ngc-vllm-25.09"]["env"]))
+        image = f"{front.address}/nvidia/vllm:behind-login"
+        anonymous = jetllm("preflight", image, "--facts", ORIN, "--json", env=env)
+        assert anonymous.data()["class"] == "unknown"
+        assert "token refused (401)" in anonymous.data()["reasons"][-1]["message"]
+        (tmp_path / "config.json").write_text(json.dumps({"auths": {front.address: login}}))
+        result = jetllm("preflight", image, "--facts", ORIN, "--json", env={**env, "DOCKER_CONFIG": str(tmp_path)})
+        assert result.data()["class"] == "driver_too_old", result.stdout
+        scope = {"service": "test-registry", "scope": "repository:nvidia/vllm:pull"}
+        assert gate.grants[-1] == {**grant, **scope}
+        assert "refresh-7f3a" not in result.stdout + result.stderr and "robot-pass" not in result.stdout + result.stderr
+    finally:
+        front.stop()
+
+
+def test_basic_auth_registry_takes_a_password_not_an_identity_token(local_registry, jetllm, env, tmp_path):
+    gate = TokenAuth(user=("robot", "robot-pass"), basic=True)
+    front = RegistryFront(local_registry.address, token_auth=gate)
+    try:
+        local_registry.push("nvidia/vllm", "basic", PlatformImage("arm64", ENV["ngc-vllm-25.09"]["env"]))
+        image = f"{front.address}/nvidia/vllm:basic"
+        login = {**env, "DOCKER_CONFIG": str(tmp_path)}
+        config = tmp_path / "config.json"
+        config.write_text(json.dumps({"auths": {front.address: {"identitytoken": "refresh-7f3a"}}}))
+        refused = jetllm("preflight", image, "--facts", ORIN, "--json", env=login)
+        assert refused.data()["class"] == "unknown"
+        reason = refused.data()["reasons"][-1]["message"]
+        assert "the stored login is an identity token" in reason and "\n" not in reason
+        config.write_text(json.dumps({"auths": {front.address: {"auth": base64.b64encode(b"robot:robot-pass").decode()}}}))
+        assert jetllm("preflight", image, "--facts", ORIN, "--json", env=login).data()["class"] == "driver_too_old"
+    finally:
+        front.stop()
 
 
 def test_check_api(local_registry, tmp_path, monkeypatch):

@@ -12,7 +12,7 @@ import pytest
 
 from jetllm.core.facts import DockerFacts, GpuFacts, HostFacts, JetsonFacts, NvmlFacts, PlatformFacts
 from tests.fixtures.backends.images import fakellm_image, replay_image
-from tests.integration.try_support import containers_of, corpus_case, free_port, write_profile
+from tests.integration.try_support import containers_of, free_port, write_profile
 
 pytestmark = [pytest.mark.docker, pytest.mark.timeout(120)]
 
@@ -56,15 +56,16 @@ def test_too_much_memory_fails_at_kv_cache_and_is_reported_at_exit(jetllm, docke
     assert containers_of(docker_client, backend=name) == []
 
 
-@pytest.mark.parametrize("case_id", ["pytorch-jetson-jp5-cuda122-driver-too-old-01",
-                                     "trtllm-triton2403-bindings-undefined-symbol-01"])
-def test_replayed_real_failure_log_is_classified(jetllm, docker_client, tmp_path, case_id):
-    case = corpus_case(case_id)
-    replay = replay_image(docker_client, case["log"], exit_code=1)
+@pytest.mark.parametrize(("log", "expected_class"), [  # real logs (tests/fixtures/logs/README.md)
+    ("pytorch-jetson-jp5-cuda122-driver-too-old-01.log", "driver_too_old"),
+    ("trtllm-triton2403-bindings-undefined-symbol-01.log", "library_mismatch"),
+])
+def test_replayed_real_failure_log_is_classified(jetllm, docker_client, fixtures_dir, tmp_path, log, expected_class):
+    replay = replay_image(docker_client, (fixtures_dir / "logs" / log).read_text(), exit_code=1)
     profile, name = write_profile(tmp_path)
     code, doc, _ = attempt(jetllm, profile, replay)
     assert code == 1
-    assert doc["diagnosis"]["class"] == case["expected_class"]
+    assert doc["diagnosis"]["class"] == expected_class
     assert doc["exit_state"]["exit_code"] == 1
     assert doc["log_tail"]
     assert containers_of(docker_client, backend=name) == []

@@ -12,7 +12,6 @@ import yaml
 from jetllm.core import labels
 
 FIXTURE_PROFILE = Path(__file__).resolve().parents[1] / "fixtures" / "backends" / "fakellm.yaml"
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "dev"
 
 
 def write_profile(tmp_path: Path, *, knobs: dict[str, Any] | None = None,
@@ -62,9 +61,3 @@ def read_until(process: Any, marker: str) -> None:
         if marker in line:
             return
 
-
-def corpus_case(case_id: str) -> dict[str, Any]:
-    path = CORPUS / f"{case_id}.yaml"
-    if not path.is_file():
-        raise AssertionError(f"the shared corpus is missing ({path}): these tests replay its logs")
-    return dict(yaml.safe_load(path.read_text()))

@@ -8,6 +8,7 @@ architecture) and layers of a chosen size; their content is filler.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import http.server
 import json
@@ -16,6 +17,8 @@ import socket
 import subprocess
 import threading
 import time
+import urllib.parse
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -117,6 +120,30 @@ class LocalRegistry:
         return f"{self.address}/{repository}:{tag}"
 
 
+@dataclass
+class TokenAuth:
+    """Docker's token auth, as Docker Hub and ghcr.io ask for it: a Bearer challenge, and a
+    token server (the realm) that takes an identity token as an OAuth2 refresh token
+    (POST, grant_type=refresh_token) or a user and password (GET, Basic). With `basic`,
+    the registry asks for the user and password on each request instead."""
+
+    refresh_token: str | None = None
+    user: tuple[str, str] | None = None
+    basic: bool = False  # no token server: Basic auth on every request, as some private registries have
+    grants: list[dict[str, str]] = field(default_factory=list)  # each token request: how, and its fields
+    access: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+    def grant(self, method: str, fields: dict[str, str], authorization: str) -> bool:
+        self.grants.append({"method": method, **fields})
+        if method == "POST":
+            return bool(self.refresh_token) and fields.get("grant_type") == "refresh_token" \
+                and fields.get("refresh_token") == self.refresh_token
+        return self.user is not None and authorization == self.basic_header()
+
+    def basic_header(self) -> str | None:
+        return "Basic " + base64.b64encode(":".join(self.user).encode()).decode() if self.user else None
+
+
 @dataclass(frozen=True)
 class Request:
     method: str
@@ -134,9 +161,10 @@ class RegistryFront:
     request and keeps (method, path, User-Agent), so a test counts who read what.
     Images pushed to the registry are pulled through `address` under the same names."""
 
-    def __init__(self, upstream: str) -> None:
+    def __init__(self, upstream: str, token_auth: TokenAuth | None = None) -> None:
         self.requests: list[Request] = []
         self.upstream = upstream
+        self.token_auth = token_auth
         front = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -146,6 +174,8 @@ class RegistryFront:
                 size = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(size) if size else None
                 front.requests.append(Request(self.command, self.path, self.headers.get("User-Agent", "")))
+                if front.token_auth is not None and self._gated(front.token_auth, body):
+                    return
                 skip = ("host", "content-length", "connection", "accept-encoding")
                 headers = {k: v for k, v in self.headers.items() if k.lower() not in skip}
                 with httpx.Client(base_url=f"http://{upstream}", timeout=30) as client:
@@ -161,6 +191,34 @@ class RegistryFront:
                 self.end_headers()
                 if self.command != "HEAD":
                     self.wfile.write(answer.content)
+
+            def _gated(self, gate: TokenAuth, body: bytes | None) -> bool:
+                """Answer a token request, or refuse one without the token; False: forward it."""
+                path, _, query = self.path.partition("?")
+                if path == "/token":
+                    form = (body or b"").decode() if self.command == "POST" else query
+                    fields = {k: v[0] for k, v in urllib.parse.parse_qs(form).items()}
+                    if gate.grant(self.command, fields, self.headers.get("Authorization", "")):
+                        self._answer(200, json.dumps({"access_token": gate.access}).encode())
+                    else:
+                        self._answer(401, b'{"details": "bad credentials"}')
+                    return True
+                if self.headers.get("Authorization") in (f"Bearer {gate.access}", gate.basic and gate.basic_header()):
+                    return False
+                repository = path.removeprefix("/v2/").rsplit("/", 2)[0]
+                challenge = 'Basic realm="test-registry"' if gate.basic else (
+                    f'Bearer realm="http://{front.address}/token",service="test-registry",'
+                    f'scope="repository:{repository}:pull"')
+                self._answer(401, b'{"errors": [{"code": "UNAUTHORIZED"}]}', {"WWW-Authenticate": challenge})
+                return True
+
+            def _answer(self, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
+                self.send_response(status)
+                for key, value in {"Content-Type": "application/json", **(headers or {})}.items():
+                    self.send_header(key, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
 
             do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = _forward
 

@@ -9,8 +9,8 @@ import itertools
 import pytest
 
 from jetllm.classify import ExitState, FailureClass, RetrySmaller, classify_lines, classify_text, diagnosis_for
-from jetllm.classify.noise import noise_lines
 from jetllm.classify.reader import MAX_LINE, blocks_from_stream
+from tests.support.noise import noise_lines
 
 C = FailureClass
 

@@ -12,19 +12,16 @@ from __future__ import annotations
 
 import pytest
 
-from jetllm.classify.corpus import Outcome, accuracy, corpus_dir, run_corpus
 from jetllm.core.diagnosis import FailureClass
-from tests.support.needs import unavailable
+from tests.support.corpus import Outcome, accuracy, run_corpus
+from tests.support.shared import shared_path
 
 FLOOR = 0.89  # measured on the 107 cases when they joined
 TARGET = 0.95
 
 
 def _outcomes() -> list[Outcome]:
-    directory = corpus_dir("dev")
-    if not directory.is_dir():
-        unavailable(f"corpus not found at {directory}")
-    outcomes = run_corpus(directory)
+    outcomes = run_corpus(shared_path("corpus", "dev"))
     assert outcomes
     return outcomes
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,8 +14,10 @@ from jetllm.core.errors import UsageError
 from jetllm.core.facts import HostFacts, PlatformFacts
 from jetllm.facts import jetson, load_facts, platform, system
 from jetllm.facts.docker_host import holds_gpu
+from jetllm.facts.files import read_text
 from jetllm.facts.nvml import cuda_version
 from jetllm.knowledge import l4t
+from tests.support.shared import shared_path
 
 HOSTS = Path(__file__).resolve().parent.parent / "fixtures" / "hosts"
 ORIN = HOSTS / "orin-nx-r36.4.3"
@@ -43,9 +48,7 @@ def test_l4t_is_the_key_for_jetpack():
 
 
 def test_shipped_table_matches_reference_where_jtop_has_an_entry():
-    reference = Path(__file__).resolve().parents[3] / "shared" / "reference" / "reference-data.yaml"
-    if not reference.exists():
-        pytest.skip("shared reference data not present")
+    reference = shared_path("reference", "reference-data.yaml")
     import yaml
 
     source = yaml.safe_load(reference.read_text())["l4t_to_jetpack"]
@@ -127,13 +130,32 @@ def test_cuda_driver_version_decoding(encoded, text):
     assert cuda_version(encoded) == text
 
 
-def test_hf_cache_follows_huggingface_rules(monkeypatch):
-    monkeypatch.delenv("HF_HUB_CACHE", raising=False)
-    monkeypatch.delenv("HUGGINGFACE_HUB_CACHE", raising=False)
-    monkeypatch.setenv("HF_HOME", "/data/hf")
-    assert system.hf_cache_dir() == "/data/hf/hub"
-    monkeypatch.setenv("HF_HUB_CACHE", "/models")
-    assert system.hf_cache_dir() == "/models"
+@pytest.mark.parametrize(
+    ("variables", "expected"),
+    [
+        ({"HF_HOME": "/data/hf"}, "/data/hf/hub"),
+        ({"HF_HOME": "/data/hf", "HF_HUB_CACHE": "/models"}, "/models"),
+        ({"XDG_CACHE_HOME": "/xdg"}, "/xdg/huggingface/hub"),
+        ({"HOME": "/home/someone"}, "/home/someone/.cache/huggingface/hub"),
+    ],
+)
+def test_hf_cache_follows_huggingface_rules(variables, expected):
+    # huggingface_hub reads its variables once, at import: a fresh process per case.
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "HUGGINGFACE_", "XDG_CACHE_"))}
+    code = "from jetllm.facts.system import hf_cache_dir; print(hf_cache_dir())"
+    done = subprocess.run([sys.executable, "-c", code], env={**env, **variables}, capture_output=True, text=True)
+    assert done.stdout.strip() == expected, done.stderr
+
+
+def test_memory_from_psutil_is_what_proc_meminfo_says():
+    """Hosts without /proc/meminfo (macOS) get their memory from psutil: the same facts."""
+    text, _ = read_text(Path("/"), "/proc/meminfo")
+    if text is None:
+        pytest.skip("no /proc/meminfo to compare with")
+    meminfo, from_psutil = system.parse_meminfo(text), system.psutil_memory()
+    assert from_psutil["MemTotal"] == meminfo["MemTotal"]
+    assert from_psutil["SwapTotal"] == meminfo["SwapTotal"]
+    assert 0 < from_psutil["MemAvailable"] <= from_psutil["MemTotal"]
 
 
 def test_gpu_holders_from_inspect_documents():

@@ -3,16 +3,19 @@ what a bring-up plans from them."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
-from gguf import GGUFWriter, LlamaFileType
+from gguf import GGUFValueType, GGUFWriter, LlamaFileType
 
 from jetllm.catalog import load_profile
 from jetllm.core.errors import UsageError
 from jetllm.core.facts import HostFacts
 from jetllm.modelinfo import gguf_info, local_gguf
+from jetllm.modelinfo.gguf_info import FILE_TYPES, VALUE_TYPES
 from jetllm.search.stages import Overrides, Stages
 
 HOSTS = Path(__file__).resolve().parent.parent / "fixtures" / "profiles" / "hosts"
@@ -44,6 +47,20 @@ def test_header_fields(tmp_path: Path) -> None:
     assert info.file_type == "Q4_K_M"
     assert info.file_size == (tmp_path / "m.gguf").stat().st_size
     assert info.describe().startswith("qwen2, trained context 32768, 40.0K parameters, Q4_K_M")
+
+
+def test_reading_a_header_needs_neither_gguf_nor_numpy(tmp_path: Path) -> None:
+    model = write_model(tmp_path / "m.gguf")
+    code = ("import sys; from jetllm.modelinfo import gguf_info; "
+            f"print(gguf_info({str(model)!r}).file_type, 'gguf' in sys.modules, 'numpy' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stdout.split() == ["Q4_K_M", "False", "False"], done.stderr
+
+
+def test_the_kept_tables_are_ggufs() -> None:
+    """The value types and file types kept in gguf_info are gguf's: a type it adds or renumbers shows here."""
+    assert VALUE_TYPES == {kind.name: kind.value for kind in GGUFValueType}
+    assert {kind.name: kind.value for kind in LlamaFileType}.items() <= FILE_TYPES.items()
 
 
 def test_local_gguf_tells_files_from_model_ids(tmp_path: Path) -> None:

@@ -7,6 +7,9 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
 
 from jetllm.core import labels
 from jetllm.core.owner import State, judge, owner_labels, process_start
@@ -34,6 +37,17 @@ def test_a_reused_process_id_is_another_process():
     mine = owner_labels()
     earlier = str(int(mine[labels.PID_START]) - 1)  # the same id, started at another time
     assert judge({**mine, labels.PID_START: earlier}).state is State.ORPHANED
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="no /proc: the old labels came from Linux")
+def test_labels_keep_the_start_time_older_versions_wrote():
+    """Older versions labelled the start time as /proc/PID/stat field 22 (clock ticks since boot):
+    their containers are still judged, and new labels read the same."""
+    stat = Path(f"/proc/{os.getpid()}/stat").read_text()
+    ticks = stat[stat.rfind(")") + 2:].split()[19]
+    assert owner_labels()[labels.PID_START] == ticks
+    older = {labels.HOST: owner_labels()[labels.HOST], labels.PID: str(os.getpid()), labels.PID_START: ticks}
+    assert judge(older).state is State.RUNNING
 
 
 def test_a_killed_owner_not_yet_reaped_is_gone():

@@ -6,21 +6,12 @@ Jetson cases get Jetson fixes and Jetson-specific readings.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from jetllm.core.diagnosis import FailureClass
 
 NO_BACKEND = {"other", "unknown", ""}
-
-
-def corpus_dir(name: str = "dev") -> Path:
-    """shared/corpus/NAME beside the repository (JETLLM_CORPUS overrides)."""
-    if env := os.environ.get("JETLLM_CORPUS"):
-        return Path(env)
-    repo = Path(__file__).resolve().parents[2]
-    return repo.parent / "shared" / "corpus" / name
 
 
 @dataclass(frozen=True, slots=True)
