@@ -27,7 +27,7 @@ GpuUtil = Annotated[float | None, typer.Option(
 MaxLen = Annotated[int | None, typer.Option(
     "--max-len", help="Context length; bringup's search starts here and steps down.")]
 Memory = Annotated[str | None, typer.Option("--memory", help="Container memory limit (docker --memory), e.g. 8g.")]
-Pull = Annotated[str, typer.Option("--pull", help="Pull the image: missing, always or never.")]
+Pull = Annotated[str, typer.Option("--pull", help=f"When to pull the image: {', '.join(POLICIES)}.")]
 Facts = Annotated[Path | None, typer.Option(
     "--facts", metavar="FILE", help="Another machine's facts (saved by `jetllm doctor --json`) instead of this one's.")]
 Json = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]

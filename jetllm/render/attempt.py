@@ -22,7 +22,6 @@ def render_attempt(attempt: Attempt, run_id: str | None = None, console: Console
     from rich.text import Text
 
     console = console or out()
-
     colour = {"ready": "green", "failed": "red", "skipped": "yellow"}[attempt.outcome.value]
     dumped = attempt.settings.model_dump()
     extra = dumped.pop("extra", None) or {}
