@@ -1,4 +1,4 @@
-"""Shared fixtures: a real Docker daemon, the CLI as a subprocess, a check
+"""Shared fixtures: a real Docker daemon, the CLI as a subprocess or in this process, a check
 that no test leaves a jetllm container behind, and one that no connection
 leaves this machine (tests/support/network.py)."""
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.cli import CliResult, run_jetllm
+from tests.support.cli import CliResult, run_in_process, run_jetllm
 from tests.support.needs import unavailable
 from tests.support.network import RecordingProxy, SocketGuard
 
@@ -93,8 +93,15 @@ def _this_session(client) -> list:
 
 @pytest.fixture
 def jetllm():
-    """Call as jetllm("doctor", "--json", env={...}) -> CliResult."""
+    """Call as jetllm("doctor", "--json", env={...}) -> CliResult: a jetllm process."""
     return run_jetllm
+
+
+@pytest.fixture
+def cli():
+    """As `jetllm`, but in this process: for tests where the process itself (signals,
+    the entry point) does not matter."""
+    return run_in_process
 
 
 @pytest.fixture

@@ -8,18 +8,16 @@ so `jetllm --version` and `--help` stay fast.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+from typing import Annotated, Protocol, cast
 
 import typer
 
-try:  # Typer >= 0.23 vendors Click; older releases use the click package.
-    from typer._click import exceptions as click_exc
-except ImportError:  # pragma: no cover
-    from click import exceptions as click_exc  # type: ignore[no-redef]
-
 from jetllm import __version__
 from jetllm.cli import bringup, classify, doctor, gc, preflight, profiles, report, try_
+from jetllm.cli.options import Invocation
 from jetllm.core.errors import JetllmError
 from jetllm.core.exitcodes import ExitCode
 from jetllm.core.outcome import INTERNAL_ERROR, INTERRUPTED, USAGE_ERROR, ErrorItem, Outcome
@@ -36,21 +34,32 @@ app = typer.Typer(
 )
 
 
+# Click's exception classes, reached through Typer's public BadParameter: Typer
+# >= 0.26 vendors Click privately, older releases use the click package.
+_CLICK = {cls.__name__: cls for cls in typer.BadParameter.__mro__}
+ClickException: type[Exception] = _CLICK["ClickException"]
+ClickUsageError: type[Exception] = _CLICK["UsageError"]
+
+
+class _ClickError(Protocol):
+    def format_message(self) -> str: ...
+
+
 def _version(value: bool) -> None:
     if value:
         sys.stdout.write(f"jetllm {__version__}\n")
-        raise typer.Exit(0)
+        raise typer.Exit(ExitCode.OK)  # an eager option ends the run before any command
 
 
 @app.callback()
 def _root(
-    version: bool | None = typer.Option(
-        None, "--version", callback=_version, is_eager=True, help="Print the version and exit."
-    ),
-    debug: bool = typer.Option(False, "--debug", help="Show tracebacks of internal errors."),
+    ctx: typer.Context,
+    version: Annotated[bool | None, typer.Option(
+        "--version", callback=_version, is_eager=True, help="Print the version and exit.")] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")] = False,
 ) -> None:
-    if debug:
-        os.environ["JETLLM_DEBUG"] = "1"
+    if debug and isinstance(ctx.obj, Invocation):
+        ctx.obj.debug = True
 
 
 for _module in (doctor, classify, profiles, preflight, try_, gc, bringup, report):
@@ -61,7 +70,7 @@ def _fail(message: str, fix: str | None, code: ExitCode, error_class: str) -> Ou
     sys.stderr.write(f"jetllm: error: {message}\n")
     if fix:
         sys.stderr.write(f"  fix: {fix}\n")
-    return Outcome(int(code), None, (ErrorItem(error_class, message, fix),))
+    return Outcome(code, None, (ErrorItem(error_class, message, fix),))
 
 
 def _command(argv: list[str]) -> str:
@@ -85,47 +94,48 @@ def run(argv: list[str] | None = None) -> int:
     the command's Outcome, or the error that stopped it (jetllm/render/envelope.py).
     """
     args = list(sys.argv[1:] if argv is None else argv)
-    outcome = _run(args)
+    outcome = _run(Invocation(argv=args, debug=bool(os.environ.get("JETLLM_DEBUG"))))
     if outcome.exit_code == ExitCode.INTERRUPTED:  # Ctrl-C or SIGTERM, whichever layer caught it
         sys.stderr.write("jetllm: interrupted\n")
         if not outcome.errors:
             outcome = Outcome(outcome.exit_code, outcome.data,
                               (ErrorItem(INTERRUPTED, "interrupted (Ctrl-C or SIGTERM)"),))
     # Exit 0 without data is --help or --version: their text is the answer.
-    if _wants_json(args) and (outcome.exit_code != 0 or outcome.data is not None):
+    if _wants_json(args) and (outcome.exit_code != ExitCode.OK or outcome.data is not None):
         return write(_command(args), outcome)
     return int(outcome.exit_code)
 
 
-def _run(argv: list[str]) -> Outcome:
+def _run(run: Invocation) -> Outcome:
+    if not run.argv:  # `jetllm` alone: show what there is to run, as bad usage
+        with contextlib.redirect_stdout(sys.stderr):
+            _run(Invocation(argv=["--help"]))
+        return Outcome(ExitCode.USAGE, None, (ErrorItem(USAGE_ERROR, "no command given (see 'jetllm --help')"),))
     try:
-        result = app(args=argv, prog_name="jetllm", standalone_mode=False)
+        # Every command returns an Outcome; an int is the code of an Exit (--help, --version).
+        result = app(args=run.argv, prog_name="jetllm", standalone_mode=False, obj=run)
         if isinstance(result, Outcome):
             return result
-        return Outcome(int(result) if isinstance(result, int) else 0)
+        return Outcome(result if isinstance(result, int) else ExitCode.OK)
     except typer.Exit as done:
-        return Outcome(int(done.exit_code))
-    except click_exc.NoArgsIsHelpError as bare:
-        # `jetllm` or `jetllm profiles` alone: show what there is to run.
-        sys.stderr.write(bare.format_message() + "\n")
-        return Outcome(int(ExitCode.USAGE), None,
-                       (ErrorItem(USAGE_ERROR, "no command given (see 'jetllm --help')"),))
-    except click_exc.UsageError as bad:
-        where = bad.ctx.command_path if bad.ctx else "jetllm"
-        return _fail(f"{bad.format_message()} (see '{where} --help')", None, ExitCode.USAGE, USAGE_ERROR)
-    except click_exc.ClickException as bad:
-        return _fail(bad.format_message(), None, ExitCode.USAGE, USAGE_ERROR)
+        return Outcome(done.exit_code)
+    except ClickUsageError as bad:
+        context = getattr(bad, "ctx", None)
+        where = context.command_path if context else "jetllm"
+        return _fail(f"{_words(bad)} (see '{where} --help')", None, ExitCode.USAGE, USAGE_ERROR)
+    except ClickException as bad:
+        return _fail(_words(bad), None, ExitCode.USAGE, USAGE_ERROR)
     except (KeyboardInterrupt, typer.Abort):
-        return Outcome(int(ExitCode.INTERRUPTED))
+        return Outcome(ExitCode.INTERRUPTED)
     except JetllmError as failure:
         return _fail(failure.message, failure.fix, failure.exit_code, failure.error_class)
     except BrokenPipeError:
         # `jetllm ... --json | head`: the reader left; not an error of ours.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-        return Outcome(int(ExitCode.OK))
+        return Outcome(ExitCode.OK)
     except Exception as bug:  # the one place that maps bugs to a line
-        if os.environ.get("JETLLM_DEBUG"):
+        if run.debug:
             raise
         return _fail(
             f"internal error: {type(bug).__name__}: {bug}",
@@ -133,6 +143,10 @@ def _run(argv: list[str]) -> Outcome:
             ExitCode.NOT_WORKING,
             INTERNAL_ERROR,
         )
+
+
+def _words(bad: Exception) -> str:
+    return cast(_ClickError, bad).format_message()
 
 
 def main() -> None:

@@ -5,22 +5,13 @@ Facts, profiles -> candidates, the search, the report (files, JUnit, terminal or
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from jetllm.cli.options import (
-    check_at_least,
-    check_gpu_util,
-    check_image,
-    check_labels,
-    check_memory,
-    check_model,
-    check_pull,
-)
+from jetllm.cli.options import Facts, GpuUtil, Image, Json, MaxLen, Memory, Model, Pull, check_shared, invocation
 from jetllm.core.errors import UsageError
 from jetllm.core.outcome import Outcome
 
@@ -42,6 +33,7 @@ class BringupOptions:
     json_output: bool
     facts_file: Path | None
     sometimes_steps: int = 1
+    command: tuple[str, ...] = ()  # the arguments as given, for the report
 
 
 def _seconds(text: str | None, option: str) -> float | None:
@@ -57,23 +49,9 @@ def _seconds(text: str | None, option: str) -> float | None:
 
 def _validate(options: BringupOptions) -> None:
     o = options.overrides
-    check_gpu_util(o.gpu_util)
-    check_at_least("--max-len", o.max_len, 1)
-    check_pull(o.pull)
-    check_memory(o.memory)
-    check_model(o.model)
-    check_image(o.image)
-    check_labels()
+    check_shared(model=o.model, image=o.image, gpu_util=o.gpu_util, max_len=o.max_len, memory=o.memory, pull=o.pull)
     if o.image and len(options.backends or []) + len(options.profile_files) != 1:
         raise UsageError("--image needs exactly one backend (--backends NAME or one --profile FILE)")
-
-
-def _progress(event: Any) -> None:
-    from jetllm.core.events import Note, Phase
-    from jetllm.render.console import err
-
-    if isinstance(event, (Phase, Note)) and event.message:
-        err().print(f"    {event.message}", markup=False, highlight=False)
 
 
 def _model_info(model: str | None) -> GgufInfo | None:
@@ -86,11 +64,11 @@ def _model_info(model: str | None) -> GgufInfo | None:
 
 def run_bringup(options: BringupOptions) -> Outcome:
     from jetllm import __version__
+    from jetllm.core.events import BringupPlanned, CandidateLeftOut, LocalModel
     from jetllm.facts import host_facts
-    from jetllm.render.bringup import render_table
-    from jetllm.render.console import err, out
+    from jetllm.render.bringup import render_result
+    from jetllm.render.progress import ProgressView
     from jetllm.report import build_report, check_out_dir, report_errors, write_junit, write_report_dir
-    from jetllm.report.rows import plural
     from jetllm.runtime import new_run_id
     from jetllm.search.budget import Budget
     from jetllm.search.loop import run_search
@@ -104,37 +82,28 @@ def run_bringup(options: BringupOptions) -> Outcome:
     facts = host_facts(options.facts_file)
     run_id = new_run_id()
     model_info = _model_info(options.overrides.model)
-    stages = Stages(facts=facts, overrides=options.overrides, run_id=run_id, progress=_progress,
-                    model_context=model_info.context_length if model_info else None)
-    selection = stages.candidates(load_profiles(options.profile_files, options.backends, facts))
-    candidates = selection.candidates
-
-    def notify(line: str) -> None:
-        err().print(line, markup=False, highlight=False)
-
-    for left in selection.left_out:
-        notify(f"left out {left.candidate.name}: {left.diagnosis.cause if left.diagnosis else '-'}")
-    also = f", {len(selection.left_out)} left out" if selection.left_out else ""
-    notify(f"jetllm bringup: {plural(len(candidates), 'candidate')} to try{also}, run {run_id}")
-    if model_info is not None:
-        notify(f"model {model_info.path}: {model_info.describe()}")
-    result = run_search(
-        candidates, preflight=stages.preflight, attempt=stages.attempt, budget=budget,
-        first=options.first, policy=Policy(sometimes_steps=options.sometimes_steps),
-        notify=notify, spec_of=stages.spec, left_out=selection.left_out,
-    )
-    report = build_report(result, facts=facts, command=["jetllm", *sys.argv[1:]],
+    with ProgressView() as view:
+        stages = Stages(facts=facts, overrides=options.overrides, run_id=run_id, progress=view,
+                        model_context=model_info.context_length if model_info else None)
+        selection = stages.candidates(load_profiles(options.profile_files, options.backends, facts))
+        candidates = selection.candidates
+        for left in selection.left_out:
+            view(CandidateLeftOut(left.candidate.name, left.diagnosis.cause if left.diagnosis else None))
+        view(BringupPlanned(candidates=len(candidates), left_out=len(selection.left_out), run_id=run_id))
+        if model_info is not None:
+            view(LocalModel(str(model_info.path), model_info.describe()))
+        result = run_search(
+            candidates, preflight=stages.preflight, attempt=stages.attempt, budget=budget,
+            first=options.first, policy=Policy(sometimes_steps=options.sometimes_steps),
+            progress=view, spec_of=stages.spec, left_out=selection.left_out,
+        )
+    report = build_report(result, facts=facts, command=["jetllm", *options.command],
                           model=options.overrides.model, version=__version__, run_id=run_id,
                           model_info=model_info)
     report = write_report_dir(report, options.out)
     if options.junit is not None:
         write_junit(report, options.junit)
-    if options.json_output:
-        notify(f"Report written to {options.out}")
-    else:
-        render_table(report, out(), written_to=str(options.out))
-    if report.interrupted:
-        notify("jetllm: interrupted: the report is partial; no container was left running")
+    render_result(report, written_to=str(options.out), table=not options.json_output)
     if not options.json_output:
         return Outcome(report.exit_code)
     return Outcome(report.exit_code, report.to_json(), report_errors(report))
@@ -153,21 +122,24 @@ Exit 0 a backend works, 1 none does, 2 bad usage, 130 interrupted (partial repor
 def register(app: typer.Typer) -> None:
     @app.command("bringup", help=HELP)
     def bringup(
-        model: str | None = typer.Option(None, "--model", help="HF id, GGUF path or Ollama tag."),
-        backends: str | None = typer.Option(None, "--backends", help="Comma-separated, in preference order."),
-        profile: list[Path] | None = typer.Option(None, "--profile", metavar="FILE", help="A profile YAML file (repeatable)."),
-        image: str | None = typer.Option(None, "--image", help="This image (with a single backend)."),
-        gpu_util: float | None = typer.Option(None, "--gpu-util", help="Most memory fraction to try; the search steps down from it."),
-        max_len: int | None = typer.Option(None, "--max-len", help="Longest context to try; the search steps down from it."),
-        memory: str | None = typer.Option(None, "--memory", help="Container memory ceiling, e.g. 8g."),
-        pull: str = typer.Option("missing", "--pull", help="missing, always or never."),
-        budget: str | None = typer.Option(None, "--budget", help="Time for the whole run, e.g. 30m."),
-        attempt_timeout: str | None = typer.Option(None, "--attempt-timeout", help="Time per attempt, e.g. 10m."),
-        first: bool = typer.Option(False, "--first", help="Stop at the first backend that works."),
-        out: Path = typer.Option(Path("jetllm-report"), "--out", help="Report folder."),
-        junit: Path | None = typer.Option(None, "--junit", help="Write JUnit XML here."),
-        json_output: bool = typer.Option(False, "--json", help="Print report.json on stdout."),
-        facts: Path | None = typer.Option(None, "--facts", help="Host facts from `jetllm doctor --json`."),
+        ctx: typer.Context,
+        model: Model = None,
+        backends: Annotated[str | None, typer.Option("--backends", help="Comma-separated, in preference order.")] = None,
+        profile: Annotated[list[Path] | None, typer.Option(
+            "--profile", metavar="FILE", help="A profile YAML file (repeatable).")] = None,
+        image: Image = None,
+        gpu_util: GpuUtil = None,
+        max_len: MaxLen = None,
+        memory: Memory = None,
+        pull: Pull = "missing",
+        budget: Annotated[str | None, typer.Option("--budget", help="Time for the whole run, e.g. 30m.")] = None,
+        attempt_timeout: Annotated[str | None, typer.Option(
+            "--attempt-timeout", help="Time per attempt, e.g. 10m.")] = None,
+        first: Annotated[bool, typer.Option("--first", help="Stop at the first backend that works.")] = False,
+        out: Annotated[Path, typer.Option("--out", help="Report folder.")] = Path("jetllm-report"),
+        junit: Annotated[Path | None, typer.Option("--junit", help="Write JUnit XML here.")] = None,
+        json_output: Json = False,
+        facts: Facts = None,
     ) -> Outcome:
         from jetllm.search.stages import Overrides
 
@@ -176,4 +148,4 @@ def register(app: typer.Typer) -> None:
             overrides=Overrides(model=model, image=image, gpu_util=gpu_util, max_len=max_len, memory=memory, pull=pull),
             backends=names, profile_files=[str(p) for p in profile or []], budget=budget,
             attempt_timeout=attempt_timeout, first=first, out=out, junit=junit, json_output=json_output,
-            facts_file=facts))
+            facts_file=facts, command=tuple(invocation(ctx).argv)))

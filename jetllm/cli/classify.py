@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
+from jetllm.cli.options import Json
 from jetllm.core.errors import UsageError
 from jetllm.core.exitcodes import ExitCode
 from jetllm.core.outcome import Outcome
@@ -38,7 +40,6 @@ def run_classify(
 ) -> Outcome:
     from jetllm.classify import classify_file, is_jetson
     from jetllm.core.diagnosis import ExitState
-    from jetllm.render.console import out
     from jetllm.render.diagnosis import render
 
     _check_input(log)
@@ -53,7 +54,7 @@ def run_classify(
     if as_json:
         document = diagnosis.to_json()
         return Outcome(ExitCode.OK, {key: document[key] for key in JSON_KEYS})
-    render(out(), diagnosis)
+    render(diagnosis)
     return Outcome(ExitCode.OK)
 
 
@@ -69,13 +70,13 @@ BACKEND_ALIASES = {
 def register(app: typer.Typer) -> None:
     @app.command("classify")
     def classify(
-        log: str = typer.Argument(..., metavar="LOG|-", help="Log file to read, or - for standard input."),
-        backend: str | None = typer.Option(None, "--backend", help="Backend that wrote the log (vllm, ollama, llama.cpp, tensorrt-llm, sglang, ...)."),
-        exit_code: int | None = typer.Option(None, "--exit-code", help="The container's exit code."),
-        oom_killed: bool = typer.Option(False, "--oom-killed", help="Docker reported OOMKilled."),
-        timed_out: bool = typer.Option(False, "--timed-out", help="It was stopped for not becoming ready in time."),
-        platform: str | None = typer.Option(None, "--platform", help="jetson or x86 (default: detected)."),
-        as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
+        log: Annotated[str, typer.Argument(metavar="LOG|-", help="Log file to read, or - for standard input.")],
+        backend: Annotated[str | None, typer.Option("--backend", help="Backend that wrote the log (vllm, ollama, llama.cpp, tensorrt-llm, sglang, ...).")] = None,
+        exit_code: Annotated[int | None, typer.Option("--exit-code", help="The container's exit code.")] = None,
+        oom_killed: Annotated[bool, typer.Option("--oom-killed", help="Docker reported OOMKilled.")] = False,
+        timed_out: Annotated[bool, typer.Option("--timed-out", help="It was stopped for not becoming ready in time.")] = False,
+        platform: Annotated[str | None, typer.Option("--platform", help="jetson or x86 (default: detected).")] = None,
+        as_json: Json = False,
     ) -> Outcome:
         """Name the failure class of a backend log, with evidence, fix and retry_smaller."""
 

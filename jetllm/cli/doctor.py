@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -18,10 +19,9 @@ def main(*, json_output: bool, facts_file: Path | None) -> Outcome:
     checks = run_checks(facts)
     code = exit_code(checks)
     if not json_output:
-        from jetllm.render.console import out
         from jetllm.render.doctor import render
 
-        render(out(), facts, checks)
+        render(facts, checks)
         return Outcome(code)
     failed = tuple(ErrorItem(c.id, c.message, c.fix) for c in checks if c.status is Status.FAIL)
     data = {"facts": facts.model_dump(mode="json"), "checks": [c.model_dump(mode="json") for c in checks]}
@@ -31,10 +31,10 @@ def main(*, json_output: bool, facts_file: Path | None) -> Outcome:
 def register(app: typer.Typer) -> None:
     @app.command()
     def doctor(
-        json_output: bool = typer.Option(False, "--json", help="Print one JSON document: facts and checks."),
-        facts_file: Path | None = typer.Option(
-            None, "--facts", metavar="FILE", help="Judge facts saved by `jetllm doctor --json` instead of this machine."
-        ),
+        json_output: Annotated[bool, typer.Option("--json", help="Print one JSON document: facts and checks.")] = False,
+        facts_file: Annotated[Path | None, typer.Option(
+            "--facts", metavar="FILE", help="Judge facts saved by `jetllm doctor --json` instead of this machine.",
+        )] = None,
     ) -> Outcome:
         """Check this machine: NVIDIA driver, Docker and its NVIDIA runtime, disk, memory."""
 

@@ -1,15 +1,62 @@
-"""Checks of the option values `try` and `bringup` share: bad usage is one line
-and exit 2, before anything runs."""
+"""The options `try` and `bringup` share, declared once (one flag, one help text),
+and their checks: bad usage is one line and exit 2, before anything runs.
+
+Also what one command line's run carries beside its options (`Invocation`).
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+
+import typer
 
 from jetllm.core.errors import UsageError
 from jetllm.core.labels import extra_labels
 from jetllm.core.policy import PULL_POLICIES as POLICIES
 
 _MEMORY = re.compile(r"^\d+(\.\d+)?[bkmgBKMG]?$")
+
+Model = Annotated[str | None, typer.Option("--model", help="HF id, GGUF path or Ollama tag.")]
+Image = Annotated[str | None, typer.Option(
+    "--image", help="Use this image instead of the profile's (bringup: with a single backend).")]
+GpuUtil = Annotated[float | None, typer.Option(
+    "--gpu-util", help="Fraction of GPU memory (0-1]; bringup's search starts here and steps down.")]
+MaxLen = Annotated[int | None, typer.Option(
+    "--max-len", help="Context length; bringup's search starts here and steps down.")]
+Memory = Annotated[str | None, typer.Option("--memory", help="Container memory limit (docker --memory), e.g. 8g.")]
+Pull = Annotated[str, typer.Option("--pull", help=f"When to pull the image: {', '.join(POLICIES)}.")]
+Facts = Annotated[Path | None, typer.Option(
+    "--facts", metavar="FILE", help="Another machine's facts (saved by `jetllm doctor --json`) instead of this one's.")]
+Json = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
+
+
+@dataclass(slots=True)
+class Invocation:
+    """One command line as run: its arguments (a report records them) and --debug,
+    kept with the run (Typer's context object), not in the environment children inherit."""
+
+    argv: list[str]
+    debug: bool = False
+
+
+def invocation(ctx: typer.Context) -> Invocation:
+    found = ctx.find_object(Invocation)
+    return found if found is not None else Invocation(argv=[])
+
+
+def check_shared(*, model: str | None, image: str | None, gpu_util: float | None, max_len: int | None,
+                 memory: str | None, pull: str) -> None:
+    """The checks of the options `try` and `bringup` share."""
+    check_gpu_util(gpu_util)
+    check_at_least("--max-len", max_len, 1)
+    check_pull(pull)
+    check_memory(memory)
+    check_model(model)
+    check_image(image)
+    check_labels()
 
 
 def check_gpu_util(value: float | None) -> None:

@@ -10,19 +10,16 @@ be read: not known to work, said plainly); 2 bad input.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from jetllm.cli.options import Facts, Json
 from jetllm.core.exitcodes import ExitCode
 from jetllm.core.outcome import ErrorItem, Outcome
 
 if TYPE_CHECKING:
     from jetllm.core.compat import Compatibility
-
-MARKS = {"blocker": "x ", "warning": "! ", "info": "ok"}
-UNKNOWN = "not known to work: the registry could not be read, so nothing was checked but the tag"
-SOURCES = {"daemon": "the image the local Docker daemon holds", "registry": "the registry (no layer pulled)"}
 
 
 def _image_for(target: str | None, profile_file: Path | None, facts) -> tuple[str, str | None]:  # type: ignore[no-untyped-def]
@@ -44,7 +41,7 @@ def preflight_cmd(target: str | None, profile_file: Path | None, facts_file: Pat
                   as_json: bool) -> Outcome:
     from jetllm.facts import host_facts
     from jetllm.preflight import check
-    from jetllm.render.console import out
+    from jetllm.render.preflight import render
 
     facts = host_facts(facts_file)
     image, backend = _image_for(target, profile_file, facts)
@@ -52,24 +49,14 @@ def preflight_cmd(target: str | None, profile_file: Path | None, facts_file: Pat
     code = ExitCode.OK if result.compatible else ExitCode.NOT_WORKING
     if as_json:
         return Outcome(code, {**result.to_json(), **({"backend": backend} if backend else {})}, _errors(result))
-    verdict = {True: "compatible", False: "incompatible", None: "unknown"}[result.compatible]
-    console = out()
-    head = f"{image}: {verdict}" + (f" ({result.failure_class.value})" if result.compatible is False else "")
-    console.print(head + (f"  [{backend}]" if backend else ""), soft_wrap=True)
-    for reason in result.reasons:
-        console.print(f"  {MARKS[reason.severity.value]} {reason.rule}: {reason.message}", soft_wrap=True)
-        if reason.fix and reason.severity.value != "info":
-            console.print(f"       fix: {reason.fix}", soft_wrap=True)
-    if result.source is not None:
-        console.print(f"  read from {SOURCES[result.source.value]}", soft_wrap=True)
-    if result.compatible is None:
-        console.print(f"  {UNKNOWN}", soft_wrap=True)
+    render(image, backend, result)
     return Outcome(code)
 
 
 def _errors(result: Compatibility) -> tuple[ErrorItem, ...]:
     """Why the verdict is not compatible: its blockers, or that nothing could be read."""
     from jetllm.core.compat import Severity
+    from jetllm.render.preflight import UNKNOWN
 
     if result.compatible is None:
         return (ErrorItem(result.failure_class.value, UNKNOWN),)
@@ -80,10 +67,12 @@ def _errors(result: Compatibility) -> tuple[ErrorItem, ...]:
 def register(app: typer.Typer) -> None:
     @app.command("preflight")
     def preflight(
-        target: str | None = typer.Argument(None, help="An image (nvcr.io/nvidia/vllm:25.09-py3) or a backend (vllm)."),
-        profile_file: Path | None = typer.Option(None, "--profile", help="Check the image of this profile file."),
-        facts_file: Path | None = typer.Option(None, "--facts", help="Judge for another machine: a `jetllm doctor --json` file."),
-        as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
+        target: Annotated[str | None, typer.Argument(
+            help="An image (nvcr.io/nvidia/vllm:25.09-py3) or a backend (vllm).")] = None,
+        profile_file: Annotated[Path | None, typer.Option(
+            "--profile", help="Check the image of this profile file.")] = None,
+        facts_file: Facts = None,
+        as_json: Json = False,
     ) -> Outcome:
         """Will this image run here? Checked from the local daemon's copy, else its registry, before any pull."""
         return preflight_cmd(target, profile_file, facts_file, as_json)

@@ -4,13 +4,13 @@ for this machine (or for another machine's facts with --facts FILE)."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
+from jetllm.cli.options import Facts, Json
 from jetllm.core.exitcodes import ExitCode
 from jetllm.core.outcome import Outcome
-
-FACTS_HELP = "Resolve for another machine: a `jetllm doctor --json` file."
 
 
 def _facts(path: Path | None):  # type: ignore[no-untyped-def]
@@ -33,27 +33,21 @@ def _summary(profile) -> dict[str, object]:  # type: ignore[no-untyped-def]
 
 def list_cmd(as_json: bool) -> Outcome:
     from jetllm.catalog import list_profiles
-    from jetllm.render.console import out
+    from jetllm.render.profiles import render_list
 
     profiles = list_profiles()
     if as_json:
         return Outcome(ExitCode.OK, {"profiles": [_summary(p) for p in profiles]})
-    from rich.table import Table
-
-    table = Table("backend", "formats", "port", "platforms", "description", box=None)
-    for p in profiles:
-        platforms = [k for k in ("jetson", "x86_64", "sbsa", "cpu") if getattr(p.images, k)]
-        table.add_row(p.name, ", ".join(p.formats), str(p.port), ", ".join(platforms), p.description)
-    out().print(table)
+    render_list(profiles)
     return Outcome(ExitCode.OK)
 
 
 def show_cmd(name: str | None, profile_file: Path | None, facts_file: Path | None,
              image: str | None, as_json: bool) -> Outcome:
     from jetllm.catalog import load_profile
-    from jetllm.catalog.show import render_shown, resolve
+    from jetllm.catalog.show import resolve
     from jetllm.core.errors import UsageError
-    from jetllm.render.console import out
+    from jetllm.render.profiles import render_shown
 
     if not name and not profile_file:
         raise UsageError("name a backend (jetllm profiles show vllm) or give --profile FILE")
@@ -72,7 +66,7 @@ def show_cmd(name: str | None, profile_file: Path | None, facts_file: Path | Non
     }
     if as_json:
         return Outcome(ExitCode.OK, document)
-    render_shown(out(), shown)
+    render_shown(shown)
     return Outcome(ExitCode.OK)
 
 
@@ -81,18 +75,17 @@ def register(app: typer.Typer) -> None:
                         invoke_without_command=True, no_args_is_help=False)
 
     @group.callback()
-    def profiles(ctx: typer.Context,
-                 as_json: bool = typer.Option(False, "--json", help="Print one JSON document.")) -> Outcome | None:
+    def profiles(ctx: typer.Context, as_json: Json = False) -> Outcome | None:
         """List the backend profiles (shipped and your own)."""
         return list_cmd(as_json) if ctx.invoked_subcommand is None else None
 
     @group.command("show")
     def show(
-        name: str | None = typer.Argument(None, help="Backend name (vllm, ollama, llama.cpp, ...)."),
-        profile_file: Path | None = typer.Option(None, "--profile", help="A profile YAML file of your own."),
-        facts_file: Path | None = typer.Option(None, "--facts", help=FACTS_HELP),
-        image: str | None = typer.Option(None, "--image", help="Use this image instead of the profile's."),
-        as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
+        name: Annotated[str | None, typer.Argument(help="Backend name (vllm, ollama, llama.cpp, ...).")] = None,
+        profile_file: Annotated[Path | None, typer.Option("--profile", help="A profile YAML file of your own.")] = None,
+        facts_file: Facts = None,
+        image: Annotated[str | None, typer.Option("--image", help="Use this image instead of the profile's.")] = None,
+        as_json: Json = False,
     ) -> Outcome:
         """Show one profile as resolved for this machine: image, command, ladder."""
         return show_cmd(name, profile_file, facts_file, image, as_json)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -12,14 +14,13 @@ from jetllm.core.outcome import Outcome
 def register(app: typer.Typer) -> None:
     @app.command("report")
     def report(
-        directory: Path = typer.Argument(Path("jetllm-report"), help="A `jetllm bringup --out` folder."),
-        json_output: bool = typer.Option(False, "--json", help="Print report.json on stdout."),
-        markdown: bool = typer.Option(False, "--md", help="Print report.md on stdout."),
+        directory: Annotated[Path, typer.Argument(help="A `jetllm bringup --out` folder.")] = Path("jetllm-report"),
+        json_output: Annotated[bool, typer.Option("--json", help="Print report.json on stdout.")] = False,
+        markdown: Annotated[bool, typer.Option("--md", help="Print report.md on stdout.")] = False,
     ) -> Outcome:
         """Show a saved bring-up report (terminal table, --json or --md). Exit as the bring-up did."""
         from jetllm.core.errors import UsageError
         from jetllm.render.bringup import render_table
-        from jetllm.render.console import out
         from jetllm.report import load_report, report_errors
         from jetllm.report.markdown import render_markdown
 
@@ -29,7 +30,7 @@ def register(app: typer.Typer) -> None:
         if json_output:
             return Outcome(saved.exit_code, saved.to_json(), report_errors(saved))
         if markdown:
-            out().file.write(render_markdown(saved))
+            sys.stdout.write(render_markdown(saved))
         else:
-            render_table(saved, out(), written_to=None)
+            render_table(saved)
         return Outcome(saved.exit_code)

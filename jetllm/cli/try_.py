@@ -7,19 +7,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from jetllm.cli.options import (
-    check_at_least,
-    check_gpu_util,
-    check_image,
-    check_labels,
-    check_memory,
-    check_model,
-    check_pull,
-)
+from jetllm.cli.options import Facts, GpuUtil, Image, Json, MaxLen, Memory, Model, Pull, check_at_least, check_shared
 from jetllm.core.errors import UsageError
 from jetllm.core.exitcodes import ExitCode
 from jetllm.core.outcome import ErrorItem, Outcome
@@ -49,19 +41,14 @@ def check(options: TryOptions) -> None:
     if (options.backend is None) == (options.profile is None):
         raise UsageError("give a BACKEND or --profile FILE (exactly one)")
     s = options.settings
-    check_gpu_util(s.gpu_util)
-    for flag, value, least in (("--max-len", s.max_len, 1), ("--concurrency", s.concurrency, 1),
-                               ("--gpu-layers", s.gpu_layers, 0)):
-        check_at_least(flag, value, least)
+    check_shared(model=s.model, image=options.image, gpu_util=s.gpu_util, max_len=s.max_len,
+                 memory=options.memory, pull=options.pull)
+    check_at_least("--concurrency", s.concurrency, 1)
+    check_at_least("--gpu-layers", s.gpu_layers, 0)
     if options.port is not None and not 0 < options.port < 65536:
         raise UsageError(f"--port must be 1-65535, not {options.port}")
     if options.timeout_s is not None and options.timeout_s <= 0:
         raise UsageError(f"--timeout must be positive, not {options.timeout_s:g}")
-    check_pull(options.pull)
-    check_memory(options.memory)
-    check_model(s.model)
-    check_image(options.image)
-    check_labels()
 
 
 def build_spec(options: TryOptions, facts: object) -> ContainerSpec:
@@ -87,8 +74,8 @@ def build_spec(options: TryOptions, facts: object) -> ContainerSpec:
 def run_try(options: TryOptions) -> Outcome:
     from jetllm.core.attempt import Outcome as AttemptOutcome
     from jetllm.facts import host_facts
-    from jetllm.render.attempt import ProgressView, render_attempt
-    from jetllm.render.console import err, out
+    from jetllm.render.attempt import render_attempt
+    from jetllm.render.progress import ProgressView
     from jetllm.runtime import ports
     from jetllm.runtime.attempt import new_run_id, run_attempt
 
@@ -98,7 +85,7 @@ def run_try(options: TryOptions) -> Outcome:
     if spec.host_port is not None:
         ports.require_free(spec.host_port, spec.host_address)  # before anything is pulled
     run_id = new_run_id()
-    with ProgressView(err()) as view:
+    with ProgressView() as view:
         attempt = run_attempt(spec, facts=facts, pull_policy=options.pull,
                               keep=options.keep, force=options.force, run_id=run_id, progress=view)
     code = ExitCode.OK if attempt.outcome is AttemptOutcome.READY else ExitCode.NOT_WORKING
@@ -108,7 +95,7 @@ def run_try(options: TryOptions) -> Outcome:
             (ErrorItem(found.failure_class.value, found.cause, found.fix),) if found
             else (ErrorItem("unknown", f"{attempt.backend}: {attempt.outcome.value}"),))
         return Outcome(code, {**attempt.to_json(), "run_id": run_id}, errors)
-    render_attempt(out(), attempt, run_id if attempt.container_name else None)
+    render_attempt(attempt, run_id if attempt.container_name else None)
     return Outcome(code)
 
 
@@ -120,23 +107,25 @@ request, measure, stop it, and say what happened. Exit 0 ready, 1 failed, 2 bad 
 def register(app: typer.Typer) -> None:
     @app.command("try", help=HELP)
     def try_(
-        backend: str | None = typer.Argument(None, help="vllm, ollama, llama.cpp, sglang, tensorrt-llm"),
-        profile: Path | None = typer.Option(None, "--profile", help="A profile YAML file instead of BACKEND."),
-        image: str | None = typer.Option(None, "--image", help="Use this image instead of the profile's."),
-        model: str | None = typer.Option(None, "--model", help="HF id, GGUF path or Ollama tag."),
-        gpu_util: float | None = typer.Option(None, "--gpu-util", help="Fraction of GPU memory (0-1]."),
-        max_len: int | None = typer.Option(None, "--max-len", help="Context length."),
-        concurrency: int | None = typer.Option(None, "--concurrency", help="Max parallel sequences."),
-        gpu_layers: int | None = typer.Option(None, "--gpu-layers", help="Layers offloaded (llama.cpp, Ollama)."),
-        quantization: str | None = typer.Option(None, "--quantization", help="Passed to the backend (awq, gptq, fp8, ...)."),
-        port: int | None = typer.Option(None, "--port", help="Host port (on 127.0.0.1)."),
-        memory: str | None = typer.Option(None, "--memory", help="Host memory limit, e.g. 8g."),
-        timeout: float | None = typer.Option(None, "--timeout", help="Seconds to wait for readiness."),
-        pull: str = typer.Option("missing", "--pull", help="missing, always or never."),
-        keep: bool = typer.Option(False, "--keep", help="Leave a working backend running."),
-        force: bool = typer.Option(False, "--force", help="Skip the prerequisite checks."),
-        facts: Path | None = typer.Option(None, "--facts", help="Host facts from `jetllm doctor --json`."),
-        json: bool = typer.Option(False, "--json", help="Print the Attempt as JSON."),
+        backend: Annotated[str | None, typer.Argument(help="vllm, ollama, llama.cpp, sglang, tensorrt-llm")] = None,
+        profile: Annotated[Path | None, typer.Option("--profile", help="A profile YAML file instead of BACKEND.")] = None,
+        image: Image = None,
+        model: Model = None,
+        gpu_util: GpuUtil = None,
+        max_len: MaxLen = None,
+        concurrency: Annotated[int | None, typer.Option("--concurrency", help="Max parallel sequences.")] = None,
+        gpu_layers: Annotated[int | None, typer.Option(
+            "--gpu-layers", help="Layers offloaded (llama.cpp, Ollama).")] = None,
+        quantization: Annotated[str | None, typer.Option(
+            "--quantization", help="Passed to the backend (awq, gptq, fp8, ...).")] = None,
+        port: Annotated[int | None, typer.Option("--port", help="Host port (on 127.0.0.1).")] = None,
+        memory: Memory = None,
+        timeout: Annotated[float | None, typer.Option("--timeout", help="Seconds to wait for readiness.")] = None,
+        pull: Pull = "missing",
+        keep: Annotated[bool, typer.Option("--keep", help="Leave a working backend running.")] = False,
+        force: Annotated[bool, typer.Option("--force", help="Skip the prerequisite checks.")] = False,
+        facts: Facts = None,
+        json: Json = False,
     ) -> Outcome:
         from jetllm.core.spec import Settings
 

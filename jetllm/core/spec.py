@@ -87,3 +87,10 @@ class ContainerSpec(Record):
     served_model: str | None = None  # the "model" field of the chat request
     model_pull: ModelPullSpec | None = None
     settings: Settings = Field(default_factory=Settings)
+
+
+def describe(settings: Settings) -> str:
+    """`gpu_util=0.55 max_len=4096`: the knobs set, for tables and messages."""
+    parts = [f"{name}={value}" for name, value in settings if name not in ("model", "extra") and value is not None]
+    parts += [f"{key}={value}" for key, value in sorted(settings.extra.items())]
+    return " ".join(parts) or "defaults"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from jetllm.render.console import err, out
 from jetllm.report.model import Report
 from jetllm.report.rows import Row, headline, rows
 
@@ -31,10 +32,23 @@ def _details(r: Row) -> list[tuple[str, str]]:
     return lines
 
 
-def render_table(report: Report, console: Console, *, written_to: str | None = None) -> None:
+def render_result(report: Report, *, written_to: str, table: bool) -> None:
+    """After a bring-up: the table on stdout (else, with --json, where the files are,
+    on stderr); an interrupted run says its report is partial."""
+    if table:
+        render_table(report, written_to=written_to)
+    else:
+        err().print(f"Report written to {written_to}", markup=False, highlight=False)
+    if report.interrupted:
+        err().print("jetllm: interrupted: the report is partial; no container was left running",
+                    markup=False, highlight=False)
+
+
+def render_table(report: Report, console: Console | None = None, *, written_to: str | None = None) -> None:
     from rich.table import Table
     from rich.text import Text
 
+    console = console or out()
     table = Table(title="jetllm bringup", title_justify="left", box=None, padding=(0, 1), header_style="bold underline",
                   show_edge=False, pad_edge=False)
     table.add_column("backend", overflow="fold")

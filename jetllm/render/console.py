@@ -4,13 +4,14 @@ document jetllm/render/envelope.py writes); progress, spinners and log excerpts 
 Rich is imported on first use so that `jetllm --version` stays fast. Rich
 honours NO_COLOR and drops live displays when the stream is not a terminal;
 there, lines also end at their text (Rich pads table cells with spaces).
+Each call makes a console for the streams and environment (COLUMNS, NO_COLOR)
+of that moment, so a run in-process (tests) writes where it is captured.
 """
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Iterable
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
@@ -62,13 +63,11 @@ def _console(stderr: bool, **options: Any) -> Console:
     return Console(file=_LinesEndAtText(stderr), **options)  # type: ignore[arg-type]
 
 
-@lru_cache(maxsize=1)
 def out() -> Console:
     """The console for results (stdout)."""
     return _console(False, highlight=False, soft_wrap=False)
 
 
-@lru_cache(maxsize=1)
 def err() -> Console:
     """The console for progress, warnings and errors (stderr)."""
     return _console(True, highlight=False)

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 from rich.markup import escape
 from rich.table import Table
 
+from jetllm.render.console import out
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -15,8 +17,9 @@ if TYPE_CHECKING:
 _STYLE = {"none": "green", "unknown": "yellow"}
 
 
-def render(console: Console, diagnosis: Diagnosis) -> None:
+def render(diagnosis: Diagnosis, console: Console | None = None) -> None:
     """Label / value rows in a borderless grid, so wrapped text stays indented."""
+    console = console or out()
     name = diagnosis.failure_class.value
     style = _STYLE.get(name, "bold red")
     grid = Table.grid(padding=(0, 2))

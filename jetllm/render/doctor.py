@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from jetllm.core.checks import Check, Status, gib
 from jetllm.core.facts import HostFacts
+from jetllm.render.console import out
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -48,7 +49,7 @@ def summary_lines(facts: HostFacts) -> list[tuple[str, str]]:
     return lines
 
 
-def render(console: Console, facts: HostFacts, checks: list[Check]) -> None:
+def render(facts: HostFacts, checks: list[Check], console: Console | None = None) -> None:
     """Facts first, then one line per check; a fix, where there is one, on the line below.
 
     A borderless grid rather than a four-column table: fixes are whole
@@ -58,6 +59,7 @@ def render(console: Console, facts: HostFacts, checks: list[Check]) -> None:
     from rich.markup import escape
     from rich.table import Table
 
+    console = console or out()
     facts_table = Table(show_header=False, box=None, pad_edge=False)
     facts_table.add_column(style="bold", no_wrap=True)
     facts_table.add_column(overflow="fold")

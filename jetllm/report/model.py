@@ -13,6 +13,7 @@ from pydantic import Field, ValidationError
 
 from jetllm.core.diagnosis import Diagnosis
 from jetllm.core.errors import UsageError
+from jetllm.core.exitcodes import ExitCode
 from jetllm.core.facts import HostFacts
 from jetllm.core.record import Record
 from jetllm.modelinfo import GgufInfo
@@ -72,11 +73,11 @@ def build_report(
     winner = search.winner
     if search.interrupted:
         status: Status = "interrupted"
-        code = 130
+        code = ExitCode.INTERRUPTED
     elif winner is not None:
-        status, code = "works", 0
+        status, code = "works", ExitCode.OK
     else:
-        status, code = "none_working", 1
+        status, code = "none_working", ExitCode.NOT_WORKING
     return Report(
         jetllm_version=version,
         created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),

@@ -18,6 +18,7 @@ from pydantic import Field
 
 from jetllm.core.record import Record
 from jetllm.core.spec import Settings
+from jetllm.core.spec import describe as describe  # the search's callers read it here
 
 FRACTION_RESOLUTION = 0.05
 TOKENS_RESOLUTION = 256
@@ -123,17 +124,6 @@ def with_values(base: Settings, values: dict[str, Value]) -> Settings:
     fields = {key: value for key, value in values.items() if key in SETTINGS_FIELDS}
     extra = {key: value for key, value in values.items() if key not in SETTINGS_FIELDS}
     return base.model_copy(update={**fields, "extra": {**base.extra, **extra}})
-
-
-def describe(settings: Settings) -> str:
-    """`gpu_util=0.55 max_len=4096`: the knobs set, for tables and messages."""
-    parts = [
-        f"{name}={getattr(settings, name)}"
-        for name in SETTINGS_FIELDS
-        if name != "model" and getattr(settings, name) is not None
-    ]
-    parts += [f"{key}={value}" for key, value in sorted(settings.extra.items())]
-    return " ".join(parts) or "defaults"
 
 
 def _descending(steps: Sequence[Value]) -> list[Value]:

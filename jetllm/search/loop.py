@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from jetllm.core.events import CandidateIncompatible, SearchProgress, ignore
 from jetllm.core.spec import ContainerSpec, Settings
 from jetllm.search.budget import Budget
 from jetllm.search.candidates import (
@@ -17,7 +18,7 @@ from jetllm.search.candidates import (
     Verdict,
 )
 from jetllm.search.ladder import describe
-from jetllm.search.steer import AttemptFn, Notify, Policy, search_candidate
+from jetllm.search.steer import AttemptFn, Policy, search_candidate
 
 PreflightFn = Callable[[Candidate], Check]
 SpecFn = Callable[[Candidate, Settings], ContainerSpec]
@@ -31,7 +32,7 @@ def run_search(
     budget: Budget,
     first: bool = False,
     policy: Policy = Policy(),
-    notify: Notify = lambda _line: None,
+    progress: SearchProgress = ignore,
     spec_of: SpecFn | None = None,
     left_out: Sequence[CandidateResult] = (),
 ) -> SearchResult:
@@ -56,7 +57,7 @@ def run_search(
             results.append(_not_tried(candidate, StopReason.INTERRUPTED, Verdict.INTERRUPTED))
             continue
         if check.compatible is False:
-            notify(f"{candidate.name}: incompatible, not pulled: {'; '.join(check.reasons)}")
+            progress(CandidateIncompatible(candidate.name, tuple(check.reasons)))
             results.append(
                 CandidateResult(
                     candidate=candidate,
@@ -67,7 +68,7 @@ def run_search(
                 )
             )
             continue
-        result = search_candidate(candidate, attempt, budget, policy=policy, notify=notify)
+        result = search_candidate(candidate, attempt, budget, policy=policy, progress=progress)
         update: dict[str, object] = {"check": check}
         if spec_of is not None and result.best_attempt is not None:
             update["spec"] = without_secrets(spec_of(candidate, result.best_attempt.settings))

@@ -26,13 +26,13 @@ from typing import Literal
 
 from jetllm.core.attempt import Attempt, Outcome
 from jetllm.core.diagnosis import Diagnosis, FailureClass, RetrySmaller
+from jetllm.core.events import SearchProgress, StepFailed, StepStarted, StepWorked, ignore
 from jetllm.core.spec import Settings
 from jetllm.search.budget import Budget
 from jetllm.search.candidates import Candidate, CandidateResult, StopReason, Verdict
 from jetllm.search.ladder import Knob, describe
 
 AttemptFn = Callable[[Candidate, Settings, "float | None"], Attempt]
-Notify = Callable[[str], None]
 Step = Literal["ok", "fail", "stop"]
 
 _MEMORY = ("gpu_util", "max_len", "concurrency", "gpu_layers")
@@ -57,7 +57,7 @@ class _Walk:
     attempt_fn: AttemptFn
     budget: Budget
     policy: Policy
-    notify: Notify
+    progress: SearchProgress
     attempts: list[Attempt] = field(default_factory=list)
     indices: dict[str, int] = field(default_factory=dict)
     sometimes_left: int = 0
@@ -70,7 +70,7 @@ class _Walk:
         if self.budget.spent():
             self.stop = StopReason.BUDGET
             return "stop"
-        self.notify(f"{self.candidate.name}: starting with {describe(settings)}")
+        self.progress(StepStarted(self.candidate.name, settings))
         try:
             attempt = self.attempt_fn(self.candidate, settings, self.budget.attempt_timeout())
         except KeyboardInterrupt:
@@ -78,13 +78,13 @@ class _Walk:
             return "stop"
         self.attempts.append(attempt)
         if attempt.outcome is Outcome.READY:
-            self.notify(f"{self.candidate.name}: works with {describe(settings)}")
+            self.progress(StepWorked(self.candidate.name, settings))
             return "ok"
         diagnosis = attempt.diagnosis
         self.last_failure = diagnosis
         retry = diagnosis.retry_smaller if diagnosis else RetrySmaller.SOMETIMES
-        name = diagnosis.failure_class.value if diagnosis else "unknown"
-        self.notify(f"{self.candidate.name}: {name} (retry smaller: {retry.value})")
+        failure = diagnosis.failure_class if diagnosis else FailureClass.UNKNOWN
+        self.progress(StepFailed(self.candidate.name, settings, failure, retry))
         if retry is RetrySmaller.NO:
             self.stop = StopReason.NO_RETRY
             return "stop"
@@ -112,10 +112,10 @@ def search_candidate(
     budget: Budget,
     *,
     policy: Policy = Policy(),
-    notify: Notify = lambda _line: None,
+    progress: SearchProgress = ignore,
 ) -> CandidateResult:
     """Bring up one candidate: the most ambitious settings that work, or why none does."""
-    walk = _Walk(candidate, attempt_fn, budget, policy, notify, sometimes_left=policy.sometimes_steps)
+    walk = _Walk(candidate, attempt_fn, budget, policy, progress, sometimes_left=policy.sometimes_steps)
     best: int | None = None
     first = walk.step({})
     exhausted: set[str] = set()

@@ -80,6 +80,9 @@ def test_a_backend_the_model_format_rules_out_is_a_row_beside_the_one_that_works
                     "--out", str(out), "--junit", str(junit))
     assert result.exit_code == 0, result.stderr
     assert "jetllm bringup: 1 candidate to try, 1 left out" in result.stderr
+    # The attempt's progress, worded as `try` words it, under the step it belongs to.
+    step = result.stderr.split(f"{name}: starting with gpu_util=0.5 max_len=2048\n")[1]
+    assert step.startswith("  checking: prerequisites") and f"\n  waiting: waiting for {name} on " in step
     report = json.loads((out / "report.json").read_text())
     verdicts = {c["candidate"]["name"]: c["verdict"] for c in report["candidates"]}
     assert verdicts == {name: "works", "llama.cpp": "left_out"}

@@ -167,12 +167,12 @@ def test_an_interrupted_run_still_prints_its_envelope(docker_client, tmp_path, c
 def test_internal_errors_are_an_envelope_too(capsys, monkeypatch):
     """A bug anywhere (here: a command whose stage raises) is still one document."""
     from jetllm import cli
-    from jetllm.doctor import run
+    from jetllm.cli import doctor
 
     def broken(**_: Any) -> None:
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(run, "main", broken)
+    monkeypatch.setattr(doctor, "main", broken)
     monkeypatch.delenv("JETLLM_DEBUG", raising=False)
     code = cli.run(["doctor", "--json"])
     document = envelope(CliResult(code, capsys.readouterr().out, ""), "doctor", 1)

@@ -1,13 +1,17 @@
 """Run jetllm as a user does: the installed entry point, in a subprocess,
-with stdout and stderr kept apart."""
+with stdout and stderr kept apart; or, where the process itself does not
+matter, in this process (`run_in_process`: the same streams and environment, faster)."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import signal
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -61,6 +65,52 @@ def run_jetllm(
         cwd=cwd,
     )
     return CliResult(done.returncode, done.stdout, done.stderr)
+
+
+def run_in_process(
+    *args: str,
+    env: dict[str, str] | None = None,
+    stdin: str | None = None,
+    cwd: Path | None = None,
+) -> CliResult:
+    """`jetllm ARGS` through jetllm.cli.run in this process, as run_jetllm runs it: the
+    environment (plain output, 200 columns, then `env`), stdin, stdout, stderr and the
+    working directory are set for the call and restored after it."""
+    from jetllm.cli import run
+
+    stdout, stderr = io.StringIO(), io.StringIO()
+    given = io.TextIOWrapper(io.BytesIO((stdin or "").encode()), encoding="utf-8")
+    with _environment(_env(env)), _cwd(cwd):
+        saved = sys.stdin, sys.stdout, sys.stderr
+        sys.stdin, sys.stdout, sys.stderr = given, stdout, stderr
+        try:
+            code = run(list(args))
+        finally:
+            sys.stdin, sys.stdout, sys.stderr = saved
+    return CliResult(code, stdout.getvalue(), stderr.getvalue())
+
+
+@contextmanager
+def _environment(wanted: dict[str, str]) -> Iterator[None]:
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(wanted)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+@contextmanager
+def _cwd(path: Path | None) -> Iterator[None]:
+    saved = Path.cwd()
+    if path is not None:
+        os.chdir(path)
+    try:
+        yield
+    finally:
+        os.chdir(saved)
 
 
 def start_jetllm(*args: str, env: dict[str, str] | None = None,

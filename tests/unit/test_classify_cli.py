@@ -18,8 +18,8 @@ REPO = Path(__file__).resolve().parents[2]
 JSON_KEYS = {"class", "cause", "evidence", "fix", "retry_smaller"}
 
 
-def test_json_document(jetllm, fixtures_dir: Path) -> None:
-    result = jetllm("classify", str(fixtures_dir / "logs" / "vllm-jetson-nvml-assert.log"), "--json", "--platform", "jetson")
+def test_json_document(cli, fixtures_dir: Path) -> None:
+    result = cli("classify", str(fixtures_dir / "logs" / "vllm-jetson-nvml-assert.log"), "--json", "--platform", "jetson")
     assert result.exit_code == 0, result.stderr
     doc = result.data()
     assert set(doc) == JSON_KEYS
@@ -28,21 +28,21 @@ def test_json_document(jetllm, fixtures_dir: Path) -> None:
     assert "PYTORCH_NO_CUDA_MEMORY_CACHING" in doc["fix"]
 
 
-def test_human_output(jetllm, fixtures_dir: Path) -> None:
-    result = jetllm("classify", str(fixtures_dir / "logs" / "ollama-kv-cache-oom.log"), "--backend", "ollama", "--platform", "x86")
+def test_human_output(cli, fixtures_dir: Path) -> None:
+    result = cli("classify", str(fixtures_dir / "logs" / "ollama-kv-cache-oom.log"), "--backend", "ollama", "--platform", "x86")
     assert result.exit_code == 0, result.stderr
     for word in ("class", "kv_cache_insufficient", "cause", "evidence", "fix", "retry_smaller"):
         assert word in result.stdout
     assert "failed to allocate buffer for kv cache" in result.stdout
 
 
-def test_stdin_and_exit_state(jetllm) -> None:
-    result = jetllm("classify", "-", "--exit-code", "137", "--oom-killed", "--json", stdin="loading model\n")
+def test_stdin_and_exit_state(cli) -> None:
+    result = cli("classify", "-", "--exit-code", "137", "--oom-killed", "--json", stdin="loading model\n")
     assert result.exit_code == 0 and result.data()["class"] == "host_oom_killed"
 
 
-def test_healthy_log_is_none(jetllm, fixtures_dir: Path) -> None:
-    result = jetllm("classify", str(fixtures_dir / "logs" / "vllm-healthy.log"), "--json")
+def test_healthy_log_is_none(cli, fixtures_dir: Path) -> None:
+    result = cli("classify", str(fixtures_dir / "logs" / "vllm-healthy.log"), "--json")
     assert result.exit_code == 0 and result.data()["class"] == "none"
 
 
@@ -57,8 +57,8 @@ def test_healthy_log_is_none(jetllm, fixtures_dir: Path) -> None:
         ("classify",),
     ],
 )
-def test_bad_input_is_exit_2_without_traceback(jetllm, args: tuple[str, ...]) -> None:
-    result = jetllm(*args, stdin="")
+def test_bad_input_is_exit_2_without_traceback(cli, args: tuple[str, ...]) -> None:
+    result = cli(*args, stdin="")
     assert result.exit_code == 2
     assert "Traceback" not in result.stderr and result.stdout == ""
 

@@ -20,24 +20,24 @@ def assert_plain(text: str, labels: tuple[str, ...]) -> None:
         assert line.startswith(labels) or line.startswith(" ") or not line, f"not indented: {line!r}"
 
 
-def test_classify(jetllm):
+def test_classify(cli):
     log = FIXTURES / "logs" / "vllm-jetson-nvml-assert.log"
-    result = jetllm("classify", str(log), "--platform", "jetson", env=NARROW)
+    result = cli("classify", str(log), "--platform", "jetson", env=NARROW)
     assert result.exit_code == 0, result.stderr
     assert_plain(result.stdout, ("class", "cause", "evidence", "fix", "retry_smaller"))
 
 
 @pytest.mark.parametrize("name", ["vllm", "llama.cpp"])
-def test_profiles_show(jetllm, name):
-    result = jetllm("profiles", "show", name, "--facts", str(FIXTURES / "profiles" / "hosts" / "x86-cpu.json"),
+def test_profiles_show(cli, name):
+    result = cli("profiles", "show", name, "--facts", str(FIXTURES / "profiles" / "hosts" / "x86-cpu.json"),
                     env=NARROW)
     assert result.exit_code == 0, result.stderr
     assert_plain(result.stdout, (f"{name}: ",))
 
 
-def test_doctor(jetllm):
+def test_doctor(cli):
     facts = FIXTURES / "bringup" / "orin-nx-r36.4.3.json"
-    result = jetllm("doctor", "--facts", str(facts), env=NARROW)
+    result = cli("doctor", "--facts", str(facts), env=NARROW)
     assert result.exit_code in (0, 1), result.stderr
     checks = result.stdout.split("\n\n")[1]  # the facts summary, then the checks
     assert_plain(checks, ("PASS", "WARN", "FAIL"))

@@ -71,30 +71,30 @@ def test_user_profile_directory_wins(tmp_path, monkeypatch):
     assert load_profile(str(BAD / "custom.yaml")).name == "my-llama"
 
 
-def test_cli_bad_profile_exit_2(jetllm):
-    result = jetllm("profiles", "show", "--profile", str(BAD / "missing-port.yaml"))
+def test_cli_bad_profile_exit_2(cli):
+    result = cli("profiles", "show", "--profile", str(BAD / "missing-port.yaml"))
     assert result.exit_code == 2
     assert "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "missing-port.yaml: field 'port'" in lines[0]
 
 
-def test_cli_unknown_backend_exit_2(jetllm):
-    result = jetllm("profiles", "show", "frobnicate")
+def test_cli_unknown_backend_exit_2(cli):
+    result = cli("profiles", "show", "frobnicate")
     assert result.exit_code == 2
     assert "unknown backend 'frobnicate'" in result.stderr
 
 
-def test_cli_lists_json(jetllm):
-    result = jetllm("profiles", "--json")
+def test_cli_lists_json(cli):
+    result = cli("profiles", "--json")
     assert result.exit_code == 0, result.stderr
     names = {entry["name"] for entry in result.data()["profiles"]}
     assert {"vllm", "ollama", "llama.cpp", "tensorrt-llm", "sglang"} <= names
 
 
-def test_cli_show_for_other_facts(jetllm, tmp_path):
+def test_cli_show_for_other_facts(cli, tmp_path):
     facts = BAD / "hosts" / "orin-nx-r36.4.3.json"
-    result = jetllm("profiles", "show", "vllm", "--facts", str(facts), "--json")
+    result = cli("profiles", "show", "vllm", "--facts", str(facts), "--json")
     assert result.exit_code == 0, result.stderr
     shown = result.data()
     assert shown["platform"] == "jetson"

@@ -10,8 +10,8 @@ NO_GPU = HOSTS / "x86-cpu.json"
 KEYS = {"profile", "platform", "images", "spec", "ladder"}  # the document before choices were added
 
 
-def test_a_gpu_profile_on_a_host_without_a_gpu_is_shown(jetllm):
-    result = jetllm("profiles", "show", "vllm", "--facts", str(NO_GPU))
+def test_a_gpu_profile_on_a_host_without_a_gpu_is_shown(cli):
+    result = cli("profiles", "show", "vllm", "--facts", str(NO_GPU))
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].startswith("vllm: ") and lines[0].endswith("[cpu]")
@@ -23,8 +23,8 @@ def test_a_gpu_profile_on_a_host_without_a_gpu_is_shown(jetllm):
     assert "gpu_util: 0.9 > 0.8" in result.stdout  # the ladder too
 
 
-def test_json_keeps_its_keys_and_adds_the_choice_per_platform(jetllm):
-    result = jetllm("profiles", "show", "vllm", "--facts", str(NO_GPU), "--json")
+def test_json_keeps_its_keys_and_adds_the_choice_per_platform(cli):
+    result = cli("profiles", "show", "vllm", "--facts", str(NO_GPU), "--json")
     assert result.exit_code == 0, result.stderr
     shown = result.data()
     assert KEYS <= set(shown)
@@ -41,9 +41,9 @@ def test_json_keeps_its_keys_and_adds_the_choice_per_platform(jetllm):
     ]
 
 
-def test_jetson_choice_follows_the_l4t_release(jetllm):
+def test_jetson_choice_follows_the_l4t_release(cli):
     # Ollama lists images for r36.4, r35 and Thor (r38); releases that run the same images count once.
-    result = jetllm("profiles", "show", "ollama", "--facts", str(HOSTS / "xavier-r35.4.1.json"), "--json")
+    result = cli("profiles", "show", "ollama", "--facts", str(HOSTS / "xavier-r35.4.1.json"), "--json")
     assert result.exit_code == 0, result.stderr
     shown = result.data()
     assert shown["spec"]["image"] == "dustynv/ollama:r35.4.1" and shown["no_image"] is None
@@ -53,8 +53,8 @@ def test_jetson_choice_follows_the_l4t_release(jetllm):
                       ("38", "ollama/ollama:latest")]
 
 
-def test_a_host_that_runs_it_still_sees_the_resolved_spec(jetllm):
-    result = jetllm("profiles", "show", "llama.cpp", "--facts", str(NO_GPU))
+def test_a_host_that_runs_it_still_sees_the_resolved_spec(cli):
+    result = cli("profiles", "show", "llama.cpp", "--facts", str(NO_GPU))
     assert result.exit_code == 0, result.stderr
     assert "image      ghcr.io/ggml-org/llama.cpp:server  (gpu none)" in result.stdout
     assert "command    --host 0.0.0.0 --port 8080" in result.stdout

@@ -6,7 +6,8 @@ import math
 
 import pytest
 
-from jetllm.core.diagnosis import FailureClass
+from jetllm.core.diagnosis import FailureClass, RetrySmaller
+from jetllm.core.events import CandidateIncompatible, StepFailed, StepStarted, StepWorked
 from jetllm.core.spec import Settings
 from jetllm.search import (
     Budget,
@@ -155,3 +156,22 @@ def test_expand_keeps_both_ends() -> None:
     assert expand([8192, 1000])[-1] == 1000
     assert expand([4096, 2048, 1024]) == list(range(4096, 1023, -256))
     assert Settings().gpu_util is None
+
+
+def test_progress_is_typed_events_one_per_start_and_outcome() -> None:
+    """What a progress view or a machine reader gets: each image preflight rules out,
+    each start with its settings, and each outcome with its class and retry rule."""
+    world = FakeWorld(rules={"vllm": fits_below(0.5)})
+    events: list[object] = []
+    ngc = candidate("ngc", vllm_ladder())
+    checks = {"ngc": Check(compatible=False, reasons=["needs driver 580.82", "CUDA 13.0"])}
+    run_search([ngc, candidate("vllm", vllm_ladder())], attempt=world, budget=Budget(clock=world.clock),
+               preflight=lambda c: checks.get(c.name, Check(compatible=True)), progress=events.append)
+    assert events[0] == CandidateIncompatible("ngc", ("needs driver 580.82", "CUDA 13.0"))
+    expected: list[object] = []
+    for name, settings in world.calls:  # each start, then what came of it
+        works = (settings.gpu_util or 0) <= 0.5
+        expected += [StepStarted(name, settings), StepWorked(name, settings) if works
+                     else StepFailed(name, settings, A, RetrySmaller.YES)]
+    assert events[1:] == expected
+    assert expected[-1] == StepWorked("vllm", world.calls[-1][1]) and world.calls[-1][1].gpu_util == 0.5

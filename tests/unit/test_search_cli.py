@@ -25,8 +25,8 @@ FACTS = Path(__file__).parent.parent / "fixtures" / "bringup" / "orin-nx-r36.4.3
     (["--memory", "lots"], "--memory must be a size like 512m or 8g"),
     (["--image", "Not An Image", "--backends", "vllm", "--facts", str(FACTS)], "--image: not an image reference"),
 ])
-def test_bad_usage_is_exit_2_with_one_line(jetllm, tmp_path, args, message):
-    result = jetllm("bringup", "--out", str(tmp_path / "r"), *args)
+def test_bad_usage_is_exit_2_with_one_line(cli, tmp_path, args, message):
+    result = cli("bringup", "--out", str(tmp_path / "r"), *args)
     assert result.exit_code == 2, result.stderr
     assert message in result.stderr
     assert "Traceback" not in result.stderr
@@ -39,13 +39,14 @@ def test_bad_usage_is_exit_2_with_one_line(jetllm, tmp_path, args, message):
      {"llama.cpp": ("unsupported_model", "llama.cpp loads GGUF models, not AWQ"),
       "ollama": ("unsupported_model", "ollama loads Ollama models, not AWQ")}),
 ])
-def test_nothing_to_try_still_writes_the_report_and_junit(jetllm, tmp_path, args, causes):
+def test_nothing_to_try_still_writes_the_report_and_junit(cli, tmp_path, args, causes):
     out, junit = tmp_path / "r", tmp_path / "smoke.xml"
-    result = jetllm("bringup", *args, "--facts", str(FACTS), "--out", str(out), "--junit", str(junit))
+    command = ["bringup", *args, "--facts", str(FACTS), "--out", str(out), "--junit", str(junit)]
+    result = cli(*command)
     assert result.exit_code == 1, result.stderr
     assert f"0 candidates to try, {len(causes)} left out" in result.stderr
     report = json.loads((out / "report.json").read_text())
-    assert report["status"] == "none_working"
+    assert report["status"] == "none_working" and report["command"] == ["jetllm", *command]
     found = {c["candidate"]["name"]: (c["verdict"], c["diagnosis"]["class"], c["diagnosis"]["cause"])
              for c in report["candidates"]}
     assert {name: (verdict, klass) for name, (verdict, klass, _) in found.items()} == {
@@ -58,37 +59,37 @@ def test_nothing_to_try_still_writes_the_report_and_junit(jetllm, tmp_path, args
     assert {f.get("type") for f in suite.iter("failure")} == {klass for klass, _ in causes.values()}
 
 
-def test_report_json_and_md_together_is_usage_error(jetllm, tmp_path):
+def test_report_json_and_md_together_is_usage_error(cli, tmp_path):
     write_report_dir(make_report(), tmp_path / "r")
-    result = jetllm("report", str(tmp_path / "r"), "--json", "--md")
+    result = cli("report", str(tmp_path / "r"), "--json", "--md")
     assert result.exit_code == 2 and result.data() is None
     assert result.errors()[0]["class"] == "usage_error"
     assert result.stderr.strip().splitlines() == [
         "jetllm: error: --json and --md each print the whole report: pass one of them"]
 
 
-def test_out_dir_that_is_not_a_report_is_refused(jetllm, tmp_path):
+def test_out_dir_that_is_not_a_report_is_refused(cli, tmp_path):
     (tmp_path / "mine.txt").write_text("keep me")
-    result = jetllm("bringup", "--out", str(tmp_path), "--facts", str(FACTS))
+    result = cli("bringup", "--out", str(tmp_path), "--facts", str(FACTS))
     assert result.exit_code == 2 and "not a jetllm report" in result.stderr
     assert (tmp_path / "mine.txt").read_text() == "keep me"
 
 
-def test_report_rerenders_saved_report(jetllm, tmp_path):
+def test_report_rerenders_saved_report(cli, tmp_path):
     saved = write_report_dir(make_report(), tmp_path / "r")
-    table = jetllm("report", str(tmp_path / "r"))
+    table = cli("report", str(tmp_path / "r"))
     assert table.exit_code == 0, table.stderr
     assert "* vllm" in table.stdout and "library_mismatch" in table.stdout
-    as_json = jetllm("report", str(tmp_path / "r"), "--json")
+    as_json = cli("report", str(tmp_path / "r"), "--json")
     assert as_json.data() == json.loads((tmp_path / "r" / "report.json").read_text())
     assert as_json.data()["jetllm_report_version"] == saved.jetllm_report_version
-    md = jetllm("report", str(tmp_path / "r"), "--md")
+    md = cli("report", str(tmp_path / "r"), "--md")
     assert md.stdout == (tmp_path / "r" / "report.md").read_text()
 
 
-def test_report_on_a_missing_or_bad_dir_is_exit_2(jetllm, tmp_path):
-    missing = jetllm("report", str(tmp_path / "nothing"))
+def test_report_on_a_missing_or_bad_dir_is_exit_2(cli, tmp_path):
+    missing = cli("report", str(tmp_path / "nothing"))
     assert missing.exit_code == 2 and len(missing.stderr.strip().splitlines()) == 1
     (tmp_path / "report.json").write_text("{}")
-    bad = jetllm("report", str(tmp_path))
+    bad = cli("report", str(tmp_path))
     assert bad.exit_code == 2 and "schema version" in bad.stderr
