@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from jetllm.catalog.platform import choose
 from jetllm.catalog.templates import fill, fill_command, fill_env
 from jetllm.core.errors import UsageError
+from jetllm.core.spec import SETTINGS_KNOBS
 
 if TYPE_CHECKING:
     from jetllm.catalog.profile import Profile
@@ -28,7 +29,6 @@ if TYPE_CHECKING:
 TEMPLATE_VARS = ("model", "model_name", "model_file", "model_repo", "served_model", "port",
                  "threads", "hf_cache")
 MODEL_VARS = ("model", "model_name", "model_file", "model_repo")
-KNOB_SETTINGS = ("gpu_util", "max_len", "concurrency", "gpu_layers", "quantization")  # the try/bringup flags
 MODELS_DIR = PurePosixPath("/models")  # where a local model appears in the container
 
 
@@ -76,17 +76,17 @@ def require_model(profile: Profile, settings: Settings) -> None:
 
 def require_knobs(profile: Profile, settings: Settings) -> None:
     """UsageError when a setting is given that this backend has no knob for (it would be ignored)."""
-    for name in KNOB_SETTINGS:
+    for name in SETTINGS_KNOBS:
         if getattr(settings, name) is not None and name not in profile.knobs:
             flag = "--" + name.replace("_", "-")
-            takes = ", ".join("--" + k.replace("_", "-") for k in profile.knobs if k in KNOB_SETTINGS)
+            takes = ", ".join("--" + k.replace("_", "-") for k in profile.knobs if k in SETTINGS_KNOBS)
             raise UsageError(f"{profile.name} has no {flag} setting; it takes {takes or 'none of them'}")
 
 
 def knob_values(profile: Profile, settings: Settings) -> dict[str, Any]:
     """Each knob's value: the setting where given, else the profile's default."""
     values = profile.defaults()
-    for name in KNOB_SETTINGS:
+    for name in SETTINGS_KNOBS:
         given = getattr(settings, name)
         if given is not None:
             values[name] = given
@@ -99,7 +99,6 @@ def knob_values(profile: Profile, settings: Settings) -> dict[str, Any]:
 def render(
     profile: Profile, facts: HostFacts, settings: Settings, *, image: str | None = None
 ) -> ContainerSpec:
-    from jetllm.catalog.profile import settings_with
     from jetllm.core.spec import ContainerSpec, GpuHandover, Mount, ReadySpec
 
     platform, variant = choose(profile, facts, image)
@@ -154,8 +153,6 @@ def render(
         api_base=profile.api_base,
         served_model=values["served_model"],
         model_pull=profile.model_pull,
-        settings=settings_with(
-            {k: v for k, v in knobs.items() if v is not None},
-            settings.model_copy(update={"model": settings.model or profile.default_model}),
-        ),
+        settings=settings.model_copy(update={"model": settings.model or profile.default_model}).with_knobs(
+            {k: v for k, v in knobs.items() if v is not None}),
     )

@@ -78,8 +78,9 @@ class ReadyConfig(Record):
     timeout_s_jetson: float | None = Field(default=None, gt=0)  # loads from eMMC/NVMe are slower
 
 
-class Knob(Record):
-    """A setting a bring-up walks down: its default and its steps per platform."""
+class KnobSpec(Record):
+    """A setting a bring-up walks down, as written: its default and its steps per platform
+    (Profile.ladder turns it into the ladder's Knob for one platform)."""
 
     default: Step | None = None
     continuous: bool = False  # bisectable between steps (a fraction), or stepped only
@@ -120,7 +121,7 @@ class ProfileSpec(Record):
     served_model: str = "{model_name}"  # template: the "model" of a chat request
     default_model: str | None = None  # a small model to start with when none is given
     model_pull: ModelPullSpec | None = None
-    knobs: dict[str, Knob] = Field(default_factory=dict)
+    knobs: dict[str, KnobSpec] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _knobs_are_used(self) -> ProfileSpec:

@@ -14,9 +14,10 @@ from jetllm.core.errors import NoImageForHost
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from jetllm.catalog.profile import Ladder, Profile
+    from jetllm.catalog.profile import Profile
     from jetllm.catalog.schema import ImageVariant, Platform
     from jetllm.core.facts import HostFacts
+    from jetllm.core.ladder import Ladder
     from jetllm.core.spec import ContainerSpec
 
 
@@ -29,6 +30,11 @@ class Shown:
     ladder: Ladder
     choices: list[PlatformChoice]
     no_image: NoImageForHost | None  # why there is no spec
+
+    def ladder_json(self) -> dict[str, object]:
+        """The ladder as `profiles show --json` prints it: each knob's steps as the profile gives them."""
+        knobs = [{"name": k.name, "steps": k.values, "continuous": k.continuous} for k in self.ladder.knobs]
+        return {"backend": self.profile.name, "platform": self.platform, "knobs": knobs}
 
 
 def resolve(profile: Profile, facts: HostFacts, image: str | None = None) -> Shown:
@@ -64,7 +70,7 @@ def _rows(shown: Shown) -> list[tuple[str, str]]:
             rows.append(("model", f"fetched once up: POST {spec.model_pull.path} ({spec.served_model})"))
     for knob in shown.ladder.knobs:
         kind = "continuous" if knob.continuous else "stepped"
-        rows.append(("ladder", f"{knob.name}: {' > '.join(str(s) for s in knob.steps)} ({kind})"))
+        rows.append(("ladder", f"{knob.name}: {' > '.join(str(s) for s in knob.values)} ({kind})"))
     for n, choice in enumerate(shown.choices):
         where = f"{choice.platform} (L4T {choice.l4t})" if choice.l4t else choice.platform
         rows.append(("" if n else "platforms", f"{where}: {choice.image or 'none'}"))

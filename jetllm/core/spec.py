@@ -7,6 +7,7 @@ Tests assert on specs without a daemon.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import Enum
 from typing import Any
 
@@ -25,6 +26,16 @@ class Settings(Record):
     gpu_layers: int | None = None  # llama.cpp / Ollama layers offloaded
     quantization: str | None = None
     extra: dict[str, Any] = Field(default_factory=dict)  # profile-specific knobs
+
+    def with_knobs(self, values: Mapping[str, Any]) -> Settings:
+        """These settings with knob values set: a Settings field by its name, any other knob in extra."""
+        fields = {name: value for name, value in values.items() if name in SETTINGS_KNOBS}
+        extra = {name: value for name, value in values.items() if name not in SETTINGS_KNOBS}
+        return self.model_copy(update={**fields, "extra": {**self.extra, **extra}})
+
+
+# The knobs Settings names (the try and bringup flags): every field but the model and extra.
+SETTINGS_KNOBS = tuple(name for name in Settings.model_fields if name not in ("model", "extra"))
 
 
 class GpuHandover(str, Enum):

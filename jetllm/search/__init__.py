@@ -7,6 +7,7 @@ functions (preflight, attempt), and returns a SearchResult that the report
 renders. jetllm/search/stages.py binds those functions to the real stages.
 """
 
+from jetllm.core.ladder import Knob, Ladder, bisection_bound
 from jetllm.search.budget import Budget, parse_duration
 from jetllm.search.candidates import (
     Candidate,
@@ -16,7 +17,7 @@ from jetllm.search.candidates import (
     StopReason,
     Verdict,
 )
-from jetllm.search.ladder import Knob, Ladder, bisection_bound, describe
+from jetllm.search.ladder import describe
 from jetllm.search.loop import rank, run_search
 from jetllm.search.steer import Policy, search_candidate
 

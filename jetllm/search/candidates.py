@@ -10,9 +10,9 @@ from pydantic import Field
 
 from jetllm.core.attempt import Attempt
 from jetllm.core.diagnosis import Diagnosis
+from jetllm.core.ladder import Ladder
 from jetllm.core.record import Record
 from jetllm.core.spec import ContainerSpec, Settings
-from jetllm.search.ladder import Ladder
 
 
 class Candidate(Record):

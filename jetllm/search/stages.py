@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING, Any
 
 from jetllm.core.diagnosis import FailureClass
 from jetllm.core.errors import UsageError
+from jetllm.core.ladder import Ladder
 from jetllm.core.spec import ContainerSpec, Settings
 from jetllm.search.candidates import Candidate, CandidateResult, Check, StopReason, Verdict
-from jetllm.search.ladder import Ladder, from_catalog
+from jetllm.search.ladder import refined
 
 if TYPE_CHECKING:
     from jetllm.catalog import Profile
@@ -73,7 +74,7 @@ class Stages:
                 left_out.append(why)
                 continue
             facts = cpu_view(self.facts) if cpu else self.facts
-            ladder = self._ladder(from_catalog(profile.ladder(facts)))
+            ladder = self._ladder(refined(profile.ladder(facts)))
             for n, image in enumerate(images):
                 name = profile.name if n == 0 else f"{profile.name}#{n + 1}"
                 self.profiles[name] = (profile, cpu)

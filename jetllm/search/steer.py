@@ -26,10 +26,11 @@ from typing import Literal
 
 from jetllm.core.attempt import Attempt, Outcome
 from jetllm.core.diagnosis import Diagnosis, FailureClass, RetrySmaller
+from jetllm.core.ladder import Knob
 from jetllm.core.spec import Settings
 from jetllm.search.budget import Budget
 from jetllm.search.candidates import Candidate, CandidateResult, StopReason, Verdict
-from jetllm.search.ladder import Knob, describe
+from jetllm.search.ladder import describe
 
 AttemptFn = Callable[[Candidate, Settings, "float | None"], Attempt]
 Notify = Callable[[str], None]

@@ -86,12 +86,12 @@ def test_ladder_per_platform():
     profile = load_profile("vllm")
     orin = profile.ladder(host("orin-nx-r36.4.3"))
     gpu_util = orin.knob("gpu_util")
-    assert gpu_util and gpu_util.continuous and gpu_util.steps[0] == 0.7 and gpu_util.steps[-1] == 0.3
+    assert gpu_util and gpu_util.continuous and gpu_util.values[0] == 0.7 and gpu_util.values[-1] == 0.3
     assert orin.knobs[0].name == "gpu_util"
     assert not orin.knob("max_len").continuous  # type: ignore[union-attr]
     assert orin.first().gpu_util == 0.7
-    assert profile.ladder(host("x86-rtx4090-550")).knob("gpu_util").steps[0] == 0.9  # type: ignore[union-attr]
-    assert load_profile("llama.cpp").ladder(host("x86-cpu")).knob("gpu_layers").steps == [0]  # type: ignore[union-attr]
+    assert profile.ladder(host("x86-rtx4090-550")).knob("gpu_util").values[0] == 0.9  # type: ignore[union-attr]
+    assert load_profile("llama.cpp").ladder(host("x86-cpu")).knob("gpu_layers").values == [0]  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize("name", ["vllm", "ollama", "llama.cpp", "tensorrt-llm", "sglang"])
