@@ -99,7 +99,7 @@ def knob_values(profile: Profile, settings: Settings) -> dict[str, Any]:
 def render(
     profile: Profile, facts: HostFacts, settings: Settings, *, image: str | None = None
 ) -> ContainerSpec:
-    from jetllm.core.spec import ContainerSpec, GpuHandover, Mount, ReadySpec
+    from jetllm.core.spec import ContainerSpec, GpuHandover
 
     platform, variant = choose(profile, facts, image)
     knobs = knob_values(profile, settings)
@@ -118,14 +118,12 @@ def render(
     for volume in variant.volumes if variant.volumes is not None else profile.volumes:
         source = fill(volume.source, values)
         if source is not None:
-            mounts.append(Mount(source=source, target=volume.target, read_only=volume.read_only))
+            mounts.append(volume.model_copy(update={"source": source}))
     gpu = {
         "jetson": GpuHandover.RUNTIME,
         "x86_64": GpuHandover.DEVICE_REQUEST,
         "sbsa": GpuHandover.DEVICE_REQUEST,
     }.get(platform, GpuHandover.NONE)
-    ready = profile.ready
-    timeout = ready.timeout_s_jetson if platform == "jetson" and ready.timeout_s_jetson else ready.timeout_s
     tty = variant.tty if variant.tty is not None else profile.tty
     return ContainerSpec(
         backend=profile.name,
@@ -142,14 +140,7 @@ def render(
         ipc_host=profile.ipc_host,
         tty=tty,
         cap_drop_all=profile.cap_drop_all,
-        ready=ReadySpec(
-            health_path=ready.health_path,
-            ok_statuses=list(ready.ok_statuses),
-            loading_statuses=list(ready.loading_statuses),
-            log_line=ready.log_line,
-            log_file=variant.log_file or ready.log_file,
-            timeout_s=timeout,
-        ),
+        ready=profile.ready.for_platform(platform, variant.log_file),
         api_base=profile.api_base,
         served_model=values["served_model"],
         model_pull=profile.model_pull,

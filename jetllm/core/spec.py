@@ -60,7 +60,7 @@ class ReadySpec(Record):
     loading_statuses: list[int] = Field(default_factory=lambda: [503])
     log_line: str | None = None  # a regex; the log line printed once it serves
     log_file: str | None = None  # read the log from this path inside the container, not stdout
-    timeout_s: float = 600.0
+    timeout_s: float = Field(default=600.0, gt=0)
 
 
 class ModelPullSpec(Record):
