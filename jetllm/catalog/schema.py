@@ -15,7 +15,7 @@ from jetllm.core.record import Record
 from jetllm.core.spec import ModelPullSpec, Mount, ReadySpec
 
 PLATFORMS = ("jetson", "x86_64", "sbsa", "cpu")
-Platform = Literal["jetson", "x86_64", "sbsa", "cpu"]
+HostPlatform = Literal["jetson", "x86_64", "sbsa", "cpu"]
 ModelFormat = Literal["hf", "awq", "gptq", "fp8", "gguf", "ollama", "trt_engine"]
 # A command item is one argument, or a group of arguments dropped together
 # when any knob it names is unset (["--max-model-len", "{max_len}"]).

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from jetllm.catalog.profile import Profile
-    from jetllm.catalog.schema import ImageVariant, Platform
+    from jetllm.catalog.schema import HostPlatform, ImageVariant
     from jetllm.core.facts import HostFacts
     from jetllm.core.ladder import Ladder
     from jetllm.core.spec import ContainerSpec
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 @dataclass(frozen=True, slots=True)
 class Shown:
     profile: Profile
-    platform: Platform  # this host's
+    platform: HostPlatform  # this host's
     variants: list[ImageVariant]  # the images that fit this host, most preferred first
     spec: ContainerSpec | None  # None: this host can run none of them
     ladder: Ladder

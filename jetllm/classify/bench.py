@@ -15,7 +15,7 @@ from collections import Counter
 from pathlib import Path
 
 from jetllm.classify.catalog import default_catalog
-from jetllm.classify.corpus import Outcome, accuracy, corpus_dir, run_corpus
+from jetllm.classify.corpus import CaseResult, accuracy, corpus_dir, run_corpus
 from jetllm.classify.noise import noise_lines
 
 FAILURES = (
@@ -27,7 +27,7 @@ _ERE = [(r"(?:", "("), (r"\d", "[0-9]"), (r"\s", "[[:space:]]"), (r"\S", "[^[:sp
         (r"\w", "[[:alnum:]_]"), (r"[^\n]", "."), ("(?i)", "")]  # fmt: skip
 
 
-def print_accuracy(outcomes: list[Outcome]) -> None:
+def print_accuracy(outcomes: list[CaseResult]) -> None:
     print(f"corpus: {len(outcomes)} cases, accuracy {accuracy(outcomes):.1%}")
     per = Counter(o.expected for o in outcomes)
     right = Counter(o.expected for o in outcomes if o.ok)

@@ -24,7 +24,7 @@ def corpus_dir(name: str = "dev") -> Path:
 
 
 @dataclass(frozen=True, slots=True)
-class Outcome:
+class CaseResult:
     id: str
     expected: FailureClass
     got: FailureClass
@@ -35,7 +35,7 @@ class Outcome:
         return self.expected is self.got
 
 
-def run_corpus(directory: Path) -> list[Outcome]:
+def run_corpus(directory: Path) -> list[CaseResult]:
     import yaml
 
     from jetllm.classify import classify_text
@@ -50,11 +50,11 @@ def run_corpus(directory: Path) -> list[Outcome]:
             jetson=case.get("platform") == "jetson",
         )
         outcomes.append(
-            Outcome(str(case.get("id", path.stem)), FailureClass(case["expected_class"]),
+            CaseResult(str(case.get("id", path.stem)), FailureClass(case["expected_class"]),
                     diagnosis.failure_class, diagnosis.signature)  # fmt: skip
         )
     return outcomes
 
 
-def accuracy(outcomes: list[Outcome]) -> float:
+def accuracy(outcomes: list[CaseResult]) -> float:
     return sum(o.ok for o in outcomes) / len(outcomes) if outcomes else 0.0

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
-from jetllm.core.attempt import Attempt, Outcome
+from jetllm.core.attempt import Attempt, AttemptOutcome
 from jetllm.core.events import Event, LayerProgress, Note, Phase, Waiting
 from jetllm.render.console import indented
 
@@ -159,6 +159,6 @@ def render_attempt(console: Console, attempt: Attempt, run_id: str | None = None
         table.add_row("try it", f"curl {attempt.base_url}/models")
         table.add_row("stop it", f"{stop}  (or docker rm -f {attempt.container_name})")
     console.print(table, markup=False, highlight=False)
-    if attempt.outcome is Outcome.FAILED and attempt.log_tail and attempt.diagnosis and not attempt.diagnosis.evidence:
+    if attempt.outcome is AttemptOutcome.FAILED and attempt.log_tail and attempt.diagnosis and not attempt.diagnosis.evidence:
         console.print("log tail:", markup=False)
         console.print(indented(attempt.log_tail[-10:]))

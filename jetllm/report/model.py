@@ -21,7 +21,7 @@ from jetllm.search.candidates import CandidateResult, SearchResult, Verdict
 REPORT_SCHEMA_VERSION = "1"
 REPORT_FILE = "report.json"
 
-Status = Literal["works", "none_working", "interrupted"]
+ReportStatus = Literal["works", "none_working", "interrupted"]
 
 
 class Report(Record):
@@ -30,7 +30,7 @@ class Report(Record):
     created_at: str
     command: list[str] = Field(default_factory=list)
     run_id: str | None = None  # every container of this run carries the label jetllm.run=RUN_ID
-    status: Status
+    status: ReportStatus
     exit_code: int
     model: str | None = None
     model_info: GgufInfo | None = None  # a local GGUF model's header
@@ -71,7 +71,7 @@ def build_report(
 ) -> Report:
     winner = search.winner
     if search.interrupted:
-        status: Status = "interrupted"
+        status: ReportStatus = "interrupted"
         code = 130
     elif winner is not None:
         status, code = "works", 0

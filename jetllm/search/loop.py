@@ -11,7 +11,7 @@ from jetllm.search.budget import Budget
 from jetllm.search.candidates import (
     Candidate,
     CandidateResult,
-    Check,
+    PreflightVerdict,
     SearchResult,
     StopReason,
     Verdict,
@@ -19,7 +19,7 @@ from jetllm.search.candidates import (
 from jetllm.search.ladder import describe
 from jetllm.search.steer import AttemptFn, Notify, Policy, search_candidate
 
-PreflightFn = Callable[[Candidate], Check]
+PreflightFn = Callable[[Candidate], PreflightVerdict]
 SpecFn = Callable[[Candidate, Settings], ContainerSpec]
 
 

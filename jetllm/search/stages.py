@@ -11,7 +11,7 @@ from jetllm.core.diagnosis import FailureClass
 from jetllm.core.errors import UsageError
 from jetllm.core.ladder import Ladder
 from jetllm.core.spec import ContainerSpec, Settings
-from jetllm.search.candidates import Candidate, CandidateResult, Check, StopReason, Verdict
+from jetllm.search.candidates import Candidate, CandidateResult, PreflightVerdict, StopReason, Verdict
 from jetllm.search.ladder import refined
 
 if TYPE_CHECKING:
@@ -155,7 +155,7 @@ class Stages:
             self.answers[image] = found
         return self.answers[image]
 
-    def preflight(self, candidate: Candidate) -> Check:
+    def preflight(self, candidate: Candidate) -> PreflightVerdict:
         from jetllm.preflight import Severity, diagnosis
 
         found = self.answer(candidate.image)
@@ -163,9 +163,9 @@ class Stages:
             notes = [r.message for r in found.reasons if r.severity is Severity.WARNING]
             if found.compatible is None and not notes:
                 notes = [r.message for r in found.reasons][:1] or ["registry metadata unavailable"]
-            return Check(compatible=found.compatible, reasons=notes)
+            return PreflightVerdict(compatible=found.compatible, reasons=notes)
         blockers = [r.message for r in found.reasons if r.severity is Severity.BLOCKER]
-        return Check(compatible=False, reasons=blockers,
+        return PreflightVerdict(compatible=False, reasons=blockers,
                      diagnosis=diagnosis(found, jetson=self.facts.jetson.is_jetson))
 
     def spec(self, candidate: Candidate, settings: Settings) -> ContainerSpec:

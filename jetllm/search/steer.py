@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from jetllm.core.attempt import Attempt, Outcome
+from jetllm.core.attempt import Attempt, AttemptOutcome
 from jetllm.core.diagnosis import Diagnosis, FailureClass, RetrySmaller
 from jetllm.core.ladder import Knob
 from jetllm.core.spec import Settings
@@ -78,7 +78,7 @@ class _Walk:
             self.stop = StopReason.INTERRUPTED
             return "stop"
         self.attempts.append(attempt)
-        if attempt.outcome is Outcome.READY:
+        if attempt.outcome is AttemptOutcome.READY:
             self.notify(f"{self.candidate.name}: works with {describe(settings)}")
             return "ok"
         diagnosis = attempt.diagnosis

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from jetllm.classify.corpus import Outcome, accuracy, corpus_dir, run_corpus
+from jetllm.classify.corpus import CaseResult, accuracy, corpus_dir, run_corpus
 from jetllm.core.diagnosis import FailureClass
 from tests.support.needs import unavailable
 
@@ -20,7 +20,7 @@ FLOOR = 0.89  # measured on the 107 cases when they joined
 TARGET = 0.95
 
 
-def _outcomes() -> list[Outcome]:
+def _outcomes() -> list[CaseResult]:
     directory = corpus_dir("dev")
     if not directory.is_dir():
         unavailable(f"corpus not found at {directory}")
@@ -29,12 +29,12 @@ def _outcomes() -> list[Outcome]:
     return outcomes
 
 
-def _misses(outcomes: list[Outcome]) -> str:
+def _misses(outcomes: list[CaseResult]) -> str:
     return "\n".join(f"{o.id}: expected {o.expected.value}, got {o.got.value} ({o.signature})"
                      for o in outcomes if not o.ok)
 
 
-def _silent(outcomes: list[Outcome]) -> list[str]:
+def _silent(outcomes: list[CaseResult]) -> list[str]:
     return [o.id for o in outcomes if o.expected is not FailureClass.NONE and o.got is FailureClass.NONE]
 
 

@@ -10,9 +10,9 @@ from jetllm.core.diagnosis import FailureClass
 from jetllm.core.spec import Settings
 from jetllm.search import (
     Budget,
-    Check,
     Knob,
     Ladder,
+    PreflightVerdict,
     StopReason,
     Verdict,
     bisection_bound,
@@ -29,8 +29,8 @@ def fits_below(limit: float) -> object:
     return lambda s: None if (s.gpu_util or 0) <= limit + 1e-9 else A
 
 
-def compatible(_c: object) -> Check:
-    return Check(compatible=True)
+def compatible(_c: object) -> PreflightVerdict:
+    return PreflightVerdict(compatible=True)
 
 
 @pytest.mark.parametrize("limit", [0.9, 0.85, 0.55, 0.5, 0.35, 0.3])
@@ -96,13 +96,13 @@ def test_whole_search_ranks_and_skips_incompatible() -> None:
     )
     nv = candidate("nvidia-vllm", vllm_ladder())
     checks = {
-        "nvidia-vllm": Check(compatible=False, reasons=["needs driver 580.82"],
+        "nvidia-vllm": PreflightVerdict(compatible=False, reasons=["needs driver 580.82"],
                              diagnosis=diagnosis(FailureClass.DRIVER_TOO_OLD)),
     }
     cands = [nv.model_copy(update={"backend": "vllm"}), candidate("vllm", vllm_ladder()),
              candidate("bad"), candidate("ollama")]
     result = run_search(
-        cands, preflight=lambda c: checks.get(c.name, Check(compatible=None, reasons=["unknown"])),
+        cands, preflight=lambda c: checks.get(c.name, PreflightVerdict(compatible=None, reasons=["unknown"])),
         attempt=world, budget=Budget(clock=world.clock),
     )
     verdicts = [r.verdict for r in result.results]
