@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from jetllm.core.errors import UsageError
+from jetllm.core.reference import parse as parse_reference
 from jetllm.knowledge import DATA_DIR
 
 # dustynv/vllm:0.8.6-r36.4-cu128-24.04, dustynv/ollama:r36.4.0, ...:r38.2-arm64-sbsa
@@ -37,10 +38,11 @@ def parse(version: str | None) -> Release | None:
 
 def from_tag(reference: str) -> Release | None:
     """The L4T release an image's tag names, if it names one."""
-    tag = reference.rsplit("/", 1)[-1]
-    if ":" not in tag:
+    try:
+        tag = parse_reference(reference).tag
+    except ValueError:
         return None
-    match = _TAG_L4T.search("-" + tag.split(":", 1)[1])
+    match = _TAG_L4T.search("-" + tag) if tag else None
     if not match:
         return None
     return tuple(int(part) for part in match.groups() if part is not None)

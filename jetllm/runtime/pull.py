@@ -73,12 +73,12 @@ def ensure_image(client: Any, image: str, policy: str, facts: HostFacts,
 
 def _pull(client: Any, image: str, free: int | None, progress: ProgressCallback,
           jetson: bool) -> None:
-    from docker.utils import parse_repository_tag
+    from jetllm.core.reference import parse
 
-    repository, tag = parse_repository_tag(image)
     totals: dict[str, int] = {}
     try:
-        stream = client.api.pull(repository, tag=tag or "latest", stream=True, decode=True)
+        ref = parse(image)
+        stream = client.api.pull(ref.name, tag=ref.reference, stream=True, decode=True)
         for event in stream:
             if "error" in event:
                 raise PullFailed(_classify(str(event["error"]), image, jetson))
