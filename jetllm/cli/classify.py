@@ -36,13 +36,15 @@ def run_classify(
     platform: str | None,
     as_json: bool,
 ) -> Outcome:
-    from jetllm.classify import classify_file, is_jetson
+    from jetllm.classify import classify_file
     from jetllm.core.diagnosis import ExitState
+    from jetllm.facts import default_root
+    from jetllm.facts.jetson import probe
     from jetllm.render.console import out
     from jetllm.render.diagnosis import render
 
     _check_input(log)
-    jetson = is_jetson() if platform is None else platform == "jetson"
+    jetson = probe(default_root()).is_jetson if platform is None else platform == "jetson"
     state = None
     if exit_code is not None or oom_killed or timed_out:
         state = ExitState(exit_code=exit_code, oom_killed=oom_killed, timed_out=timed_out)

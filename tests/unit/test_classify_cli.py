@@ -41,6 +41,19 @@ def test_stdin_and_exit_state(jetllm) -> None:
     assert result.exit_code == 0 and result.data()["class"] == "host_oom_killed"
 
 
+@pytest.mark.parametrize(("host", "platform"), [("orin-nx-r36.4.3", "jetson"), ("xavier-nx-r35.4.1", "jetson"),
+                                              (None, "x86")])
+def test_the_default_platform_is_the_host_doctor_sees(jetllm, fixtures_dir: Path, tmp_path: Path,
+                                                     host: str | None, platform: str) -> None:
+    """No --platform: the fix is the one for the host JETLLM_HOST_ROOT shows, as doctor reads it."""
+    log = str(fixtures_dir / "logs" / "vllm-jetson-nvml-assert.log")
+    root = fixtures_dir / "hosts" / host if host else tmp_path
+    found = jetllm("classify", log, "--json", env={"JETLLM_HOST_ROOT": str(root)})
+    told = jetllm("classify", log, "--json", "--platform", platform)
+    assert found.exit_code == told.exit_code == 0, found.stderr
+    assert found.data() == told.data()
+
+
 def test_healthy_log_is_none(jetllm, fixtures_dir: Path) -> None:
     result = jetllm("classify", str(fixtures_dir / "logs" / "vllm-healthy.log"), "--json")
     assert result.exit_code == 0 and result.data()["class"] == "none"
