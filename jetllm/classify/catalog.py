@@ -19,11 +19,20 @@ from jetllm.core.errors import UsageError
 
 DATA_DIR = Path(__file__).resolve().parent
 MIN_KEYWORD = 4  # shorter literals would send too many lines to the regexes
-BACKENDS = frozenset(
-    {
-        "vllm", "ollama", "llama.cpp", "tensorrt-llm", "sglang", "pytorch", "docker",        "nvidia-container-toolkit", "huggingface-hub", "mlc-llm", "any",
-    }
-)  # fmt: skip
+# The backends a log may come from (what writes it), each with the other names
+# `classify --backend` takes for it. A signature names some of them, or "any".
+BACKEND_ALIASES: dict[str, tuple[str, ...]] = {
+    "vllm": (), "ollama": (), "llama.cpp": ("llamacpp", "llama-cpp", "llama-server"),
+    "tensorrt-llm": ("trtllm", "trt-llm"), "sglang": (), "pytorch": ("torch",), "docker": (),
+    "nvidia-container-toolkit": (), "huggingface-hub": ("hf",), "mlc-llm": ("mlc",),
+}  # fmt: skip
+BACKENDS = frozenset({*BACKEND_ALIASES, "any"})
+
+
+def backend_name(value: str) -> str | None:
+    """The backend a name or one of its aliases means (any case); None for none."""
+    low = value.lower()
+    return next((name for name, aliases in BACKEND_ALIASES.items() if low == name or low in aliases), None)
 
 
 @dataclass(frozen=True, slots=True)

@@ -59,15 +59,6 @@ def run_classify(
     return Outcome(ExitCode.OK)
 
 
-BACKEND_ALIASES = {
-    "vllm": "vllm", "ollama": "ollama", "llama.cpp": "llama.cpp", "llamacpp": "llama.cpp",
-    "llama-cpp": "llama.cpp", "llama-server": "llama.cpp", "tensorrt-llm": "tensorrt-llm",
-    "trtllm": "tensorrt-llm", "trt-llm": "tensorrt-llm", "sglang": "sglang", "pytorch": "pytorch",
-    "torch": "pytorch", "docker": "docker", "nvidia-container-toolkit": "nvidia-container-toolkit",
-    "huggingface-hub": "huggingface-hub", "hf": "huggingface-hub", "mlc-llm": "mlc-llm", "mlc": "mlc-llm",
-}  # fmt: skip
-
-
 def register(app: typer.Typer) -> None:
     @app.command("classify")
     def classify(
@@ -86,11 +77,13 @@ def register(app: typer.Typer) -> None:
 
 
 def _backend(value: str | None) -> str | None:
+    from jetllm.classify.catalog import BACKEND_ALIASES, backend_name
+
     if value is None:
         return None
-    name = BACKEND_ALIASES.get(value.lower())
+    name = backend_name(value)
     if name is None:
-        raise typer.BadParameter(f"unknown backend {value!r}; one of: {', '.join(sorted(set(BACKEND_ALIASES.values())))}", param_hint="--backend")
+        raise typer.BadParameter(f"unknown backend {value!r}; one of: {', '.join(sorted(BACKEND_ALIASES))}", param_hint="--backend")
     return name
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from jetllm.classify.catalog import BACKENDS, backend_name
 from tests.support.cli import jetllm_command
 from tests.support.needs import as_nobody
 
@@ -66,6 +67,7 @@ def test_healthy_log_is_none(jetllm, fixtures_dir: Path) -> None:
         ("classify", "."),
         ("classify", "-", "--platform", "arm"),
         ("classify", "-", "--backend", "nosuch"),
+        ("classify", "-", "--backend", "any"),  # a signature's word for every backend, not a backend
         ("classify", "-", "--exit-code", "x"),
         ("classify",),
     ],
@@ -74,6 +76,16 @@ def test_bad_input_is_exit_2_without_traceback(jetllm, args: tuple[str, ...]) ->
     result = jetllm(*args, stdin="")
     assert result.exit_code == 2
     assert "Traceback" not in result.stderr and result.stdout == ""
+
+
+@pytest.mark.parametrize(("given", "name"), [
+    ("vllm", "vllm"), ("vLLM", "vllm"), ("llamacpp", "llama.cpp"), ("llama-server", "llama.cpp"),
+    ("TRT-LLM", "tensorrt-llm"), ("trtllm", "tensorrt-llm"), ("torch", "pytorch"), ("hf", "huggingface-hub"),
+    ("mlc", "mlc-llm"), ("nvidia-container-toolkit", "nvidia-container-toolkit"), ("any", None), ("llama", None),
+])
+def test_backend_names_and_aliases(given: str, name: str | None) -> None:
+    assert backend_name(given) == name
+    assert name is None or name in BACKENDS  # a name --backend takes is one a signature may name
 
 
 def test_unreadable_file_is_exit_2() -> None:
