@@ -6,12 +6,10 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from jetllm.knowledge.versions import version
+from jetllm.knowledge.versions import Version, parse, version
 
 if TYPE_CHECKING:
     from jetllm.core.facts import HostFacts
-
-Version = tuple[int, ...]
 
 
 @lru_cache(maxsize=1)
@@ -22,13 +20,6 @@ def table() -> dict[str, Any]:
 
     loaded = yaml.safe_load((DATA_DIR / "cuda_driver.yaml").read_text(encoding="utf-8"))
     return loaded if isinstance(loaded, dict) else {}
-
-
-def parse(text: str | None) -> Version | None:
-    try:
-        return version(text) if text else None
-    except ValueError:
-        return None
 
 
 def text(value: Version, parts: int = 2) -> str:

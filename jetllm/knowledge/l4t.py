@@ -16,7 +16,7 @@ from pathlib import Path
 
 from jetllm.core.errors import UsageError
 from jetllm.core.reference import parse as parse_reference
-from jetllm.knowledge import DATA_DIR
+from jetllm.knowledge import DATA_DIR, versions
 
 # dustynv/vllm:0.8.6-r36.4-cu128-24.04, dustynv/ollama:r36.4.0, ...:r38.2-arm64-sbsa
 _TAG_L4T = re.compile(r"(?:^|[-_:])r(\d{2})\.(\d+)(?:\.(\d+))?(?=$|[-_.])")
@@ -27,13 +27,10 @@ Release = tuple[int, ...]
 
 
 def parse(version: str | None) -> Release | None:
-    """"36.4.3" or "r36.4" -> (36, 4, 3) / (36, 4); anything else -> None."""
-    if not version:
-        return None
-    match = re.fullmatch(r"r?(\d{2})(?:\.(\d+))?(?:\.(\d+))?", version.strip())
-    if not match:
-        return None
-    return tuple(int(part) for part in match.groups() if part is not None)
+    """"36.4.3" or "r36.4" -> (36, 4, 3) / (36, 4); anything else (a release has a
+    two-digit major and at most three parts) -> None."""
+    found = versions.parse(version.strip().removeprefix("r")) if version else None
+    return found if found is not None and len(found) <= 3 and 10 <= found[0] <= 99 else None
 
 
 def from_tag(reference: str) -> Release | None:

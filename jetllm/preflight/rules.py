@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from jetllm.core.compat import ImageInfo, Reason, Severity
 from jetllm.core.diagnosis import FailureClass
-from jetllm.knowledge import cuda, l4t
+from jetllm.knowledge import cuda, l4t, versions
 
 if TYPE_CHECKING:
     from jetllm.core.facts import HostFacts
@@ -75,7 +75,7 @@ def _archs(value: str) -> list[tuple[tuple[int, int], bool]] | None:
 def gpu_arch_rule(env: dict[str, str], facts: HostFacts) -> list[Reason]:
     gpu = facts.nvml.gpus[0] if facts.nvml.gpus else None
     host_text = (gpu.compute_capability if gpu else None) or facts.jetson.cuda_arch
-    host = cuda.parse(host_text)
+    host = versions.parse(host_text)
     if host is None or len(host) < 2:
         return []
     cc = (host[0], host[1])
