@@ -13,8 +13,12 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
-from jetllm.core.errors import UsageError
+from pydantic import Field, field_validator
+
+from jetllm.core.datafile import load_yaml
+from jetllm.core.record import Record
 from jetllm.core.reference import parse as parse_reference
 from jetllm.knowledge import DATA_DIR, versions
 
@@ -72,29 +76,29 @@ TABLE_PATH = DATA_DIR / "l4t_jetpack.yaml"
 _L4T_KEY = re.compile(r"^\d+\.\d+\.\d+$")
 
 
-def load_table(path: Path = TABLE_PATH) -> dict[str, str]:
-    """{l4t: jetpack}; a malformed file is a UsageError naming the file and key."""
-    import yaml
+class JetpackEntry(Record):
+    jetpack: str = Field(min_length=1)  # what jetllm shows
+    jetson_containers: str | None = None  # the label jetson-containers gives, where it differs
 
-    try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise UsageError(f"{path}: cannot read the L4T table: {exc}") from exc
-    entries = document.get("l4t") if isinstance(document, dict) else None
-    if not isinstance(entries, dict) or not entries:
-        raise UsageError(f"{path}: expected a non-empty mapping under 'l4t'")
-    table: dict[str, str] = {}
-    for key, entry in entries.items():
-        if not isinstance(key, str) or not _L4T_KEY.match(key):
-            raise UsageError(f"{path}: l4t key {key!r} is not a quoted MAJOR.MINOR.PATCH string")
-        jetpack = entry.get("jetpack") if isinstance(entry, dict) else None
-        if not isinstance(jetpack, str) or not jetpack:
-            raise UsageError(f"{path}: l4t.{key}: 'jetpack' must be a non-empty string")
-        unknown = set(entry) - {"jetpack", "jetson_containers"}
-        if unknown:
-            raise UsageError(f"{path}: l4t.{key}: unknown field(s) {sorted(unknown)}")
-        table[key] = jetpack
-    return table
+
+class L4tTable(Record):
+    """l4t_jetpack.yaml: L4T release (quoted MAJOR.MINOR.PATCH) -> JetPack."""
+
+    schema_version: int = 1
+    l4t: dict[str, JetpackEntry] = Field(min_length=1)
+
+    @field_validator("l4t", mode="before")
+    @classmethod
+    def _quoted_keys(cls, entries: Any) -> Any:
+        for key in entries if isinstance(entries, dict) else ():
+            if not isinstance(key, str) or not _L4T_KEY.match(key):
+                raise ValueError(f"key {key!r} is not a quoted MAJOR.MINOR.PATCH string")
+        return entries
+
+
+def load_table(path: Path = TABLE_PATH) -> dict[str, str]:
+    """{l4t: jetpack}; a malformed file is jetllm's own bug (ShippedFileError, naming file and key)."""
+    return {key: entry.jetpack for key, entry in load_yaml(path, L4tTable, shipped=True).l4t.items()}
 
 
 @lru_cache(maxsize=1)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from typing import Annotated
+
+from pydantic import AfterValidator
 
 Version = tuple[int, ...]
 _DOTTED = re.compile(r"\d+(?:\.\d+)*", re.ASCII)
@@ -21,6 +24,15 @@ def parse(text: str | None) -> Version | None:
         return version(text) if text else None
     except ValueError:
         return None
+
+
+def _checked(text: str) -> str:
+    version(text)
+    return text
+
+
+# A version as a data file writes it ("12.9", "575.57.08"): text that version() reads.
+VersionText = Annotated[str, AfterValidator(_checked)]
 
 
 def compare(left: Version, right: Version) -> int:

@@ -79,7 +79,7 @@ def gpu_arch_rule(env: dict[str, str], facts: HostFacts) -> list[Reason]:
     if host is None or len(host) < 2:
         return []
     cc = (host[0], host[1])
-    for name in cuda.table()["arch_list_env"]:
+    for name in cuda.table().arch_list_env:
         archs = _archs(env.get(name, ""))
         if archs is None:
             continue
@@ -109,7 +109,7 @@ def disk_rule(info: ImageInfo, facts: HostFacts) -> list[Reason]:
     if not size or free is None:
         return []
     shown = f"{_size(size)} compressed; {_size(free)} free where Docker keeps images"
-    factor = float(cuda.table().get("disk_unpack_factor", 2.5))
+    factor = cuda.disk_unpack_factor()
     cls = FailureClass.DISK_FULL
     if size > free:
         return [Reason(rule="disk", severity=Severity.BLOCKER, failure_class=cls, message=f"the image is {shown}",

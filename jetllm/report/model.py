@@ -14,7 +14,7 @@ from pydantic import Field, ValidationError
 from jetllm.core.diagnosis import Diagnosis
 from jetllm.core.errors import UsageError
 from jetllm.core.facts import HostFacts
-from jetllm.core.record import Record
+from jetllm.core.record import Record, field_error
 from jetllm.modelinfo import GgufInfo
 from jetllm.search.candidates import CandidateResult, SearchResult, Verdict
 
@@ -136,9 +136,7 @@ def load_report(directory: Path) -> Report:
     try:
         return Report.model_validate(document)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise UsageError(f"{path}: field '{where}': {first['msg']}") from exc
+        raise UsageError(f"{path}: {field_error(exc)}") from exc
 
 
 def verdict_word(result: CandidateResult) -> str:
