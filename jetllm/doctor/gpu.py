@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from jetllm.core.checks import GIB, Check, Status, gib
+from jetllm.core.checks import Check, Status, gib
 from jetllm.core.facts import HostFacts
+from jetllm.core.units import GIB
 from jetllm.knowledge import l4t
 
 X86_DRIVER_FIX = (

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from jetllm.core import units
 from jetllm.core.compat import ImageInfo, Reason, Severity
 from jetllm.core.diagnosis import FailureClass
 from jetllm.knowledge import cuda, l4t, versions
@@ -97,18 +98,11 @@ def gpu_arch_rule(env: dict[str, str], facts: HostFacts) -> list[Reason]:
     return []
 
 
-def _size(count: int) -> str:
-    for unit, scale in (("GiB", 1024**3), ("MiB", 1024**2), ("KiB", 1024)):
-        if count >= scale:
-            return f"{count / scale:.1f} {unit}"
-    return f"{count} B"
-
-
 def disk_rule(info: ImageInfo, facts: HostFacts) -> list[Reason]:
     size, free = info.compressed_size, facts.docker.root_dir_free_bytes
     if not size or free is None:
         return []
-    shown = f"{_size(size)} compressed; {_size(free)} free where Docker keeps images"
+    shown = f"{units.size(size)} compressed; {units.size(free)} free where Docker keeps images"
     factor = cuda.disk_unpack_factor()
     cls = FailureClass.DISK_FULL
     if size > free:

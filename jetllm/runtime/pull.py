@@ -9,13 +9,13 @@ from typing import Any
 from jetllm.core.diagnosis import Diagnosis, FailureClass
 from jetllm.core.events import LayerProgress, Phase, ProgressCallback
 from jetllm.core.facts import HostFacts
+from jetllm.core.units import GIB
+from jetllm.knowledge.cuda import disk_unpack_factor
 from jetllm.preflight import not_here_fix
 from jetllm.runtime import diagnose
 
 POLICIES = ("missing", "always", "never")
-MIN_FREE_BYTES = 1 << 30  # below this, no pull can be expected to fit
-EXTRACT_FACTOR = 2.5  # layers unpack to about this many times their download size
-GiB = 1 << 30
+MIN_FREE_BYTES = GIB  # below this, no pull can be expected to fit
 
 
 class PullFailed(Exception):
@@ -46,8 +46,8 @@ def present(client: Any, image: str) -> bool:
 
 
 def _disk_full(needed: float, free: int, jetson: bool) -> PullFailed:
-    cause = (f"no space left on device for the image: about {needed / GiB:.1f} GiB needed, "
-             f"{free / GiB:.1f} GiB free where Docker keeps images")
+    cause = (f"no space left on device for the image: about {needed / GIB:.1f} GiB needed, "
+             f"{free / GIB:.1f} GiB free where Docker keeps images")
     return PullFailed(diagnose.of_class(FailureClass.DISK_FULL, cause, jetson=jetson))
 
 
@@ -85,7 +85,7 @@ def _pull(client: Any, image: str, free: int | None, progress: ProgressCallback,
             layer, detail = event.get("id"), event.get("progressDetail") or {}
             if layer and detail.get("total"):
                 totals[layer] = int(detail["total"])
-                needed = sum(totals.values()) * EXTRACT_FACTOR
+                needed = sum(totals.values()) * disk_unpack_factor()
                 if free is not None and needed > free:
                     raise _disk_full(needed, free, jetson)
             if layer:
