@@ -1,8 +1,10 @@
 """render(): a profile + this host's facts + settings -> one ContainerSpec.
 
-Pure: reads no Docker and starts nothing (runtime/docker.py does that). The
-one look at the world is whether Settings.model names a local file or folder,
-which is then mounted read-only and passed by its path in the container.
+Reads no Docker and starts nothing (runtime/docker.py does that). It looks at
+this machine in three places: whether Settings.model names a local file or
+folder (then mounted read-only and passed by its path in the container), and,
+where the facts lack them (a facts file written by hand), the CPU count and
+the Hugging Face cache folder (core/resources.py hf_cache_dir).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from jetllm.catalog.platform import choose
 from jetllm.catalog.templates import fill, fill_command, fill_env
 from jetllm.core.errors import UsageError
+from jetllm.core.resources import hf_cache_dir
 from jetllm.core.spec import SETTINGS_KNOBS
 
 if TYPE_CHECKING:
@@ -34,12 +37,8 @@ MODELS_DIR = PurePosixPath("/models")  # where a local model appears in the cont
 
 def _hf_cache(facts: HostFacts) -> str:
     """The host's Hugging Face home (the folder holding hub/), to share downloads."""
-    known = facts.system.hf_cache_dir
-    if known:
-        path = Path(known)
-        return str(path.parent if path.name == "hub" else path)
-    home = os.environ.get("HF_HOME") or str(Path.home() / ".cache" / "huggingface")
-    return home
+    path = Path(facts.system.hf_cache_dir or hf_cache_dir())
+    return str(path.parent if path.name == "hub" else path)
 
 
 def _model(name: str | None, formats: list[str]) -> tuple[str | None, str | None, list[Mount]]:

@@ -35,6 +35,26 @@ def user_config_dir() -> Path:
     return Path(base) / "jetllm"
 
 
+def xdg_cache_home() -> Path:
+    """$XDG_CACHE_HOME, else ~/.cache."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+
+
+def user_cache_dir() -> Path:
+    """$JETLLM_CACHE_DIR, else $XDG_CACHE_HOME/jetllm, else ~/.cache/jetllm."""
+    explicit = os.environ.get("JETLLM_CACHE_DIR")
+    return Path(explicit) if explicit else xdg_cache_home() / "jetllm"
+
+
+def hf_cache_dir() -> str:
+    """Where huggingface_hub keeps models (its own rules, without importing it)."""
+    explicit = os.environ.get("HF_HUB_CACHE") or os.environ.get("HUGGINGFACE_HUB_CACHE")
+    if explicit:
+        return os.path.expanduser(explicit)
+    home = os.environ.get("HF_HOME") or str(xdg_cache_home() / "huggingface")
+    return os.path.join(os.path.expanduser(home), "hub")
+
+
 def user_profiles_dir() -> Path:
     """Profiles a user adds (same format as the shipped ones); they win on a name clash."""
     return user_config_dir() / "profiles"

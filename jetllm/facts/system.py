@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 from jetllm.core.facts import SystemFacts
+from jetllm.core.resources import hf_cache_dir
 from jetllm.facts.files import free_bytes, read_text
 
 
@@ -24,18 +25,6 @@ def parse_meminfo(text: str) -> dict[str, int]:
         scale = 1024 if len(fields) > 1 and fields[1].lower() == "kb" else 1
         values[key.strip()] = int(fields[0]) * scale
     return values
-
-
-def hf_cache_dir() -> str:
-    """Where huggingface_hub keeps models (its own rules, without importing it)."""
-    explicit = os.environ.get("HF_HUB_CACHE") or os.environ.get("HUGGINGFACE_HUB_CACHE")
-    if explicit:
-        return os.path.expanduser(explicit)
-    home = os.environ.get("HF_HOME")
-    if not home:
-        xdg = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-        home = os.path.join(xdg, "huggingface")
-    return os.path.join(os.path.expanduser(home), "hub")
 
 
 def _cpu_count(root: Path) -> int | None:

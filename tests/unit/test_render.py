@@ -116,3 +116,21 @@ def test_llama_cpp_takes_a_model_that_is_not_a_file_as_a_hub_repo():
     assert hub.command[hub.command.index("--hf-repo") + 1] == "ggml-org/gemma-3-1b-it-GGUF:Q4_K_M"
     assert "--model" not in hub.command
     assert hub.env["LLAMA_CACHE"] == "/root/.cache/llama.cpp" and "HF_TOKEN" in hub.secret_env
+
+
+def test_without_a_cache_folder_in_the_facts_hugging_faces_own_rules_apply(monkeypatch, tmp_path):
+    """Facts written by hand may lack it: the mount follows the rules doctor's probe follows."""
+
+    def hf_home() -> str:
+        spec = render(load_profile("vllm"), host("x86-rtx4090-550"), Settings(model="org/model"))
+        return next(m.source for m in spec.mounts if m.target == "/root/.cache/huggingface")
+
+    assert host("x86-rtx4090-550").system.hf_cache_dir is None
+    for name in ("HF_HUB_CACHE", "HUGGINGFACE_HUB_CACHE", "HF_HOME"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert hf_home() == str(tmp_path / "xdg" / "huggingface")
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    assert hf_home() == str(tmp_path / "hf")
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "models" / "hub"))
+    assert hf_home() == str(tmp_path / "models")
