@@ -10,6 +10,7 @@ API (everything a caller needs; import from jetllm.catalog):
     "profiles/x.yaml: field 'images.jetson': ..."; an unknown name raises
     UsageError listing the known ones.
 - list_profiles() -> list[Profile]
+- is_backend(name) -> bool: a shipped or user profile has this name.
 - render(profile, facts: HostFacts, settings: Settings, *, image: str | None = None)
       -> ContainerSpec
     Picks the image for this host (Jetson by L4T release, x86_64, sbsa = arm64
@@ -36,7 +37,7 @@ API (everything a caller needs; import from jetllm.catalog):
 
 from __future__ import annotations
 
-from jetllm.catalog.load import list_profiles, load_file, load_profile
+from jetllm.catalog.load import is_backend, list_profiles, load_file, load_profile
 from jetllm.catalog.platform import candidates, host_platform
 from jetllm.catalog.profile import Profile
 from jetllm.catalog.render import render
@@ -47,6 +48,7 @@ __all__ = [
     "Profile",
     "candidates",
     "host_platform",
+    "is_backend",
     "list_profiles",
     "load_file",
     "load_profile",

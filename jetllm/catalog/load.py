@@ -53,6 +53,11 @@ def _index() -> dict[str, Path]:
     return found
 
 
+def is_backend(name: str) -> bool:
+    """Whether a shipped or user profile has this name."""
+    return name in _index()
+
+
 def _looks_like_path(text: str) -> bool:
     return "/" in text or text.endswith((".yaml", ".yml")) or text.startswith(".")
 
