@@ -4,25 +4,15 @@ bug: an internal error (exit 1) naming the file and the field, not bad usage
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-import jetllm
 from jetllm.core.errors import ShippedFileError
 from jetllm.knowledge import cuda, jetson
+from tests.support.package import PACKAGE, package_with
 
-PACKAGE = Path(jetllm.__file__).resolve().parent
 CUDA_TABLE = (PACKAGE / "knowledge" / "data" / "cuda_driver.yaml").read_text()
-
-
-def _package_with(tmp_path: Path, relative: str, text: str) -> Path:
-    """A copy of the installed package with one shipped file replaced."""
-    root = tmp_path / "site"
-    shutil.copytree(PACKAGE, root / "jetllm", ignore=shutil.ignore_patterns("__pycache__"))
-    (root / "jetllm" / relative).write_text(text)
-    return root
 
 
 @pytest.mark.parametrize(
@@ -40,7 +30,7 @@ def _package_with(tmp_path: Path, relative: str, text: str) -> Path:
 )
 def test_a_malformed_shipped_file_is_an_internal_error(jetllm, fixtures_dir: Path, tmp_path: Path, relative: str,
                                                        text: str, args: tuple[str, ...], complaint: str) -> None:
-    root = _package_with(tmp_path, relative, text)
+    root = package_with(tmp_path, {relative: text})
     host = str(fixtures_dir / "hosts" / "orin-nx-r36.4.3")  # a Jetson: doctor reads both Jetson tables
     result = jetllm(*args, "--json", env={"PYTHONPATH": str(root), "JETLLM_HOST_ROOT": host}, cwd=root, stdin="")
     assert result.exit_code == 1 and result.json()["status"] == "internal_error", result.stderr
