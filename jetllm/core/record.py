@@ -3,12 +3,27 @@ serialisable to the JSON documents jetllm prints."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import AfterValidator, BaseModel, ConfigDict, PlainSerializer
 
 if TYPE_CHECKING:
     from pydantic import ValidationError
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+# A mapping in a record that crosses stages: read-only once validated (frozen=True
+# stops `record.env = ...`, not `record.env["X"] = ...`), written out as a JSON object.
+# A default needs validate_default=True; a model_copy update passes frozen_map(...).
+FrozenMap = Annotated[Mapping[K, V], AfterValidator(MappingProxyType), PlainSerializer(dict)]
+
+
+def frozen_map(values: Mapping[K, V]) -> Mapping[K, V]:
+    """A read-only copy of `values` (what a FrozenMap field holds)."""
+    return MappingProxyType(dict(values))
 
 
 class Record(BaseModel):

@@ -58,5 +58,5 @@ def test_a_rendered_spec_records_the_knobs_as_the_search_sets_them(tmp_path: Pat
     profile, facts = _profile_and_host(tmp_path)
     chosen = refined(profile.ladder(facts)).settings({"gpu_util": 4}, Settings(model="org/model"))
     spec = render(profile, facts, chosen)
-    assert spec.command == ["--mem", "0.7", "--batch", "16", "--len", "4096"]
+    assert spec.command == ("--mem", "0.7", "--batch", "16", "--len", "4096")
     assert spec.settings == chosen

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from pathlib import Path
 
 import pytest
@@ -23,11 +24,11 @@ def test_vllm_on_orin_uses_jetson_image_and_nvidia_runtime():
     spec = render(load_profile("vllm"), host("orin-nx-r36.4.3"), Settings(gpu_util=0.4, max_len=2048))
     assert spec.image.startswith("dustynv/vllm:") and "r36.4" in spec.image
     assert spec.gpu is GpuHandover.RUNTIME and spec.runtime == "nvidia"
-    assert spec.entrypoint == ["vllm", "serve"]
+    assert spec.entrypoint == ("vllm", "serve")
     cmd = " ".join(spec.command)
     assert "--gpu-memory-utilization 0.4" in cmd and "--max-model-len 2048" in cmd
     assert "--max-num-seqs" not in cmd  # unset knob: the flag is dropped
-    assert spec.ipc_host and spec.ready.loading_statuses == [] and spec.ready.timeout_s == 1800
+    assert spec.ipc_host and spec.ready.loading_statuses == () and spec.ready.timeout_s == 1800
     assert any(m.target == "/root/.cache/huggingface" for m in spec.mounts)
 
 
@@ -42,18 +43,18 @@ def test_llama_cpp_cpu_with_local_gguf_and_custom_image(tmp_path):
     model.write_bytes(b"GGUF")
     spec = render(load_profile("llama.cpp"), host("x86-cpu"), Settings(model=str(model)), image="local/llama:cpu")
     assert spec.image == "local/llama:cpu" and spec.gpu is GpuHandover.NONE and spec.runtime is None
-    assert spec.command[:2] == ["--model", "/models/tiny.gguf"]
+    assert spec.command[:2] == ("--model", "/models/tiny.gguf")
     assert "--threads 4" in " ".join(spec.command) and "--n-gpu-layers" not in spec.command
     (mount,) = [m for m in spec.mounts if m.target == "/models/tiny.gguf"]
     assert mount.source == str(model) and mount.read_only
     assert "--hf-repo" not in spec.command
-    assert spec.served_model == "tiny" and spec.ready.loading_statuses == [503]
+    assert spec.served_model == "tiny" and spec.ready.loading_statuses == (503,)
 
 
 def test_a_gguf_on_the_hub_is_hf_repo_for_llama_cpp_and_an_hf_co_tag_for_ollama():
     model = "Qwen/Qwen2.5-0.5B-Instruct-GGUF:Q4_K_M"
     llama = render(load_profile("llama.cpp"), host("x86-cpu"), Settings(model=model))
-    assert llama.command[:2] == ["--hf-repo", model] and "--model" not in llama.command
+    assert llama.command[:2] == ("--hf-repo", model) and "--model" not in llama.command
     assert not any(m.target.startswith("/models") for m in llama.mounts)
     ollama = render(load_profile("ollama"), host("x86-cpu"), Settings(model=model))
     assert ollama.served_model == "hf.co/Qwen/Qwen2.5-0.5B-Instruct-GGUF:Q4_K_M"  # what it pulls and serves
@@ -68,7 +69,7 @@ def test_an_ollama_library_tag_is_passed_as_it_is():
 def test_dustynv_ollama_reads_its_log_file_and_needs_a_tty():
     spec = render(load_profile("ollama"), host("orin-nx-r36.4.3"), Settings(max_len=2048))
     assert spec.image.startswith("dustynv/ollama:")
-    assert spec.tty and spec.ready.log_file == "/data/logs/ollama.log" and spec.command == []
+    assert spec.tty and spec.ready.log_file == "/data/logs/ollama.log" and spec.command == ()
     assert spec.env["OLLAMA_CONTEXT_LENGTH"] == "2048" and spec.served_model == "qwen2.5:0.5b"
 
 
@@ -134,3 +135,22 @@ def test_without_a_cache_folder_in_the_facts_hugging_faces_own_rules_apply(monke
     assert hf_home() == str(tmp_path / "hf")
     monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "models" / "hub"))
     assert hf_home() == str(tmp_path / "models")
+
+
+def test_a_spec_that_crosses_stages_cannot_be_changed_in_place():
+    from jetllm.core.ladder import Knob, Ladder
+    from jetllm.core.spec import ContainerSpec
+    from jetllm.search.loop import without_secrets
+
+    spec = render(load_profile("vllm"), host("orin-nx-r36.4.3"), Settings(model="org/model", extra={"seed": 1}))
+    ladder_settings = Ladder(knobs=[Knob(name="batch", values=[8])]).first()
+    for mapping in (spec.env, spec.settings.extra, without_secrets(spec).env, ladder_settings.extra):
+        with pytest.raises(TypeError):
+            operator.setitem(mapping, "X", "1")  # type: ignore[index]
+    for items in (spec.command, spec.entrypoint, spec.secret_env, spec.mounts, spec.ready.ok_statuses):
+        with pytest.raises(AttributeError):
+            items.append(items[0])  # type: ignore[union-attr]
+    # Written out and read back as before: lists and objects.
+    document = spec.model_dump(mode="json")
+    assert document["command"] == list(spec.command) and document["env"] == dict(spec.env)
+    assert ContainerSpec.model_validate(document) == spec
