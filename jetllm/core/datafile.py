@@ -15,9 +15,9 @@ from pydantic import BaseModel
 
 from jetllm.core.errors import JetllmError, ShippedFileError, UsageError
 from jetllm.core.record import field_error
+from jetllm.core.resources import PACKAGE_DIR
 
 M = TypeVar("M", bound=BaseModel)
-PACKAGE_DIR = Path(__file__).resolve().parents[1]
 
 
 def shown(path: Path) -> str:
