@@ -10,6 +10,7 @@ API (everything a caller needs; import from jetllm.catalog):
     "profiles/x.yaml: field 'images.jetson': ..."; an unknown name raises
     UsageError listing the known ones.
 - list_profiles() -> list[Profile]
+- is_backend(name) -> bool: a shipped or user profile has this name.
 - render(profile, facts: HostFacts, settings: Settings, *, image: str | None = None)
       -> ContainerSpec
     Picks the image for this host (Jetson by L4T release, x86_64, sbsa = arm64
@@ -23,12 +24,12 @@ API (everything a caller needs; import from jetllm.catalog):
     an existing local file or folder is mounted read-only under /models and the
     command gets that in-container path. spec.settings holds the effective
     knob values.
-- Profile.ladder(facts) -> Ladder
-    Ladder.knobs: [KnobSteps(name, steps, continuous)] in the order a bring-up
-    steps them down, steps most ambitious first, for this host's platform.
-    continuous=True (gpu_util) may be bisected between steps; others are
-    stepped. Ladder.first() -> Settings (every knob's first step);
-    settings_with({knob: value}, base) -> Settings puts non-Settings knobs in
+- Profile.ladder(facts) -> Ladder (jetllm/core/ladder.py)
+    Ladder.knobs: [Knob(name, values, continuous)] in the order a bring-up
+    steps them down, values (the profile's steps) most ambitious first, for
+    this host's platform. continuous=True (gpu_util) may be bisected between
+    steps; others are stepped. Ladder.first() -> Settings (every knob's first
+    step); Settings.with_knobs({knob: value}) puts non-Settings knobs in
     Settings.extra.
 - host_platform(facts) -> "jetson" | "x86_64" | "sbsa" | "cpu"
 - candidates(profile, facts) -> (platform, [ImageVariant]): every image that fits.
@@ -36,22 +37,20 @@ API (everything a caller needs; import from jetllm.catalog):
 
 from __future__ import annotations
 
-from jetllm.catalog.load import list_profiles, load_file, load_profile
+from jetllm.catalog.load import is_backend, list_profiles, load_file, load_profile
 from jetllm.catalog.platform import candidates, host_platform
-from jetllm.catalog.profile import KnobSteps, Ladder, Profile, settings_with
+from jetllm.catalog.profile import Profile
 from jetllm.catalog.render import render
 from jetllm.catalog.schema import ImageVariant
 
 __all__ = [
     "ImageVariant",
-    "KnobSteps",
-    "Ladder",
     "Profile",
     "candidates",
     "host_platform",
+    "is_backend",
     "list_profiles",
     "load_file",
     "load_profile",
     "render",
-    "settings_with",
 ]

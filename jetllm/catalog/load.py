@@ -3,58 +3,21 @@ a name clash), or a YAML file named directly (`--profile FILE`)."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from jetllm.catalog.profile import Profile
+from jetllm.core.datafile import read_yaml, shown, validate
 from jetllm.core.errors import UsageError
-
-if TYPE_CHECKING:
-    from pydantic_core import ErrorDetails
-
-
-def _shown(path: Path) -> str:
-    """The path as a user would recognise it: relative to the cwd when under it."""
-    try:
-        return os.path.relpath(path) if not os.path.relpath(path).startswith("..") else str(path)
-    except ValueError:
-        return str(path)
-
-
-def _describe(error: ErrorDetails) -> str:
-    location = ".".join(str(part) for part in error.get("loc", ()))
-    message = str(error.get("msg", "invalid")).removeprefix("Value error, ")
-    if error.get("type") == "extra_forbidden":
-        message = "unknown field"
-    elif error.get("type") == "missing":
-        message = "required field is missing"
-    return f"field '{location}': {message}" if location else message
 
 
 def load_file(path: Path) -> Profile:
     """Load and validate one profile file; any problem is one UsageError line."""
-    import yaml
-    from pydantic import ValidationError
-
-    shown = _shown(path)
-    try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise UsageError(f"{shown}: cannot read: {exc.strerror or exc}") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or "syntax error"
-        raise UsageError(f"{shown}: not valid YAML{where}: {problem}") from None
+    document = read_yaml(path)
     if not isinstance(document, dict):
-        raise UsageError(f"{shown}: a profile is a YAML mapping (name:, images:, ...)")
+        raise UsageError(f"{shown(path)}: a profile is a YAML mapping (name:, images:, ...)")
     document.pop("path", None)
-    try:
-        profile = Profile.model_validate({**document, "path": str(path)})
-    except ValidationError as exc:
-        raise UsageError(f"{shown}: {_describe(exc.errors()[0])}") from None
-    _check_templates(profile, shown)
+    profile = validate(Profile, {**document, "path": str(path)}, path)
+    _check_templates(profile, shown(path))
     return profile
 
 
@@ -90,6 +53,11 @@ def _index() -> dict[str, Path]:
     return found
 
 
+def is_backend(name: str) -> bool:
+    """Whether a shipped or user profile has this name."""
+    return name in _index()
+
+
 def _looks_like_path(text: str) -> bool:
     return "/" in text or text.endswith((".yaml", ".yml")) or text.startswith(".")
 
@@ -109,7 +77,7 @@ def load_profile(name_or_path: str) -> Profile:
     profile = load_file(path_or_none)
     if profile.name != name_or_path:
         raise UsageError(
-            f"{_shown(path_or_none)}: field 'name': '{profile.name}' does not match the file name"
+            f"{shown(path_or_none)}: field 'name': '{profile.name}' does not match the file name"
         )
     return profile
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from jetllm.catalog.schema import ImageVariant, Platform
+from jetllm.catalog.schema import HostPlatform, ImageVariant
 from jetllm.core.errors import NoImageForHost, UsageError
 from jetllm.knowledge import l4t
 
@@ -18,14 +18,14 @@ def has_gpu(facts: HostFacts) -> bool:
     return facts.jetson.is_jetson or facts.nvml.available or bool(facts.nvml.gpus)
 
 
-def gpu_platform(facts: HostFacts) -> Platform:
+def gpu_platform(facts: HostFacts) -> HostPlatform:
     """The GPU platform of this host, whether or not a GPU answered."""
     if facts.jetson.is_jetson:
         return "jetson"
     return "x86_64" if facts.platform.arch in ("x86_64", "amd64") else "sbsa"
 
 
-def host_platform(facts: HostFacts) -> Platform:
+def host_platform(facts: HostFacts) -> HostPlatform:
     """jetson, x86_64 or sbsa (arm64 servers) with a GPU; cpu without one."""
     return gpu_platform(facts) if has_gpu(facts) else "cpu"
 
@@ -42,7 +42,7 @@ def jetson_fits(variant: ImageVariant, facts: HostFacts) -> bool:
     return l4t.compatible(built, host)
 
 
-def candidates(profile: Profile, facts: HostFacts) -> tuple[Platform, list[ImageVariant]]:
+def candidates(profile: Profile, facts: HostFacts) -> tuple[HostPlatform, list[ImageVariant]]:
     """This host's platform and the profile's images for it, most preferred first."""
     platform = host_platform(facts)
     variants = list(getattr(profile.images, platform))
@@ -51,7 +51,7 @@ def candidates(profile: Profile, facts: HostFacts) -> tuple[Platform, list[Image
     return platform, variants
 
 
-def choose(profile: Profile, facts: HostFacts, image: str | None) -> tuple[Platform, ImageVariant]:
+def choose(profile: Profile, facts: HostFacts, image: str | None) -> tuple[HostPlatform, ImageVariant]:
     """The variant to run; `image` replaces its image name (a custom build)."""
     platform, variants = candidates(profile, facts)
     if image is not None:
@@ -111,7 +111,7 @@ def _no_image(profile: Profile, platform: str, facts: HostFacts) -> str:
 class PlatformChoice:
     """The image a host of this platform (on Jetson: of this L4T release) runs; None: none."""
 
-    platform: Platform
+    platform: HostPlatform
     image: str | None
     l4t: str | None = None
 

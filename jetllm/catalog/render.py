@@ -1,8 +1,10 @@
 """render(): a profile + this host's facts + settings -> one ContainerSpec.
 
-Pure: reads no Docker and starts nothing (runtime/docker.py does that). The
-one look at the world is whether Settings.model names a local file or folder,
-which is then mounted read-only and passed by its path in the container.
+Reads no Docker and starts nothing (runtime/docker.py does that). It looks at
+this machine in three places: whether Settings.model names a local file or
+folder (then mounted read-only and passed by its path in the container), and,
+where the facts lack them (a facts file written by hand), the CPU count and
+the Hugging Face cache folder (core/resources.py hf_cache_dir).
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 from jetllm.catalog.platform import choose
 from jetllm.catalog.templates import fill, fill_command, fill_env
 from jetllm.core.errors import UsageError
+from jetllm.core.resources import hf_cache_dir
+from jetllm.core.spec import SETTINGS_KNOBS
 
 if TYPE_CHECKING:
     from jetllm.catalog.profile import Profile
@@ -28,18 +32,13 @@ if TYPE_CHECKING:
 TEMPLATE_VARS = ("model", "model_name", "model_file", "model_repo", "served_model", "port",
                  "threads", "hf_cache")
 MODEL_VARS = ("model", "model_name", "model_file", "model_repo")
-KNOB_SETTINGS = ("gpu_util", "max_len", "concurrency", "gpu_layers", "quantization")  # the try/bringup flags
 MODELS_DIR = PurePosixPath("/models")  # where a local model appears in the container
 
 
 def _hf_cache(facts: HostFacts) -> str:
     """The host's Hugging Face home (the folder holding hub/), to share downloads."""
-    known = facts.system.hf_cache_dir
-    if known:
-        path = Path(known)
-        return str(path.parent if path.name == "hub" else path)
-    home = os.environ.get("HF_HOME") or str(Path.home() / ".cache" / "huggingface")
-    return home
+    path = Path(facts.system.hf_cache_dir or hf_cache_dir())
+    return str(path.parent if path.name == "hub" else path)
 
 
 def _model(name: str | None, formats: list[str]) -> tuple[str | None, str | None, list[Mount]]:
@@ -76,17 +75,17 @@ def require_model(profile: Profile, settings: Settings) -> None:
 
 def require_knobs(profile: Profile, settings: Settings) -> None:
     """UsageError when a setting is given that this backend has no knob for (it would be ignored)."""
-    for name in KNOB_SETTINGS:
+    for name in SETTINGS_KNOBS:
         if getattr(settings, name) is not None and name not in profile.knobs:
             flag = "--" + name.replace("_", "-")
-            takes = ", ".join("--" + k.replace("_", "-") for k in profile.knobs if k in KNOB_SETTINGS)
+            takes = ", ".join("--" + k.replace("_", "-") for k in profile.knobs if k in SETTINGS_KNOBS)
             raise UsageError(f"{profile.name} has no {flag} setting; it takes {takes or 'none of them'}")
 
 
 def knob_values(profile: Profile, settings: Settings) -> dict[str, Any]:
     """Each knob's value: the setting where given, else the profile's default."""
     values = profile.defaults()
-    for name in KNOB_SETTINGS:
+    for name in SETTINGS_KNOBS:
         given = getattr(settings, name)
         if given is not None:
             values[name] = given
@@ -99,8 +98,7 @@ def knob_values(profile: Profile, settings: Settings) -> dict[str, Any]:
 def render(
     profile: Profile, facts: HostFacts, settings: Settings, *, image: str | None = None
 ) -> ContainerSpec:
-    from jetllm.catalog.profile import settings_with
-    from jetllm.core.spec import ContainerSpec, GpuHandover, Mount, ReadySpec
+    from jetllm.core.spec import ContainerSpec, GpuHandover
 
     platform, variant = choose(profile, facts, image)
     knobs = knob_values(profile, settings)
@@ -119,14 +117,12 @@ def render(
     for volume in variant.volumes if variant.volumes is not None else profile.volumes:
         source = fill(volume.source, values)
         if source is not None:
-            mounts.append(Mount(source=source, target=volume.target, read_only=volume.read_only))
+            mounts.append(volume.model_copy(update={"source": source}))
     gpu = {
         "jetson": GpuHandover.RUNTIME,
         "x86_64": GpuHandover.DEVICE_REQUEST,
         "sbsa": GpuHandover.DEVICE_REQUEST,
     }.get(platform, GpuHandover.NONE)
-    ready = profile.ready
-    timeout = ready.timeout_s_jetson if platform == "jetson" and ready.timeout_s_jetson else ready.timeout_s
     tty = variant.tty if variant.tty is not None else profile.tty
     return ContainerSpec(
         backend=profile.name,
@@ -143,19 +139,10 @@ def render(
         ipc_host=profile.ipc_host,
         tty=tty,
         cap_drop_all=profile.cap_drop_all,
-        ready=ReadySpec(
-            health_path=ready.health_path,
-            ok_statuses=list(ready.ok_statuses),
-            loading_statuses=list(ready.loading_statuses),
-            log_line=ready.log_line,
-            log_file=variant.log_file or ready.log_file,
-            timeout_s=timeout,
-        ),
+        ready=profile.ready.for_platform(platform, variant.log_file),
         api_base=profile.api_base,
         served_model=values["served_model"],
         model_pull=profile.model_pull,
-        settings=settings_with(
-            {k: v for k, v in knobs.items() if v is not None},
-            settings.model_copy(update={"model": settings.model or profile.default_model}),
-        ),
+        settings=settings.model_copy(update={"model": settings.model or profile.default_model}).with_knobs(
+            {k: v for k, v in knobs.items() if v is not None}),
     )

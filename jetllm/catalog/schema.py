@@ -12,21 +12,15 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from jetllm.core.record import Record
-from jetllm.core.spec import ModelPullSpec
+from jetllm.core.spec import ModelPullSpec, Mount, ReadySpec
 
 PLATFORMS = ("jetson", "x86_64", "sbsa", "cpu")
-Platform = Literal["jetson", "x86_64", "sbsa", "cpu"]
+HostPlatform = Literal["jetson", "x86_64", "sbsa", "cpu"]
 ModelFormat = Literal["hf", "awq", "gptq", "fp8", "gguf", "ollama", "trt_engine"]
 # A command item is one argument, or a group of arguments dropped together
 # when any knob it names is unset (["--max-model-len", "{max_len}"]).
 CommandItem = str | list[str]
 Step = float | int | str
-
-
-class VolumeSpec(Record):
-    source: str  # template: a host path ("{hf_cache}") or a named volume ("jetllm-ollama")
-    target: str
-    read_only: bool = False
 
 
 class ImageVariant(Record):
@@ -40,7 +34,7 @@ class ImageVariant(Record):
     entrypoint: list[str] | None = None  # replaces the profile's
     command: list[CommandItem] | None = None  # replaces the profile's
     env: dict[str, str] = Field(default_factory=dict)  # added to the profile's
-    volumes: list[VolumeSpec] | None = None  # replaces the profile's
+    volumes: list[Mount] | None = None  # replaces the profile's
     tty: bool | None = None
     log_file: str | None = None  # read the log here, not from stdout
 
@@ -68,18 +62,22 @@ class Images(Record):
         return self
 
 
-class ReadyConfig(Record):
-    health_path: str | None = "/health"
-    ok_statuses: list[int] = Field(default_factory=lambda: [200])
-    loading_statuses: list[int] = Field(default_factory=lambda: [503])
-    log_line: str | None = None  # a regex
-    log_file: str | None = None
-    timeout_s: float = Field(default=600.0, gt=0)
+class ReadyConfig(ReadySpec):
+    """A profile's `ready:`: the spec's ReadySpec, and a longer timeout for Jetson."""
+
     timeout_s_jetson: float | None = Field(default=None, gt=0)  # loads from eMMC/NVMe are slower
 
+    def for_platform(self, platform: str, log_file: str | None = None) -> ReadySpec:
+        """The ReadySpec on this platform; `log_file` (an image's own) replaces the profile's."""
+        jetson = platform == "jetson" and self.timeout_s_jetson
+        return ReadySpec.model_validate({**self.model_dump(exclude={"timeout_s_jetson"}),
+                                         "timeout_s": self.timeout_s_jetson if jetson else self.timeout_s,
+                                         "log_file": log_file or self.log_file})
 
-class Knob(Record):
-    """A setting a bring-up walks down: its default and its steps per platform."""
+
+class KnobSpec(Record):
+    """A setting a bring-up walks down, as written: its default and its steps per platform
+    (Profile.ladder turns it into the ladder's Knob for one platform)."""
 
     default: Step | None = None
     continuous: bool = False  # bisectable between steps (a fraction), or stepped only
@@ -111,7 +109,8 @@ class ProfileSpec(Record):
     command: list[CommandItem] = Field(default_factory=list)
     env: dict[str, str] = Field(default_factory=dict)
     secret_env: list[str] = Field(default_factory=list)
-    volumes: list[VolumeSpec] = Field(default_factory=list)
+    # Each source a template: a host path ("{hf_cache}") or a named volume ("jetllm-ollama").
+    volumes: list[Mount] = Field(default_factory=list)
     shm_size: str | None = Field(default=None, pattern=r"^\d+[bkmg]?$")
     ipc_host: bool = False
     tty: bool = False
@@ -120,7 +119,7 @@ class ProfileSpec(Record):
     served_model: str = "{model_name}"  # template: the "model" of a chat request
     default_model: str | None = None  # a small model to start with when none is given
     model_pull: ModelPullSpec | None = None
-    knobs: dict[str, Knob] = Field(default_factory=dict)
+    knobs: dict[str, KnobSpec] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _knobs_are_used(self) -> ProfileSpec:

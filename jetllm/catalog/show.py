@@ -12,21 +12,27 @@ from jetllm.catalog.render import render
 from jetllm.core.errors import NoImageForHost
 
 if TYPE_CHECKING:
-    from jetllm.catalog.profile import Ladder, Profile
-    from jetllm.catalog.schema import ImageVariant, Platform
+    from jetllm.catalog.profile import Profile
+    from jetllm.catalog.schema import HostPlatform, ImageVariant
     from jetllm.core.facts import HostFacts
+    from jetllm.core.ladder import Ladder
     from jetllm.core.spec import ContainerSpec
 
 
 @dataclass(frozen=True, slots=True)
 class Shown:
     profile: Profile
-    platform: Platform  # this host's
+    platform: HostPlatform  # this host's
     variants: list[ImageVariant]  # the images that fit this host, most preferred first
     spec: ContainerSpec | None  # None: this host can run none of them
     ladder: Ladder
     choices: list[PlatformChoice]
     no_image: NoImageForHost | None  # why there is no spec
+
+    def ladder_json(self) -> dict[str, object]:
+        """The ladder as `profiles show --json` prints it: each knob's steps as the profile gives them."""
+        knobs = [{"name": k.name, "steps": k.values, "continuous": k.continuous} for k in self.ladder.knobs]
+        return {"backend": self.profile.name, "platform": self.platform, "knobs": knobs}
 
 
 def resolve(profile: Profile, facts: HostFacts, image: str | None = None) -> Shown:

@@ -19,13 +19,7 @@ from jetllm.core.diagnosis import Diagnosis, Evidence, ExitState, FailureClass, 
 __all__ = [
     "Diagnosis", "Evidence", "ExitState", "FailureClass", "RetrySmaller",
     "classify_blocks", "classify_file", "classify_lines", "classify_text", "diagnosis_for",
-    "is_jetson",
 ]  # fmt: skip
-
-
-def is_jetson(root: Path = Path("/")) -> bool:
-    """Cheap platform guess: Jetson (L4T) boards carry /etc/nv_tegra_release."""
-    return (root / "etc" / "nv_tegra_release").exists()
 
 
 def classify_blocks(

@@ -1,8 +1,10 @@
 """Load and check the classifier's data: classes.yaml and signatures/*.yaml.
 
-A bad file is a UsageError naming the file, the entry and the field, so a
-signature author sees exactly what to fix. The catalog is loaded once per
-process (lru_cache); `load_catalog(root)` loads another directory (tests).
+The files' shapes are the records below; a bad file is one line naming the
+file, the entry and the field, so a signature author sees exactly what to fix
+(jetllm ships these files: a bad one is jetllm's own bug, ShippedFileError).
+The catalog is loaded once per process (lru_cache); `load_catalog(root)` loads
+another directory (tests).
 """
 
 from __future__ import annotations
@@ -12,18 +14,29 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
+from pydantic import Field, RootModel, ValidationError, field_validator, model_validator
+
+from jetllm.core.datafile import problem, read_yaml, validate
 from jetllm.core.diagnosis import FailureClass, RetrySmaller
-from jetllm.core.errors import UsageError
+from jetllm.core.record import Record, field_error
 
 DATA_DIR = Path(__file__).resolve().parent
 MIN_KEYWORD = 4  # shorter literals would send too many lines to the regexes
-BACKENDS = frozenset(
-    {
-        "vllm", "ollama", "llama.cpp", "tensorrt-llm", "sglang", "pytorch", "docker",        "nvidia-container-toolkit", "huggingface-hub", "mlc-llm", "any",
-    }
-)  # fmt: skip
+# The backends a log may come from (what writes it), each with the other names
+# `classify --backend` takes for it. A signature names some of them, or "any".
+BACKEND_ALIASES: dict[str, tuple[str, ...]] = {
+    "vllm": (), "ollama": (), "llama.cpp": ("llamacpp", "llama-cpp", "llama-server"),
+    "tensorrt-llm": ("trtllm", "trt-llm"), "sglang": (), "pytorch": ("torch",), "docker": (),
+    "nvidia-container-toolkit": (), "huggingface-hub": ("hf",), "mlc-llm": ("mlc",),
+}  # fmt: skip
+BACKENDS = frozenset({*BACKEND_ALIASES, "any"})
+
+
+def backend_name(value: str) -> str | None:
+    """The backend a name or one of its aliases means (any case); None for none."""
+    low = value.lower()
+    return next((name for name, aliases in BACKEND_ALIASES.items() if low == name or low in aliases), None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,10 +106,6 @@ def _anchors(keywords: Iterable[bytes]) -> dict[bytes, tuple[bytes, ...]]:
         anchor = next((w for w in ANCHOR_WORDS if w in keyword), keyword)
         grouped.setdefault(anchor, []).append(keyword)
     return {anchor: tuple(kws) for anchor, kws in grouped.items()}
-
-
-def _bad(where: str, message: str) -> UsageError:
-    return UsageError(f"invalid classifier data: {where}: {message}")
 
 
 def required_literal(pattern: str) -> str | None:
@@ -177,107 +186,109 @@ def _skip_group(pattern: str, i: int) -> int:
     return i
 
 
-def _fix(value: Any, where: str) -> Fix:
+class FixSpec(Record):
+    x86: str
+    jetson: str | None = None  # where it differs on Jetson
+
+
+def _fix(value: str | FixSpec) -> Fix:
     if isinstance(value, str):
         return Fix(value.strip(), value.strip())
-    if isinstance(value, dict) and set(value) <= {"x86", "jetson"} and "x86" in value:
-        x86 = str(value["x86"]).strip()
-        return Fix(x86, str(value.get("jetson", x86)).strip())
-    raise _bad(where, "fix must be a string or a mapping with x86 (and optionally jetson)")
+    return Fix(value.x86.strip(), (value.jetson or value.x86).strip())
 
 
-def _enum(kind: type[Any], value: Any, where: str) -> Any:
-    try:
-        return kind(value)
-    except ValueError:
-        allowed = ", ".join(str(m.value) for m in kind)
-        raise _bad(where, f"{value!r} is not one of: {allowed}") from None
+class ClassSpec(Record):
+    """One entry of classes.yaml: a class's default texts."""
+
+    cause: str
+    fix: str | FixSpec
+    retry_smaller: RetrySmaller
 
 
-def _load_yaml(path: Path) -> Any:
-    import yaml
+class ClassesFile(RootModel[dict[FailureClass, ClassSpec]]):
+    @model_validator(mode="after")
+    def _every_class(self) -> ClassesFile:
+        missing = set(FailureClass) - set(self.root)
+        if missing:
+            raise ValueError(f"no entry for {sorted(m.value for m in missing)}")
+        return self
 
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise _bad(path.name, f"cannot read: {exc}") from None
+
+class SignatureSpec(Record):
+    """One entry of a signatures/*.yaml file (documented in signatures/README.md)."""
+
+    id: str
+    failure_class: FailureClass = Field(alias="class")
+    strength: int = Field(ge=1, le=100)
+    backends: list[str] = Field(min_length=1)
+    patterns: list[str] = Field(min_length=1)
+    keywords: list[str] | None = None
+    jetson_class: FailureClass | None = None
+    retry_smaller: RetrySmaller | None = None
+    cause: str | None = None
+    fix: str | FixSpec | None = None
+
+    @field_validator("backends")
+    @classmethod
+    def _known_backends(cls, backends: list[str]) -> list[str]:
+        if set(backends) - BACKENDS:
+            raise ValueError(f"must be drawn from {sorted(BACKENDS)}")
+        return backends
+
+    @field_validator("patterns")
+    @classmethod
+    def _compiled(cls, patterns: list[str]) -> list[str]:
+        for pattern in patterns:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"{pattern!r}: {exc}") from None
+        return patterns
+
+    @model_validator(mode="after")
+    def _findable(self) -> SignatureSpec:
+        if self.keywords is None and any(required_literal(p) is None for p in self.patterns):
+            raise ValueError(f"patterns: each needs a literal of {MIN_KEYWORD}+ characters, or give keywords")
+        if any(len(k) < MIN_KEYWORD for k in self.keywords or ()):
+            raise ValueError(f"keywords: each keyword needs {MIN_KEYWORD}+ characters")
+        return self
+
+    def signature(self, source: str) -> Signature:
+        found = [required_literal(p) for p in self.patterns]
+        keywords = self.keywords if self.keywords is not None else [k for k in found if k]
+        return Signature(
+            id=self.id,
+            failure_class=self.failure_class,
+            strength=self.strength,
+            backends=frozenset(self.backends),
+            patterns=tuple(re.compile(p) for p in self.patterns),
+            keywords=tuple(sorted({k.lower().encode() for k in keywords})),
+            source=source,
+            jetson_class=self.jetson_class,
+            retry_smaller=self.retry_smaller,
+            cause=self.cause.strip() if self.cause is not None else None,
+            fix=_fix(self.fix) if self.fix is not None else None,
+        )
 
 
 def _classes(path: Path) -> dict[FailureClass, ClassInfo]:
-    data = _load_yaml(path)
-    if not isinstance(data, dict):
-        raise _bad(path.name, "must be a mapping of class name to {cause, fix, retry_smaller}")
-    out: dict[FailureClass, ClassInfo] = {}
-    for name, entry in data.items():
-        where = f"{path.name}: {name}"
-        cls = _enum(FailureClass, name, where)
-        if not isinstance(entry, dict) or not {"cause", "fix", "retry_smaller"} <= set(entry):
-            raise _bad(where, "needs cause, fix and retry_smaller")
-        retry = _enum(RetrySmaller, entry["retry_smaller"], f"{where}: retry_smaller")
-        out[cls] = ClassInfo(str(entry["cause"]).strip(), _fix(entry["fix"], f"{where}: fix"), retry)
-    missing = set(FailureClass) - set(out)
-    if missing:
-        raise _bad(path.name, f"no entry for {sorted(m.value for m in missing)}")
-    return out
+    data = validate(ClassesFile, read_yaml(path, shipped=True), path, shipped=True)
+    return {cls: ClassInfo(entry.cause.strip(), _fix(entry.fix), entry.retry_smaller)
+            for cls, entry in data.root.items()}
 
 
-_FIELDS = {
-    "id", "class", "strength", "backends", "patterns", "keywords", "jetson_class",
-    "retry_smaller", "cause", "fix",
-}  # fmt: skip
-
-
-def _signature(entry: Any, path: Path, index: int) -> Signature:
-    where = f"{path.name}: entry {index}"
-    if not isinstance(entry, dict):
-        raise _bad(where, "must be a mapping")
-    if "id" in entry:
-        where = f"{path.name}: {entry['id']}"
-    unknown = set(entry) - _FIELDS
-    if unknown:
-        raise _bad(where, f"unknown field(s) {sorted(unknown)}")
-    for key in ("id", "class", "strength", "backends", "patterns"):
-        if key not in entry:
-            raise _bad(where, f"missing field {key!r}")
-    strength = entry["strength"]
-    if not isinstance(strength, int) or not 1 <= strength <= 100:
-        raise _bad(f"{where}: strength", "must be an integer from 1 to 100")
-    backends = entry["backends"]
-    if not isinstance(backends, list) or not backends or set(backends) - BACKENDS:
-        raise _bad(f"{where}: backends", f"must be a list drawn from {sorted(BACKENDS)}")
-    raw = entry["patterns"]
-    if not isinstance(raw, list) or not raw or not all(isinstance(p, str) for p in raw):
-        raise _bad(f"{where}: patterns", "must be a non-empty list of regular expressions")
-    patterns, keywords = [], []
-    for pattern in raw:
+def _signatures(path: Path) -> list[Signature]:
+    data = read_yaml(path, shipped=True)
+    if not isinstance(data, list):
+        raise problem(path, "must be a list of signatures", shipped=True)
+    found = []
+    for index, entry in enumerate(data, 1):
+        where = str(entry["id"]) if isinstance(entry, dict) and "id" in entry else f"entry {index}"
         try:
-            patterns.append(re.compile(pattern))
-        except re.error as exc:
-            raise _bad(f"{where}: patterns", f"{pattern!r}: {exc}") from None
-        literal = required_literal(pattern)
-        if literal:
-            keywords.append(literal)
-    if "keywords" in entry:
-        keywords = [str(k) for k in entry["keywords"]]
-    if len(keywords) < len(patterns) and "keywords" not in entry:
-        raise _bad(f"{where}: patterns", f"each needs a literal of {MIN_KEYWORD}+ characters, or give keywords")
-    if any(len(k) < MIN_KEYWORD for k in keywords):
-        raise _bad(f"{where}: keywords", f"each keyword needs {MIN_KEYWORD}+ characters")
-    jetson_class = entry.get("jetson_class")
-    retry = entry.get("retry_smaller")
-    return Signature(
-        id=str(entry["id"]),
-        failure_class=_enum(FailureClass, entry["class"], f"{where}: class"),
-        strength=strength,
-        backends=frozenset(backends),
-        patterns=tuple(patterns),
-        keywords=tuple(sorted({k.lower().encode() for k in keywords})),
-        source=path.name,
-        jetson_class=_enum(FailureClass, jetson_class, f"{where}: jetson_class") if jetson_class else None,
-        retry_smaller=_enum(RetrySmaller, retry, f"{where}: retry_smaller") if retry else None,
-        cause=str(entry["cause"]).strip() if "cause" in entry else None,
-        fix=_fix(entry["fix"], f"{where}: fix") if "fix" in entry else None,
-    )
+            found.append(SignatureSpec.model_validate(entry).signature(path.name))
+        except ValidationError as exc:
+            raise problem(path, f"{where}: {field_error(exc)}", shipped=True) from None
+    return found
 
 
 def load_catalog(root: Path = DATA_DIR) -> Catalog:
@@ -285,13 +296,9 @@ def load_catalog(root: Path = DATA_DIR) -> Catalog:
     signatures: list[Signature] = []
     seen: dict[str, str] = {}
     for path in sorted((root / "signatures").glob("*.yaml")):
-        data = _load_yaml(path)
-        if not isinstance(data, list):
-            raise _bad(path.name, "must be a list of signatures")
-        for index, entry in enumerate(data, 1):
-            sig = _signature(entry, path, index)
+        for sig in _signatures(path):
             if sig.id in seen:
-                raise _bad(f"{path.name}: {sig.id}", f"id already used in {seen[sig.id]}")
+                raise problem(path, f"{sig.id}: id already used in {seen[sig.id]}", shipped=True)
             seen[sig.id] = path.name
             signatures.append(sig)
     by_keyword: dict[bytes, list[Signature]] = {}

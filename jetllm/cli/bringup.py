@@ -86,6 +86,7 @@ def run_bringup(options: BringupOptions) -> Outcome:
         stages = Stages(facts=facts, overrides=options.overrides, run_id=run_id, progress=view,
                         model_context=model_info.context_length if model_info else None)
         selection = stages.candidates(load_profiles(options.profile_files, options.backends, facts))
+        stages = stages.bind(selection)
         candidates = selection.candidates
         for left in selection.left_out:
             view(CandidateLeftOut(left.candidate.name, left.diagnosis.cause if left.diagnosis else None))

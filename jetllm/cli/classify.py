@@ -38,12 +38,14 @@ def run_classify(
     platform: str | None,
     as_json: bool,
 ) -> Outcome:
-    from jetllm.classify import classify_file, is_jetson
+    from jetllm.classify import classify_file
     from jetllm.core.diagnosis import ExitState
+    from jetllm.facts import default_root
+    from jetllm.facts.jetson import probe
     from jetllm.render.diagnosis import render
 
     _check_input(log)
-    jetson = is_jetson() if platform is None else platform == "jetson"
+    jetson = probe(default_root()).is_jetson if platform is None else platform == "jetson"
     state = None
     if exit_code is not None or oom_killed or timed_out:
         state = ExitState(exit_code=exit_code, oom_killed=oom_killed, timed_out=timed_out)
@@ -56,15 +58,6 @@ def run_classify(
         return Outcome(ExitCode.OK, {key: document[key] for key in JSON_KEYS})
     render(diagnosis)
     return Outcome(ExitCode.OK)
-
-
-BACKEND_ALIASES = {
-    "vllm": "vllm", "ollama": "ollama", "llama.cpp": "llama.cpp", "llamacpp": "llama.cpp",
-    "llama-cpp": "llama.cpp", "llama-server": "llama.cpp", "tensorrt-llm": "tensorrt-llm",
-    "trtllm": "tensorrt-llm", "trt-llm": "tensorrt-llm", "sglang": "sglang", "pytorch": "pytorch",
-    "torch": "pytorch", "docker": "docker", "nvidia-container-toolkit": "nvidia-container-toolkit",
-    "huggingface-hub": "huggingface-hub", "hf": "huggingface-hub", "mlc-llm": "mlc-llm", "mlc": "mlc-llm",
-}  # fmt: skip
 
 
 def register(app: typer.Typer) -> None:
@@ -85,11 +78,13 @@ def register(app: typer.Typer) -> None:
 
 
 def _backend(value: str | None) -> str | None:
+    from jetllm.classify.catalog import BACKEND_ALIASES, backend_name
+
     if value is None:
         return None
-    name = BACKEND_ALIASES.get(value.lower())
+    name = backend_name(value)
     if name is None:
-        raise typer.BadParameter(f"unknown backend {value!r}; one of: {', '.join(sorted(set(BACKEND_ALIASES.values())))}", param_hint="--backend")
+        raise typer.BadParameter(f"unknown backend {value!r}; one of: {', '.join(sorted(BACKEND_ALIASES))}", param_hint="--backend")
     return name
 
 

@@ -82,7 +82,7 @@ def check_memory(size: str | None) -> None:
 
 def check_image(image: str | None) -> None:
     """--image names an image (a bad one would otherwise fail only once the attempt runs)."""
-    from jetllm.preflight.reference import parse
+    from jetllm.core.reference import parse
 
     if image is None:
         return

@@ -24,12 +24,11 @@ if TYPE_CHECKING:
 
 def _image_for(target: str | None, profile_file: Path | None, facts) -> tuple[str, str | None]:  # type: ignore[no-untyped-def]
     """(image, backend) for an image reference, a backend name, or --profile FILE."""
-    from jetllm.catalog import load_profile, render
-    from jetllm.catalog.load import _index
+    from jetllm.catalog import is_backend, load_profile, render
     from jetllm.core.errors import UsageError
     from jetllm.core.spec import Settings
 
-    if profile_file is None and target and (target not in _index()):
+    if profile_file is None and target and not is_backend(target):
         return target, None
     if profile_file is None and not target:
         raise UsageError("name an image or a backend (jetllm preflight vllm)")

@@ -59,7 +59,7 @@ def show_cmd(name: str | None, profile_file: Path | None, facts_file: Path | Non
         "platform": shown.platform,
         "images": [v.model_dump(mode="json", exclude_none=True) for v in shown.variants],
         "spec": shown.spec.model_dump(mode="json") if shown.spec is not None else None,
-        "ladder": shown.ladder.model_dump(mode="json"),
+        "ladder": shown.ladder_json(),
         "choices": [c.to_json() for c in shown.choices],
         "no_image": ({"class": missing.error_class, "reason": missing.message, "fix": missing.fix}
                      if missing is not None else None),

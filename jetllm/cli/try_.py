@@ -72,7 +72,7 @@ def build_spec(options: TryOptions, facts: object) -> ContainerSpec:
 
 
 def run_try(options: TryOptions) -> Outcome:
-    from jetllm.core.attempt import Outcome as AttemptOutcome
+    from jetllm.core.attempt import AttemptOutcome
     from jetllm.facts import host_facts
     from jetllm.render.attempt import render_attempt
     from jetllm.render.progress import ProgressView

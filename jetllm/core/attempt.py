@@ -15,7 +15,7 @@ from jetllm.core.record import Record
 from jetllm.core.spec import Settings
 
 
-class Outcome(str, Enum):
+class AttemptOutcome(str, Enum):
     READY = "ready"  # it served and answered a real chat request
     FAILED = "failed"
     SKIPPED = "skipped"  # not started: a prerequisite or preflight said it cannot run
@@ -45,7 +45,7 @@ class Attempt(Record):
     backend: str
     image: str
     settings: Settings
-    outcome: Outcome
+    outcome: AttemptOutcome
     diagnosis: Diagnosis | None = None  # present when outcome != ready
     timings: Timings = Field(default_factory=Timings)
     smoke: Smoke | None = None

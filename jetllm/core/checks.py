@@ -5,8 +5,7 @@ from __future__ import annotations
 from enum import Enum
 
 from jetllm.core.record import Record
-
-GIB = 1024**3
+from jetllm.core.units import GIB
 
 
 class Status(str, Enum):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from jetllm.core.exitcodes import ExitCode
+from jetllm.core.outcome import INTERNAL_ERROR
 
 
 class JetllmError(Exception):
@@ -38,3 +39,13 @@ class NoImageForHost(JetllmError):
     """A backend's profile lists no image this machine can run (no GPU, another
     L4T release, another architecture): the machine's answer, not bad usage.
     Its failure class says which (catalog.platform.no_image_class)."""
+
+
+class ShippedFileError(JetllmError):
+    """A data file that ships with jetllm is malformed: jetllm's own bug, not bad input."""
+
+    default_class = INTERNAL_ERROR
+
+    def __init__(self, path: str, problem: str) -> None:
+        super().__init__(f"internal error: shipped file {path} is malformed: {problem}",
+                         fix="reinstall jetllm; if that does not help, report it")

@@ -2,17 +2,19 @@
 
 The catalog renders a profile + host facts + settings into a ContainerSpec;
 jetllm/runtime/docker.py is the only code that turns a spec into a container.
-Tests assert on specs without a daemon.
+Tests assert on specs without a daemon. These records cross stages: their
+lists are tuples and their mappings read-only, so no stage changes another's.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import Enum
 from typing import Any
 
 from pydantic import Field
 
-from jetllm.core.record import Record
+from jetllm.core.record import FrozenMap, Record, frozen_map
 
 
 class Settings(Record):
@@ -24,7 +26,17 @@ class Settings(Record):
     concurrency: int | None = None  # max sequences / parallel slots
     gpu_layers: int | None = None  # llama.cpp / Ollama layers offloaded
     quantization: str | None = None
-    extra: dict[str, Any] = Field(default_factory=dict)  # profile-specific knobs
+    extra: FrozenMap[str, Any] = Field(default_factory=dict, validate_default=True)  # profile-specific knobs
+
+    def with_knobs(self, values: Mapping[str, Any]) -> Settings:
+        """These settings with knob values set: a Settings field by its name, any other knob in extra."""
+        fields = {name: value for name, value in values.items() if name in SETTINGS_KNOBS}
+        extra = {name: value for name, value in values.items() if name not in SETTINGS_KNOBS}
+        return self.model_copy(update={**fields, "extra": frozen_map({**self.extra, **extra})})
+
+
+# The knobs Settings names (the try and bringup flags): every field but the model and extra.
+SETTINGS_KNOBS = tuple(name for name in Settings.model_fields if name not in ("model", "extra"))
 
 
 class GpuHandover(str, Enum):
@@ -44,12 +56,12 @@ class ReadySpec(Record):
     """How to know the backend serves (reference.md section 4)."""
 
     health_path: str | None = "/health"  # None: the backend has none (MLC)
-    ok_statuses: list[int] = Field(default_factory=lambda: [200])
+    ok_statuses: tuple[int, ...] = (200,)
     # Statuses that mean "alive, still loading" (llama-server answers 503).
-    loading_statuses: list[int] = Field(default_factory=lambda: [503])
+    loading_statuses: tuple[int, ...] = (503,)
     log_line: str | None = None  # a regex; the log line printed once it serves
     log_file: str | None = None  # read the log from this path inside the container, not stdout
-    timeout_s: float = 600.0
+    timeout_s: float = Field(default=600.0, gt=0)
 
 
 class ModelPullSpec(Record):
@@ -65,17 +77,17 @@ class ModelPullSpec(Record):
 class ContainerSpec(Record):
     backend: str
     image: str
-    command: list[str] = Field(default_factory=list)
-    entrypoint: list[str] | None = None
-    env: dict[str, str] = Field(default_factory=dict)
+    command: tuple[str, ...] = ()
+    entrypoint: tuple[str, ...] | None = None
+    env: FrozenMap[str, str] = Field(default_factory=dict, validate_default=True)
     # Names of env vars whose values are secrets (HF_TOKEN): passed, never printed.
-    secret_env: list[str] = Field(default_factory=list)
+    secret_env: tuple[str, ...] = ()
     container_port: int
     host_port: int | None = None  # None: the container port if free, else any free port
     host_address: str = "127.0.0.1"
     gpu: GpuHandover = GpuHandover.NONE
     runtime: str | None = None  # e.g. "nvidia" when gpu == RUNTIME
-    mounts: list[Mount] = Field(default_factory=list)
+    mounts: tuple[Mount, ...] = ()
     shm_size: str | None = None  # e.g. "8g"
     ipc_host: bool = False
     memory_limit: str | None = None  # e.g. "48m"; a host memory ceiling
@@ -91,6 +103,6 @@ class ContainerSpec(Record):
 
 def describe(settings: Settings) -> str:
     """`gpu_util=0.55 max_len=4096`: the knobs set, for tables and messages."""
-    parts = [f"{name}={value}" for name, value in settings if name not in ("model", "extra") and value is not None]
+    parts = [f"{name}={getattr(settings, name)}" for name in SETTINGS_KNOBS if getattr(settings, name) is not None]
     parts += [f"{key}={value}" for key, value in sorted(settings.extra.items())]
     return " ".join(parts) or "defaults"

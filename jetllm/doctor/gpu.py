@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from jetllm.core.checks import GIB, Check, Status, gib
+from jetllm.core.checks import Check, Status, gib
 from jetllm.core.facts import HostFacts
+from jetllm.core.units import GIB
+from jetllm.knowledge import l4t
 
 X86_DRIVER_FIX = (
     "install the NVIDIA driver: `sudo ubuntu-drivers install` on Ubuntu, `sudo apt install "
@@ -41,9 +43,9 @@ def driver(facts: HostFacts) -> Check:
             f"{len(nvml.gpus)} GPU: {gpus}",
         )
     if jetson.is_jetson and jetson.l4t:
-        major = int(jetson.l4t.split(".")[0])
+        major = l4t.parse(jetson.l4t)
         release = f"L4T {jetson.l4t} (JetPack {jetson.jetpack or '?'})"
-        if major < 36:
+        if major is not None and major < (36,):
             # JetPack 5 and older ship no NVML and no nvidia-smi: that is normal there.
             return Check(
                 id="nvidia-driver",

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from jetllm.core.checks import GIB, Check, Status, gib
+from jetllm.core.checks import Check, Status, gib
 from jetllm.core.facts import HostFacts
+from jetllm.core.units import GIB
 
 # A backend image takes 8-20 GiB once pulled and extracted (vLLM, SGLang and
 # TensorRT-LLM images, x86 and Jetson alike; Ollama and llama.cpp about 3-5),

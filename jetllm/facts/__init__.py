@@ -52,6 +52,7 @@ def load_facts(path: Path | str) -> HostFacts:
     from pydantic import ValidationError
 
     from jetllm.core.errors import UsageError
+    from jetllm.core.record import field_error
 
     source = Path(path)
     try:
@@ -67,9 +68,4 @@ def load_facts(path: Path | str) -> HostFacts:
     try:
         return HostFacts.model_validate(document)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "(top level)"
-        raise UsageError(
-            f"{source} does not hold jetllm host facts: {where}: {first['msg']}",
-            fix="write it with `jetllm doctor --json > FILE`",
-        ) from exc
+        raise UsageError(f"{source}: {field_error(exc)}", fix="write it with `jetllm doctor --json > FILE`") from exc

@@ -11,19 +11,11 @@ from pathlib import Path
 
 from jetllm.core.facts import JetsonFacts
 from jetllm.facts.files import is_real_root, read_text, run_command
+from jetllm.knowledge import jetson as soc_table
 from jetllm.knowledge import l4t as l4t_table
 
 _RELEASE = re.compile(r"^# R(\d+) \(release\), REVISION: ([0-9.]+)")
 _POWER_MODE = re.compile(r"NV Power Mode: (?P<name>\S+)")
-
-# SoC (last entry of /proc/device-tree/compatible) -> CUDA compute capability.
-SOC_CUDA_ARCH = {
-    "nvidia,tegra264": "11.0",  # Thor (sm_110 since CUDA 13.0)
-    "nvidia,tegra234": "8.7",  # Orin
-    "nvidia,tegra194": "7.2",  # Xavier
-    "nvidia,tegra186": "6.2",  # TX2
-    "nvidia,tegra210": "5.3",  # Nano, TX1
-}
 
 
 def parse_release(text: str) -> str | None:
@@ -86,7 +78,7 @@ def probe(root: Path) -> JetsonFacts:
         is_jetson=True,
         model=model,
         soc=soc,
-        cuda_arch=SOC_CUDA_ARCH.get(soc or ""),
+        cuda_arch=soc_table.cuda_arch(soc),
         l4t=l4t,
         l4t_source=source,
         jetpack=l4t_table.jetpack_for(l4t) if l4t else None,

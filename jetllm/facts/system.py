@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 from jetllm.core.facts import SystemFacts
+from jetllm.core.resources import hf_cache_dir
 from jetllm.facts.files import free_bytes, is_real_root, read_text
 
 
@@ -25,13 +26,6 @@ def parse_meminfo(text: str) -> dict[str, int]:
         scale = 1024 if len(fields) > 1 and fields[1].lower() == "kb" else 1
         values[key.strip()] = int(fields[0]) * scale
     return values
-
-
-def hf_cache_dir() -> str:
-    """Where huggingface_hub keeps models (HF_HUB_CACHE, HF_HOME, XDG_CACHE_HOME, as it reads them)."""
-    from huggingface_hub.constants import HF_HUB_CACHE
-
-    return HF_HUB_CACHE
 
 
 def psutil_memory() -> dict[str, int]:

@@ -4,31 +4,52 @@ the CUDA an image carries, and the CUDA this host's driver supports."""
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from jetllm.knowledge.versions import version
+from pydantic import Field
+
+from jetllm.core.datafile import load_yaml
+from jetllm.core.record import Record
+from jetllm.knowledge import DATA_DIR
+from jetllm.knowledge.versions import Version, VersionText, parse, version
 
 if TYPE_CHECKING:
     from jetllm.core.facts import HostFacts
 
-Version = tuple[int, ...]
+TABLE_PATH = DATA_DIR / "cuda_driver.yaml"
+
+
+class ForwardCompat(Record):
+    datacenter_names: list[str]  # substrings of an NVML GPU name that mark a datacenter GPU
+    image_markers: list[str]  # env vars an image sets when it ships cuda-compat
+
+
+class CudaTable(Record):
+    """cuda_driver.yaml (its comments say what each part is and where it comes from)."""
+
+    schema_version: int = 1
+    minor_version_compatibility: dict[str, VersionText]  # CUDA major -> driver floor
+    toolkit_min_driver: dict[VersionText, VersionText] = Field(min_length=1)
+    forward_compat: ForwardCompat
+    jetson_max_container_cuda: dict[str, VersionText]  # L4T major -> newest container CUDA
+    arch_list_env: list[str]
+    disk_unpack_factor: float = Field(gt=1)  # layers unpack to about this many times their download
+
+
+def load_table(path: Path = TABLE_PATH) -> CudaTable:
+    """The table in `path`; a malformed one is jetllm's own bug (ShippedFileError)."""
+    return load_yaml(path, CudaTable, shipped=True)
 
 
 @lru_cache(maxsize=1)
-def table() -> dict[str, Any]:
-    import yaml
-
-    from jetllm.knowledge import DATA_DIR
-
-    loaded = yaml.safe_load((DATA_DIR / "cuda_driver.yaml").read_text(encoding="utf-8"))
-    return loaded if isinstance(loaded, dict) else {}
+def table() -> CudaTable:
+    return load_table()
 
 
-def parse(text: str | None) -> Version | None:
-    try:
-        return version(text) if text else None
-    except ValueError:
-        return None
+def disk_unpack_factor() -> float:
+    """Extracting an image's layers needs about this many times their compressed size."""
+    return table().disk_unpack_factor
 
 
 def text(value: Version, parts: int = 2) -> str:
@@ -37,7 +58,7 @@ def text(value: Version, parts: int = 2) -> str:
 
 def min_driver(cuda: Version) -> str | None:
     """The toolkit driver for this CUDA (x.y.z; x.y means its GA release)."""
-    drivers: dict[str, str] = table()["toolkit_min_driver"]
+    drivers = table().toolkit_min_driver
     exact = ".".join(str(p) for p in (cuda + (0, 0))[:3])
     if exact in drivers:
         return drivers[exact]
@@ -46,7 +67,7 @@ def min_driver(cuda: Version) -> str | None:
 
 
 def mvc_floor(cuda: Version) -> str | None:
-    return table()["minor_version_compatibility"].get(str(cuda[0]))  # type: ignore[no-any-return]
+    return table().minor_version_compatibility.get(str(cuda[0]))
 
 
 def image_cuda(env: dict[str, str]) -> Version | None:
@@ -63,18 +84,18 @@ def host_cuda(facts: HostFacts) -> Version | None:
     driver = parse(facts.nvml.driver_version)
     if driver is None or facts.jetson.is_jetson:
         return None
-    supported = [version(k) for k, v in table()["toolkit_min_driver"].items() if version(v) <= driver]
+    supported = [version(k) for k, v in table().toolkit_min_driver.items() if version(v) <= driver]
     return max(supported)[:2] if supported else None
 
 
 def ships_compat(env: dict[str, str]) -> bool:
-    markers = table()["forward_compat"]["image_markers"]
+    markers = table().forward_compat.image_markers
     return any(m in env for m in markers) or "compat" in env.get("LD_LIBRARY_PATH", "")
 
 
 def datacenter(facts: HostFacts) -> bool:
     names = [g.name or "" for g in facts.nvml.gpus]
-    return any(mark in f" {name} " for name in names for mark in table()["forward_compat"]["datacenter_names"])
+    return any(mark in f" {name} " for name in names for mark in table().forward_compat.datacenter_names)
 
 
 def brand(facts: HostFacts) -> str | None:
@@ -91,5 +112,5 @@ def brand(facts: HostFacts) -> str | None:
 def jetson_ceiling(facts: HostFacts) -> Version | None:
     """The newest container CUDA this Jetson runs through cuda-compat."""
     release = parse(facts.jetson.l4t)
-    ceiling = table()["jetson_max_container_cuda"].get(str(release[0])) if release else None
+    ceiling = table().jetson_max_container_cuda.get(str(release[0])) if release else None
     return parse(ceiling)

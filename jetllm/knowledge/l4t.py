@@ -13,9 +13,14 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
-from jetllm.core.errors import UsageError
-from jetllm.knowledge import DATA_DIR
+from pydantic import Field, field_validator
+
+from jetllm.core.datafile import load_yaml
+from jetllm.core.record import Record
+from jetllm.core.reference import parse as parse_reference
+from jetllm.knowledge import DATA_DIR, versions
 
 # dustynv/vllm:0.8.6-r36.4-cu128-24.04, dustynv/ollama:r36.4.0, ...:r38.2-arm64-sbsa
 _TAG_L4T = re.compile(r"(?:^|[-_:])r(\d{2})\.(\d+)(?:\.(\d+))?(?=$|[-_.])")
@@ -26,21 +31,19 @@ Release = tuple[int, ...]
 
 
 def parse(version: str | None) -> Release | None:
-    """"36.4.3" or "r36.4" -> (36, 4, 3) / (36, 4); anything else -> None."""
-    if not version:
-        return None
-    match = re.fullmatch(r"r?(\d{2})(?:\.(\d+))?(?:\.(\d+))?", version.strip())
-    if not match:
-        return None
-    return tuple(int(part) for part in match.groups() if part is not None)
+    """"36.4.3" or "r36.4" -> (36, 4, 3) / (36, 4); anything else (a release has a
+    two-digit major and at most three parts) -> None."""
+    found = versions.parse(version.strip().removeprefix("r")) if version else None
+    return found if found is not None and len(found) <= 3 and 10 <= found[0] <= 99 else None
 
 
 def from_tag(reference: str) -> Release | None:
     """The L4T release an image's tag names, if it names one."""
-    tag = reference.rsplit("/", 1)[-1]
-    if ":" not in tag:
+    try:
+        tag = parse_reference(reference).tag
+    except ValueError:
         return None
-    match = _TAG_L4T.search("-" + tag.split(":", 1)[1])
+    match = _TAG_L4T.search("-" + tag) if tag else None
     if not match:
         return None
     return tuple(int(part) for part in match.groups() if part is not None)
@@ -73,29 +76,29 @@ TABLE_PATH = DATA_DIR / "l4t_jetpack.yaml"
 _L4T_KEY = re.compile(r"^\d+\.\d+\.\d+$")
 
 
-def load_table(path: Path = TABLE_PATH) -> dict[str, str]:
-    """{l4t: jetpack}; a malformed file is a UsageError naming the file and key."""
-    import yaml
+class JetpackEntry(Record):
+    jetpack: str = Field(min_length=1)  # what jetllm shows
+    jetson_containers: str | None = None  # the label jetson-containers gives, where it differs
 
-    try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise UsageError(f"{path}: cannot read the L4T table: {exc}") from exc
-    entries = document.get("l4t") if isinstance(document, dict) else None
-    if not isinstance(entries, dict) or not entries:
-        raise UsageError(f"{path}: expected a non-empty mapping under 'l4t'")
-    table: dict[str, str] = {}
-    for key, entry in entries.items():
-        if not isinstance(key, str) or not _L4T_KEY.match(key):
-            raise UsageError(f"{path}: l4t key {key!r} is not a quoted MAJOR.MINOR.PATCH string")
-        jetpack = entry.get("jetpack") if isinstance(entry, dict) else None
-        if not isinstance(jetpack, str) or not jetpack:
-            raise UsageError(f"{path}: l4t.{key}: 'jetpack' must be a non-empty string")
-        unknown = set(entry) - {"jetpack", "jetson_containers"}
-        if unknown:
-            raise UsageError(f"{path}: l4t.{key}: unknown field(s) {sorted(unknown)}")
-        table[key] = jetpack
-    return table
+
+class L4tTable(Record):
+    """l4t_jetpack.yaml: L4T release (quoted MAJOR.MINOR.PATCH) -> JetPack."""
+
+    schema_version: int = 1
+    l4t: dict[str, JetpackEntry] = Field(min_length=1)
+
+    @field_validator("l4t", mode="before")
+    @classmethod
+    def _quoted_keys(cls, entries: Any) -> Any:
+        for key in entries if isinstance(entries, dict) else ():
+            if not isinstance(key, str) or not _L4T_KEY.match(key):
+                raise ValueError(f"key {key!r} is not a quoted MAJOR.MINOR.PATCH string")
+        return entries
+
+
+def load_table(path: Path = TABLE_PATH) -> dict[str, str]:
+    """{l4t: jetpack}; a malformed file is jetllm's own bug (ShippedFileError, naming file and key)."""
+    return {key: entry.jetpack for key, entry in load_yaml(path, L4tTable, shipped=True).l4t.items()}
 
 
 @lru_cache(maxsize=1)

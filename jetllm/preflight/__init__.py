@@ -69,8 +69,9 @@ def _verdict(image: str, reasons: list[Reason], info: ImageInfo | None, known: b
 def check(image_ref: str, facts: HostFacts, *, pull_allowed: bool = True,
           client: httpx.Client | None = None) -> Compatibility:
     """Judge `image_ref` for the host `facts` describe (UsageError if it is no image reference)."""
+    from jetllm.core import reference
     from jetllm.core.errors import UsageError
-    from jetllm.preflight import reference, rules
+    from jetllm.preflight import rules
     from jetllm.preflight.local import DaemonUnreadable, held
     from jetllm.preflight.registry import RegistryError, inspect
 

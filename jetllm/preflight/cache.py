@@ -4,19 +4,17 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 from typing import Any
 
+from jetllm.core.files import atomic_write
+from jetllm.core.resources import user_cache_dir
+
 
 def cache_dir() -> Path:
     """$JETLLM_CACHE_DIR/preflight, else $XDG_CACHE_HOME/jetllm/preflight."""
-    explicit = os.environ.get("JETLLM_CACHE_DIR")
-    base = Path(explicit) if explicit else Path(
-        os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    ) / "jetllm"
-    return base / "preflight"
+    return user_cache_dir() / "preflight"
 
 
 def _path(digest: str) -> Path | None:
@@ -40,9 +38,6 @@ def put(digest: str, entry: dict[str, Any]) -> None:
     if path is None:
         return
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(entry), encoding="utf-8")
-        temporary.replace(path)
+        atomic_write(path, json.dumps(entry))
     except OSError:
         return

@@ -14,9 +14,9 @@ from typing import Any
 import httpx
 
 from jetllm.core.compat import ImageInfo, Platform
+from jetllm.core.reference import ImageRef
 from jetllm.preflight import cache
 from jetllm.preflight.auth import credentials
-from jetllm.preflight.reference import ImageRef
 
 INDEX_TYPES = (
     "application/vnd.oci.image.index.v1+json",

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from jetllm.core import units
 from jetllm.core.compat import ImageInfo, Reason, Severity
 from jetllm.core.diagnosis import FailureClass
-from jetllm.knowledge import cuda, l4t
+from jetllm.knowledge import cuda, l4t, versions
 
 if TYPE_CHECKING:
     from jetllm.core.facts import HostFacts
@@ -75,11 +76,11 @@ def _archs(value: str) -> list[tuple[tuple[int, int], bool]] | None:
 def gpu_arch_rule(env: dict[str, str], facts: HostFacts) -> list[Reason]:
     gpu = facts.nvml.gpus[0] if facts.nvml.gpus else None
     host_text = (gpu.compute_capability if gpu else None) or facts.jetson.cuda_arch
-    host = cuda.parse(host_text)
+    host = versions.parse(host_text)
     if host is None or len(host) < 2:
         return []
     cc = (host[0], host[1])
-    for name in cuda.table()["arch_list_env"]:
+    for name in cuda.table().arch_list_env:
         archs = _archs(env.get(name, ""))
         if archs is None:
             continue
@@ -97,19 +98,12 @@ def gpu_arch_rule(env: dict[str, str], facts: HostFacts) -> list[Reason]:
     return []
 
 
-def _size(count: int) -> str:
-    for unit, scale in (("GiB", 1024**3), ("MiB", 1024**2), ("KiB", 1024)):
-        if count >= scale:
-            return f"{count / scale:.1f} {unit}"
-    return f"{count} B"
-
-
 def disk_rule(info: ImageInfo, facts: HostFacts) -> list[Reason]:
     size, free = info.compressed_size, facts.docker.root_dir_free_bytes
     if not size or free is None:
         return []
-    shown = f"{_size(size)} compressed; {_size(free)} free where Docker keeps images"
-    factor = float(cuda.table().get("disk_unpack_factor", 2.5))
+    shown = f"{units.size(size)} compressed; {units.size(free)} free where Docker keeps images"
+    factor = cuda.disk_unpack_factor()
     cls = FailureClass.DISK_FULL
     if size > free:
         return [Reason(rule="disk", severity=Severity.BLOCKER, failure_class=cls, message=f"the image is {shown}",

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from jetllm.core.compat import Reason, Severity
 from jetllm.core.diagnosis import FailureClass
 from jetllm.knowledge import cuda
-from jetllm.knowledge.versions import version
+from jetllm.knowledge.versions import Version, parse, version
 from jetllm.preflight.requires import evaluate, parse_requirement, requirements
 
 if TYPE_CHECKING:
@@ -89,12 +89,12 @@ def require_rule(env: dict[str, str], facts: HostFacts) -> list[Reason]:
     return reasons
 
 
-def _needed_driver(env: dict[str, str], image: cuda.Version) -> str | None:
+def _needed_driver(env: dict[str, str], image: Version) -> str | None:
     # NGC images name the driver their CUDA needs (CUDA_DRIVER_VERSION); others: the table.
     return env.get("CUDA_DRIVER_VERSION") or cuda.min_driver(image)
 
 
-def _jetson(env: dict[str, str], image: cuda.Version, facts: HostFacts) -> Reason:
+def _jetson(env: dict[str, str], image: Version, facts: HostFacts) -> Reason:
     host = cuda.host_cuda(facts)
     ceiling = cuda.jetson_ceiling(facts)
     needed = _needed_driver(env, image)
@@ -114,9 +114,9 @@ def _jetson(env: dict[str, str], image: cuda.Version, facts: HostFacts) -> Reaso
     )
 
 
-def _dgpu(env: dict[str, str], image: cuda.Version, facts: HostFacts) -> Reason:
+def _dgpu(env: dict[str, str], image: Version, facts: HostFacts) -> Reason:
     host = cuda.host_cuda(facts)
-    driver = cuda.parse(facts.nvml.driver_version)
+    driver = parse(facts.nvml.driver_version)
     needed = _needed_driver(env, image)
     asks = f"the image carries CUDA {cuda.text(image)}" + (f" and needs driver >= {needed}" if needed else "")
     if driver is None and host is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from jetllm.core.attempt import Attempt, Outcome
+from jetllm.core.attempt import Attempt, AttemptOutcome
 from jetllm.render.console import indented, out
 
 if TYPE_CHECKING:
@@ -59,6 +59,6 @@ def render_attempt(attempt: Attempt, run_id: str | None = None, console: Console
         table.add_row("try it", f"curl {attempt.base_url}/models")
         table.add_row("stop it", f"{stop}  (or docker rm -f {attempt.container_name})")
     console.print(table, markup=False, highlight=False)
-    if attempt.outcome is Outcome.FAILED and attempt.log_tail and attempt.diagnosis and not attempt.diagnosis.evidence:
+    if attempt.outcome is AttemptOutcome.FAILED and attempt.log_tail and attempt.diagnosis and not attempt.diagnosis.evidence:
         console.print("log tail:", markup=False)
         console.print(indented(attempt.log_tail[-10:]))

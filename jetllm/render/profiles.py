@@ -49,7 +49,7 @@ def _rows(shown: Shown) -> list[tuple[str, str]]:
             rows.append(("model", f"fetched once up: POST {spec.model_pull.path} ({spec.served_model})"))
     for knob in shown.ladder.knobs:
         kind = "continuous" if knob.continuous else "stepped"
-        rows.append(("ladder", f"{knob.name}: {' > '.join(str(s) for s in knob.steps)} ({kind})"))
+        rows.append(("ladder", f"{knob.name}: {' > '.join(str(s) for s in knob.values)} ({kind})"))
     for n, choice in enumerate(shown.choices):
         where = f"{choice.platform} (L4T {choice.l4t})" if choice.l4t else choice.platform
         rows.append(("" if n else "platforms", f"{where}: {choice.image or 'none'}"))

@@ -7,12 +7,11 @@ renderers: a Rich table, report.md, JUnit XML, a docker-compose service and
 
 from jetllm.report.model import REPORT_SCHEMA_VERSION, Report, build_report, load_report
 from jetllm.report.rows import errors as report_errors
-from jetllm.report.write import atomic_write, check_out_dir, write_junit, write_report_dir
+from jetllm.report.write import check_out_dir, write_junit, write_report_dir
 
 __all__ = [
     "REPORT_SCHEMA_VERSION",
     "Report",
-    "atomic_write",
     "build_report",
     "check_out_dir",
     "load_report",

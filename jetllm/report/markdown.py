@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from jetllm.core.units import GIB
 from jetllm.report.model import Report
 from jetllm.report.rows import headline, rows
 from jetllm.search.ladder import describe
@@ -21,7 +22,7 @@ def _host(report: Report) -> list[str]:
         lines.append(f"- Jetson: {j.model or '?'}, L4T {j.l4t or '?'}, JetPack {j.jetpack or '?'}")
     lines.append(f"- driver: {n.driver_version or '-'}, CUDA (driver) {n.cuda_driver_version or '-'}")
     if s.memory_total_bytes:
-        lines.append(f"- memory: {s.memory_total_bytes / 2**30:.1f} GiB")
+        lines.append(f"- memory: {s.memory_total_bytes / GIB:.1f} GiB")
     lines.append(f"- Docker: {facts.docker.server_version or 'not reachable'}; "
                  f"runtimes: {', '.join(facts.docker.runtimes) or '-'}")
     return lines

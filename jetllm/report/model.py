@@ -15,14 +15,14 @@ from jetllm.core.diagnosis import Diagnosis
 from jetllm.core.errors import UsageError
 from jetllm.core.exitcodes import ExitCode
 from jetllm.core.facts import HostFacts
-from jetllm.core.record import Record
+from jetllm.core.record import Record, field_error
 from jetllm.modelinfo import GgufInfo
 from jetllm.search.candidates import CandidateResult, SearchResult, Verdict
 
 REPORT_SCHEMA_VERSION = "1"
 REPORT_FILE = "report.json"
 
-Status = Literal["works", "none_working", "interrupted"]
+ReportStatus = Literal["works", "none_working", "interrupted"]
 
 
 class Report(Record):
@@ -31,7 +31,7 @@ class Report(Record):
     created_at: str
     command: list[str] = Field(default_factory=list)
     run_id: str | None = None  # every container of this run carries the label jetllm.run=RUN_ID
-    status: Status
+    status: ReportStatus
     exit_code: int
     model: str | None = None
     model_info: GgufInfo | None = None  # a local GGUF model's header
@@ -72,7 +72,7 @@ def build_report(
 ) -> Report:
     winner = search.winner
     if search.interrupted:
-        status: Status = "interrupted"
+        status: ReportStatus = "interrupted"
         code = ExitCode.INTERRUPTED
     elif winner is not None:
         status, code = "works", ExitCode.OK
@@ -137,9 +137,7 @@ def load_report(directory: Path) -> Report:
     try:
         return Report.model_validate(document)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise UsageError(f"{path}: field '{where}': {first['msg']}") from exc
+        raise UsageError(f"{path}: {field_error(exc)}") from exc
 
 
 def verdict_word(result: CandidateResult) -> str:

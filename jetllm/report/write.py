@@ -11,33 +11,13 @@ import tempfile
 from pathlib import Path
 
 from jetllm.core.errors import UsageError
+from jetllm.core.files import atomic_write
 from jetllm.core.redact import Redactor
 from jetllm.report.compose import render_compose, render_env
 from jetllm.report.junit import render_junit
 from jetllm.report.markdown import render_markdown
 from jetllm.report.model import REPORT_FILE, Report
 from jetllm.search.ladder import describe
-
-
-def _file_mode() -> int:
-    """The mode open() gives a new file (0644 under the usual umask); mkstemp's is 0600."""
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
-def atomic_write(path: Path, data: str) -> None:
-    """Write `path` in one step: a temporary file beside it, then rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(data)
-        os.chmod(tmp, _file_mode())
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 def check_out_dir(out: Path) -> None:

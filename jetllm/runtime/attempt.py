@@ -14,7 +14,7 @@ import time
 import uuid
 from typing import TYPE_CHECKING
 
-from jetllm.core.attempt import Attempt, Outcome, Smoke, Timings
+from jetllm.core.attempt import Attempt, AttemptOutcome, Smoke, Timings
 from jetllm.core.diagnosis import Diagnosis, ExitState, FailureClass
 from jetllm.core.events import Note, Phase, ProgressCallback, ignore
 from jetllm.core.facts import HostFacts
@@ -48,11 +48,11 @@ class _Run:
         self.exit_state: ExitState | None = None
         self.session: Session | None = None
 
-    def attempt(self, outcome: Outcome, diagnosis: Diagnosis | None = None,
+    def attempt(self, outcome: AttemptOutcome, diagnosis: Diagnosis | None = None,
                 smoke: Smoke | None = None, kept: bool = False) -> Attempt:
         session = self.session
         started = session is not None and session.container is not None
-        served = outcome is Outcome.READY and session is not None
+        served = outcome is AttemptOutcome.READY and session is not None
         return Attempt(
             backend=self.spec.backend,
             image=self.spec.image,
@@ -70,7 +70,7 @@ class _Run:
         )
 
     def failed(self, diagnosis: Diagnosis) -> Attempt:
-        return self.attempt(Outcome.FAILED, diagnosis)
+        return self.attempt(AttemptOutcome.FAILED, diagnosis)
 
     def log_diagnosis(self, fallback: FailureClass, cause: str, said: str | None = None) -> Diagnosis:
         """The log's cause, read with what the server answered (`said`) as its last line."""
@@ -92,7 +92,7 @@ def run_attempt(spec: ContainerSpec, *, facts: HostFacts, pull_policy: str = "mi
         kept, why = False, "stopping and removing the container"
         try:
             result = _attempt(run, pull_policy, force, keep, run_id or new_run_id(), client, preflight)
-            kept = keep and result.outcome is Outcome.READY and run.session is not None
+            kept = keep and result.outcome is AttemptOutcome.READY and run.session is not None
             if kept and run.session is not None:
                 return result.model_copy(update={"container_name": run.session.name})
             return result
@@ -113,7 +113,7 @@ def _attempt(run: _Run, pull_policy: str, force: bool, keep: bool, run_id: str, 
         progress(Phase("checking", "prerequisites (Docker, the NVIDIA runtime, preflight of the image)"))
         problem = prereq.check(spec, facts, pull_policy=pull_policy, known=preflight)
         if problem is not None:
-            return run.attempt(Outcome.SKIPPED, problem)
+            return run.attempt(AttemptOutcome.SKIPPED, problem)
     if client is None:
         from jetllm.dockerenv import DockerUnavailable, connect
 
@@ -212,7 +212,7 @@ def _smoke(run: _Run) -> Attempt:
         return run.failed(run.log_diagnosis(FailureClass.UNKNOWN, message, said=message))
     run.timings["smoke_s"] = time.monotonic() - start
     session.catch_up_logs()
-    return run.attempt(Outcome.READY, smoke=smoke)
+    return run.attempt(AttemptOutcome.READY, smoke=smoke)
 
 
 def _running(session: Session) -> bool:

@@ -57,7 +57,7 @@ def create_kwargs(spec: ContainerSpec, *, host_port: int, run_id: str, name: str
     kwargs: dict[str, Any] = {
         "image": spec.image,
         "name": name,
-        "command": spec.command or None,
+        "command": list(spec.command) or None,
         "environment": container_env(spec, os.environ if environ is None else environ),
         "labels": {**labels.extra_labels(environ), **owner_labels(keep=keep),
                    labels.RUN: run_id, labels.BACKEND: spec.backend, labels.MANAGED: "1"},
@@ -70,7 +70,7 @@ def create_kwargs(spec: ContainerSpec, *, host_port: int, run_id: str, name: str
         "detach": True,
     }
     if spec.entrypoint is not None:
-        kwargs["entrypoint"] = spec.entrypoint
+        kwargs["entrypoint"] = list(spec.entrypoint)
     if spec.mounts:
         kwargs["volumes"] = {
             os.path.expanduser(m.source): {"bind": m.target, "mode": "ro" if m.read_only else "rw"}

@@ -10,6 +10,8 @@ from jetllm.core.diagnosis import Diagnosis, FailureClass
 from jetllm.core.events import LayerProgress, Phase, ProgressCallback
 from jetllm.core.facts import HostFacts
 from jetllm.core.policy import PULL_POLICIES
+from jetllm.core.units import GIB
+from jetllm.knowledge.cuda import disk_unpack_factor
 from jetllm.preflight import not_here_fix
 from jetllm.runtime import diagnose
 
@@ -17,9 +19,7 @@ if TYPE_CHECKING:
     from docker import DockerClient
 
 POLICIES = PULL_POLICIES
-MIN_FREE_BYTES = 1 << 30  # below this, no pull can be expected to fit
-EXTRACT_FACTOR = 2.5  # layers unpack to about this many times their download size
-GiB = 1 << 30
+MIN_FREE_BYTES = GIB  # below this, no pull can be expected to fit
 
 
 class PullFailed(Exception):
@@ -50,8 +50,8 @@ def present(client: DockerClient, image: str) -> bool:
 
 
 def _disk_full(needed: float, free: int, jetson: bool) -> PullFailed:
-    cause = (f"no space left on device for the image: about {needed / GiB:.1f} GiB needed, "
-             f"{free / GiB:.1f} GiB free where Docker keeps images")
+    cause = (f"no space left on device for the image: about {needed / GIB:.1f} GiB needed, "
+             f"{free / GIB:.1f} GiB free where Docker keeps images")
     return PullFailed(diagnose.of_class(FailureClass.DISK_FULL, cause, jetson=jetson))
 
 
@@ -77,19 +77,19 @@ def ensure_image(client: DockerClient, image: str, policy: str, facts: HostFacts
 
 def _pull(client: DockerClient, image: str, free: int | None, progress: ProgressCallback,
           jetson: bool) -> None:
-    from docker.utils import parse_repository_tag
+    from jetllm.core.reference import parse
 
-    repository, tag = parse_repository_tag(image)
     totals: dict[str, int] = {}
     try:
-        stream = client.api.pull(repository, tag=tag or "latest", stream=True, decode=True)
+        ref = parse(image)
+        stream = client.api.pull(ref.name, tag=ref.reference, stream=True, decode=True)
         for event in stream:
             if "error" in event:
                 raise PullFailed(_classify(str(event["error"]), image, jetson))
             layer, detail = event.get("id"), event.get("progressDetail") or {}
             if layer and detail.get("total"):
                 totals[layer] = int(detail["total"])
-                needed = sum(totals.values()) * EXTRACT_FACTOR
+                needed = sum(totals.values()) * disk_unpack_factor()
                 if free is not None and needed > free:
                     raise _disk_full(needed, free, jetson)
             if layer:

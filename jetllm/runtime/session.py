@@ -38,6 +38,7 @@ class Session:
         self._signals: queue.Queue[tuple[str, Any]] = queue.Queue()
         self._stdout: threading.Thread | None = None
         self._file: FileFollower | None = None
+        self._posted = False  # the ready log line was signalled
 
     def start(self) -> None:
         spec = self.spec
@@ -66,7 +67,7 @@ class Session:
         self._follow()
 
     def _on_line(self) -> None:
-        if self.tail.ready_event.is_set() and not getattr(self, "_posted", False):
+        if self.tail.ready_event.is_set() and not self._posted:
             self._posted = True
             self._signals.put(("log", self.tail.ready_line))
 

@@ -7,16 +7,17 @@ functions (preflight, attempt), and returns a SearchResult that the report
 renders. jetllm/search/stages.py binds those functions to the real stages.
 """
 
+from jetllm.core.ladder import Knob, Ladder, bisection_bound
 from jetllm.search.budget import Budget, parse_duration
 from jetllm.search.candidates import (
     Candidate,
     CandidateResult,
-    Check,
+    PreflightVerdict,
     SearchResult,
     StopReason,
     Verdict,
 )
-from jetllm.search.ladder import Knob, Ladder, bisection_bound, describe
+from jetllm.search.ladder import describe
 from jetllm.search.loop import rank, run_search
 from jetllm.search.steer import Policy, search_candidate
 
@@ -24,10 +25,10 @@ __all__ = [
     "Budget",
     "Candidate",
     "CandidateResult",
-    "Check",
     "Knob",
     "Ladder",
     "Policy",
+    "PreflightVerdict",
     "SearchResult",
     "StopReason",
     "Verdict",

@@ -10,9 +10,9 @@ from pydantic import Field
 
 from jetllm.core.attempt import Attempt
 from jetllm.core.diagnosis import Diagnosis
+from jetllm.core.ladder import Ladder
 from jetllm.core.record import Record
 from jetllm.core.spec import ContainerSpec, Settings
-from jetllm.search.ladder import Ladder
 
 
 class Candidate(Record):
@@ -28,7 +28,7 @@ class Candidate(Record):
     alternative_of: str | None = None
 
 
-class Check(Record):
+class PreflightVerdict(Record):
     """What preflight said of a candidate's image before any pull."""
 
     compatible: bool | None  # None: could not tell; the search tries anyway
@@ -62,7 +62,7 @@ class CandidateResult(Record):
     candidate: Candidate
     verdict: Verdict
     stop: StopReason
-    check: Check | None = None
+    check: PreflightVerdict | None = None
     attempts: list[Attempt] = Field(default_factory=list)
     best: int | None = None  # index in attempts of the working attempt with the largest settings
     diagnosis: Diagnosis | None = None  # the failure that decided a failed verdict

@@ -12,7 +12,7 @@ from jetllm.search.budget import Budget
 from jetllm.search.candidates import (
     Candidate,
     CandidateResult,
-    Check,
+    PreflightVerdict,
     SearchResult,
     StopReason,
     Verdict,
@@ -20,7 +20,7 @@ from jetllm.search.candidates import (
 from jetllm.search.ladder import describe
 from jetllm.search.steer import AttemptFn, Policy, search_candidate
 
-PreflightFn = Callable[[Candidate], Check]
+PreflightFn = Callable[[Candidate], PreflightVerdict]
 SpecFn = Callable[[Candidate, Settings], ContainerSpec]
 
 
@@ -87,13 +87,14 @@ def run_search(
 
 def without_secrets(spec: ContainerSpec) -> ContainerSpec:
     """The spec as a report may keep it: secret env values become ${NAME} references."""
+    from jetllm.core.record import frozen_map
     from jetllm.core.redact import is_secret_name
 
     env = {
         name: (f"${{{name}}}" if name in spec.secret_env or is_secret_name(name) else value)
         for name, value in spec.env.items()
     }
-    return spec.model_copy(update={"env": env})
+    return spec.model_copy(update={"env": frozen_map(env)})
 
 
 def rank(results: list[CandidateResult]) -> list[CandidateResult]:

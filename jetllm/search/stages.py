@@ -4,14 +4,14 @@ one attempt (render + run_attempt). Everything else in search/ is pure."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from jetllm.core.diagnosis import FailureClass
-from jetllm.core.errors import UsageError
+from jetllm.core.ladder import Ladder
 from jetllm.core.spec import ContainerSpec, Settings
-from jetllm.search.candidates import Candidate, CandidateResult, Check, StopReason, Verdict
-from jetllm.search.ladder import Ladder, from_catalog
+from jetllm.search.candidates import Candidate, CandidateResult, PreflightVerdict, StopReason, Verdict
+from jetllm.search.ladder import refined
 
 if TYPE_CHECKING:
     from jetllm.catalog import Profile
@@ -43,18 +43,20 @@ class Selection:
 
     candidates: list[Candidate]
     left_out: list[CandidateResult]
+    # Each candidate's profile, and whether it runs as on a CPU-only host (its only images are cpu).
+    profiles: dict[str, tuple[Profile, bool]] = field(default_factory=dict)
 
 
 @dataclass
 class Stages:
-    """Binds candidates to the profiles they came from and runs the real stages."""
+    """Selects the candidates, then (bound to them) runs the real stages."""
 
     facts: HostFacts
     overrides: Overrides = field(default_factory=Overrides)
     run_id: str | None = None
     progress: Callable[[Any], None] | None = None
     model_context: int | None = None  # a local GGUF's trained context: no step searches above it
-    profiles: dict[str, tuple[Profile, bool]] = field(default_factory=dict)  # name -> (profile, cpu)
+    profiles: dict[str, tuple[Profile, bool]] = field(default_factory=dict)  # bound: a Selection's profiles
     answers: dict[str, Compatibility] = field(default_factory=dict)  # image -> preflight's, once per run
 
     def candidates(self, profiles: list[Profile]) -> Selection:
@@ -62,6 +64,7 @@ class Stages:
 
         found: list[Candidate] = []
         left_out: list[CandidateResult] = []
+        chosen: dict[str, tuple[Profile, bool]] = {}
         for profile in profiles:
             _platform, variants = variants_for(profile, self.facts)
             cpu = not variants and bool(profile.images.cpu)
@@ -73,16 +76,20 @@ class Stages:
                 left_out.append(why)
                 continue
             facts = cpu_view(self.facts) if cpu else self.facts
-            ladder = self._ladder(from_catalog(profile.ladder(facts)))
+            ladder = self._ladder(refined(profile.ladder(facts)))
             for n, image in enumerate(images):
                 name = profile.name if n == 0 else f"{profile.name}#{n + 1}"
-                self.profiles[name] = (profile, cpu)
+                chosen[name] = (profile, cpu)
                 found.append(Candidate(
                     name=name, backend=profile.name, image=image, ladder=ladder,
                     base=self._base(ladder), profile=profile.path or profile.name,
                     alternative_of=profile.name if n else None,
                 ))
-        return Selection(candidates=found, left_out=left_out)
+        return Selection(candidates=found, left_out=left_out, profiles=chosen)
+
+    def bind(self, selection: Selection) -> Stages:
+        """These stages for the candidates of `selection`: spec() and attempt() render their profiles."""
+        return replace(self, profiles=dict(selection.profiles))
 
     def _left_out(self, profile: Profile, images: list[str]) -> CandidateResult | None:
         """A profile that cannot run here as asked: a result with the class, cause and fix."""
@@ -145,16 +152,14 @@ class Stages:
         if image not in self.answers:
             try:
                 found = check(image, self.facts, pull_allowed=self.overrides.pull != "never")
-            except UsageError:
-                raise
-            except Exception as exc:  # noqa: BLE001 (no answer: the search tries the image, and says so)
+            except OSError as exc:  # the daemon or the network failed where preflight does not catch it
                 found = Compatibility(image=image, compatible=None, failure_class=FailureClass.UNKNOWN, reasons=[
                     Reason(rule="registry", severity=Severity.WARNING, failure_class=FailureClass.UNKNOWN,
                            message=f"preflight could not read the image: {exc}")])
             self.answers[image] = found
         return self.answers[image]
 
-    def preflight(self, candidate: Candidate) -> Check:
+    def preflight(self, candidate: Candidate) -> PreflightVerdict:
         from jetllm.preflight import Severity, diagnosis
 
         found = self.answer(candidate.image)
@@ -162,9 +167,9 @@ class Stages:
             notes = [r.message for r in found.reasons if r.severity is Severity.WARNING]
             if found.compatible is None and not notes:
                 notes = [r.message for r in found.reasons][:1] or ["registry metadata unavailable"]
-            return Check(compatible=found.compatible, reasons=notes)
+            return PreflightVerdict(compatible=found.compatible, reasons=notes)
         blockers = [r.message for r in found.reasons if r.severity is Severity.BLOCKER]
-        return Check(compatible=False, reasons=blockers,
+        return PreflightVerdict(compatible=False, reasons=blockers,
                      diagnosis=diagnosis(found, jetson=self.facts.jetson.is_jetson))
 
     def spec(self, candidate: Candidate, settings: Settings) -> ContainerSpec:

@@ -24,13 +24,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from jetllm.core.attempt import Attempt, Outcome
+from jetllm.core.attempt import Attempt, AttemptOutcome
 from jetllm.core.diagnosis import Diagnosis, FailureClass, RetrySmaller
 from jetllm.core.events import SearchProgress, StepFailed, StepStarted, StepWorked, ignore
+from jetllm.core.ladder import Knob
 from jetllm.core.spec import Settings
 from jetllm.search.budget import Budget
 from jetllm.search.candidates import Candidate, CandidateResult, StopReason, Verdict
-from jetllm.search.ladder import Knob, describe
+from jetllm.search.ladder import describe
 
 AttemptFn = Callable[[Candidate, Settings, "float | None"], Attempt]
 Step = Literal["ok", "fail", "stop"]
@@ -77,7 +78,7 @@ class _Walk:
             self.stop = StopReason.INTERRUPTED
             return "stop"
         self.attempts.append(attempt)
-        if attempt.outcome is Outcome.READY:
+        if attempt.outcome is AttemptOutcome.READY:
             self.progress(StepWorked(self.candidate.name, settings))
             return "ok"
         diagnosis = attempt.diagnosis

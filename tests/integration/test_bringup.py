@@ -19,7 +19,7 @@ import docker
 import pytest
 import yaml
 
-from jetllm.search.ladder import bisection_bound
+from jetllm.core.ladder import bisection_bound
 from tests.fixtures.bringup.scenario import FACTS, Scenario, prepare, remove_tags
 
 pytestmark = [pytest.mark.docker, pytest.mark.registry, pytest.mark.timeout(300)]

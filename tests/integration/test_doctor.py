@@ -218,5 +218,5 @@ def test_bad_facts_file_is_usage_error(jetllm, tmp_path):
     result = jetllm("doctor", "--facts", str(bad))
     assert result.exit_code == 2
     assert result.stdout == ""
-    assert "does not hold jetllm host facts: platform.arch" in result.stderr
+    assert "facts.json: field 'platform.arch': required field is missing" in result.stderr
     assert "Traceback" not in result.stderr

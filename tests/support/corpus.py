@@ -15,7 +15,7 @@ NO_BACKEND = {"other", "unknown", ""}
 
 
 @dataclass(frozen=True, slots=True)
-class Outcome:
+class CaseResult:
     id: str
     expected: FailureClass
     got: FailureClass
@@ -26,7 +26,7 @@ class Outcome:
         return self.expected is self.got
 
 
-def run_corpus(directory: Path) -> list[Outcome]:
+def run_corpus(directory: Path) -> list[CaseResult]:
     import yaml
 
     from jetllm.classify import classify_text
@@ -41,11 +41,11 @@ def run_corpus(directory: Path) -> list[Outcome]:
             jetson=case.get("platform") == "jetson",
         )
         outcomes.append(
-            Outcome(str(case.get("id", path.stem)), FailureClass(case["expected_class"]),
+            CaseResult(str(case.get("id", path.stem)), FailureClass(case["expected_class"]),
                     diagnosis.failure_class, diagnosis.signature)  # fmt: skip
         )
     return outcomes
 
 
-def accuracy(outcomes: list[Outcome]) -> float:
+def accuracy(outcomes: list[CaseResult]) -> float:
     return sum(o.ok for o in outcomes) / len(outcomes) if outcomes else 0.0

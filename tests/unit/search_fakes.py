@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from jetllm.core.attempt import Attempt, Outcome, Smoke
+from jetllm.core.attempt import Attempt, AttemptOutcome, Smoke
 from jetllm.core.diagnosis import Diagnosis, FailureClass, RetrySmaller
 from jetllm.core.spec import Settings
 from jetllm.search import Candidate, Knob, Ladder
@@ -59,13 +59,13 @@ class FakeWorld:
         if failure is None:
             return Attempt(
                 backend=candidate.backend, image=candidate.image, settings=settings,
-                outcome=Outcome.READY, container_started=True,
+                outcome=AttemptOutcome.READY, container_started=True,
                 smoke=Smoke(tokens_per_s=self.speed.get(candidate.backend, 10.0), ttft_s=0.2),
                 base_url="http://127.0.0.1:8000/v1",
             )
         return Attempt(
             backend=candidate.backend, image=candidate.image, settings=settings,
-            outcome=Outcome.FAILED, diagnosis=diagnosis(failure), container_started=True,
+            outcome=AttemptOutcome.FAILED, diagnosis=diagnosis(failure), container_started=True,
             log_tail=[f"{failure.value} happened", "Authorization: Bearer hf_abcdefghijklmnopqrstuvwx"],
         )
 

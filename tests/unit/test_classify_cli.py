@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from jetllm.classify.catalog import BACKENDS, backend_name
 from tests.support.cli import jetllm_command
 from tests.support.needs import as_nobody
 
@@ -41,6 +42,19 @@ def test_stdin_and_exit_state(cli) -> None:
     assert result.exit_code == 0 and result.data()["class"] == "host_oom_killed"
 
 
+@pytest.mark.parametrize(("host", "platform"), [("orin-nx-r36.4.3", "jetson"), ("xavier-nx-r35.4.1", "jetson"),
+                                              (None, "x86")])
+def test_the_default_platform_is_the_host_doctor_sees(cli, fixtures_dir: Path, tmp_path: Path,
+                                                     host: str | None, platform: str) -> None:
+    """No --platform: the fix is the one for the host JETLLM_HOST_ROOT shows, as doctor reads it."""
+    log = str(fixtures_dir / "logs" / "vllm-jetson-nvml-assert.log")
+    root = fixtures_dir / "hosts" / host if host else tmp_path
+    found = cli("classify", log, "--json", env={"JETLLM_HOST_ROOT": str(root)})
+    told = cli("classify", log, "--json", "--platform", platform)
+    assert found.exit_code == told.exit_code == 0, found.stderr
+    assert found.data() == told.data()
+
+
 def test_healthy_log_is_none(cli, fixtures_dir: Path) -> None:
     result = cli("classify", str(fixtures_dir / "logs" / "vllm-healthy.log"), "--json")
     assert result.exit_code == 0 and result.data()["class"] == "none"
@@ -53,6 +67,7 @@ def test_healthy_log_is_none(cli, fixtures_dir: Path) -> None:
         ("classify", "."),
         ("classify", "-", "--platform", "arm"),
         ("classify", "-", "--backend", "nosuch"),
+        ("classify", "-", "--backend", "any"),  # a signature's word for every backend, not a backend
         ("classify", "-", "--exit-code", "x"),
         ("classify",),
     ],
@@ -61,6 +76,16 @@ def test_bad_input_is_exit_2_without_traceback(cli, args: tuple[str, ...]) -> No
     result = cli(*args, stdin="")
     assert result.exit_code == 2
     assert "Traceback" not in result.stderr and result.stdout == ""
+
+
+@pytest.mark.parametrize(("given", "name"), [
+    ("vllm", "vllm"), ("vLLM", "vllm"), ("llamacpp", "llama.cpp"), ("llama-server", "llama.cpp"),
+    ("TRT-LLM", "tensorrt-llm"), ("trtllm", "tensorrt-llm"), ("torch", "pytorch"), ("hf", "huggingface-hub"),
+    ("mlc", "mlc-llm"), ("nvidia-container-toolkit", "nvidia-container-toolkit"), ("any", None), ("llama", None),
+])
+def test_backend_names_and_aliases(given: str, name: str | None) -> None:
+    assert backend_name(given) == name
+    assert name is None or name in BACKENDS  # a name --backend takes is one a signature may name
 
 
 def test_unreadable_file_is_exit_2() -> None:

@@ -13,25 +13,25 @@ from __future__ import annotations
 import pytest
 
 from jetllm.core.diagnosis import FailureClass
-from tests.support.corpus import Outcome, accuracy, run_corpus
+from tests.support.corpus import CaseResult, accuracy, run_corpus
 from tests.support.shared import shared_path
 
 FLOOR = 0.89  # measured on the 107 cases when they joined
 TARGET = 0.95
 
 
-def _outcomes() -> list[Outcome]:
+def _outcomes() -> list[CaseResult]:
     outcomes = run_corpus(shared_path("corpus", "dev"))
     assert outcomes
     return outcomes
 
 
-def _misses(outcomes: list[Outcome]) -> str:
+def _misses(outcomes: list[CaseResult]) -> str:
     return "\n".join(f"{o.id}: expected {o.expected.value}, got {o.got.value} ({o.signature})"
                      for o in outcomes if not o.ok)
 
 
-def _silent(outcomes: list[Outcome]) -> list[str]:
+def _silent(outcomes: list[CaseResult]) -> list[str]:
     return [o.id for o in outcomes if o.expected is not FailureClass.NONE and o.got is FailureClass.NONE]
 
 

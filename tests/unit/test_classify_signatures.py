@@ -11,7 +11,7 @@ import pytest
 
 from jetllm.classify.catalog import DATA_DIR, default_catalog, load_catalog, required_literal
 from jetllm.core.diagnosis import FailureClass
-from jetllm.core.errors import UsageError
+from jetllm.core.errors import ShippedFileError
 
 SIGNATURE_FILES = sorted((DATA_DIR / "signatures").glob("*.yaml"))
 
@@ -70,18 +70,19 @@ def _catalog_with(tmp_path: Path, text: str) -> Path:
         ("- id: x\n  class: gpu_oom\n  strength: 5\n  backends: [vllm]\n  patterns: ['a|b']\n", "patterns"),
         ("- id: x\n  class: gpu_oom\n  strength: 5\n  backends: [vllm]\n", "patterns"),
         ("- id: x\n  class: gpu_oom\n  strength: 5\n  backends: [vllm]\n  patterns: ['oom!']\n  colour: red\n", "colour"),
-        ("- id: x\n  class: gpu_oom\n  strength: 5\n  backends: [vllm]\n  patterns: ['x']\n  cause: a: b\n", "cannot read"),
+        ("- id: x\n  class: gpu_oom\n  strength: 5\n  backends: [vllm]\n  patterns: ['x']\n  cause: a: b\n", "not valid YAML"),
     ],
 )
 def test_a_bad_signature_names_file_and_field(tmp_path: Path, text: str, names: str) -> None:
-    with pytest.raises(UsageError) as caught:
+    with pytest.raises(ShippedFileError) as caught:
         load_catalog(_catalog_with(tmp_path, text))
     assert "bad.yaml" in caught.value.message and names in caught.value.message
+    assert caught.value.message.startswith("internal error: shipped file ") and "\n" not in caught.value.message
 
 
 def test_duplicate_ids_are_refused(tmp_path: Path) -> None:
     entry = "- id: x\n  class: gpu_oom\n  strength: 5\n  backends: [vllm]\n  patterns: ['out of memory']\n"
-    with pytest.raises(UsageError, match="already used"):
+    with pytest.raises(ShippedFileError, match="already used"):
         load_catalog(_catalog_with(tmp_path, entry * 2))
 
 

@@ -80,6 +80,13 @@ def test_jetpack5_without_nvml_is_not_a_missing_driver():
     assert "L4T 35.4.1 (JetPack 5.1.2)" in check.message
 
 
+def test_an_l4t_release_no_parser_reads_is_judged_not_a_crash():
+    """Facts saved elsewhere may hold any L4T text: doctor reads it with the one version parser."""
+    host = facts(ORIN, jetson={"l4t": "R36 unknown", "jetpack": None}, nvml={"available": False, "gpus": [], "error": "x"})
+    check = by_id(host)["nvidia-driver"]
+    assert check.status is Status.WARN and "L4T R36 unknown" in check.message
+
+
 def test_jetson_without_l4t_gets_the_jetpack_fix():
     host = facts(ORIN, jetson={"l4t": None, "jetpack": None, "error": "/etc/nv_tegra_release not found"},
                  nvml={"available": False, "gpus": []})

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from jetllm.core.errors import UsageError
+from jetllm.core.errors import ShippedFileError, UsageError
 from jetllm.core.facts import HostFacts, PlatformFacts
 from jetllm.facts import jetson, load_facts, platform, system
 from jetllm.facts.docker_host import holds_gpu
@@ -61,18 +61,19 @@ def test_shipped_table_matches_reference_where_jtop_has_an_entry():
     ("body", "complaint"),
     [
         ("l4t:\n  36.4: {jetpack: '6.1'}\n", "not a quoted MAJOR.MINOR.PATCH"),
-        ("l4t:\n  '36.4.3': {jetpak: '6.2'}\n", "l4t.36.4.3: 'jetpack'"),
-        ("l4t:\n  '36.4.3': {jetpack: '6.2', cuda: '12.6'}\n", "unknown field"),
-        ("nothing: here\n", "non-empty mapping under 'l4t'"),
-        ("l4t: [\n", "cannot read"),
+        ("l4t:\n  '36.4.3': {jetpak: '6.2'}\n", "field 'l4t.36.4.3.jetpack': required field is missing"),
+        ("l4t:\n  '36.4.3': {jetpack: '6.2', cuda: '12.6'}\n", "field 'l4t.36.4.3.cuda': unknown field"),
+        ("nothing: here\n", "field 'l4t': required field is missing"),
+        ("l4t: {}\n", "field 'l4t': Dictionary should have at least 1 item"),
+        ("l4t: [\n", "not valid YAML"),
     ],
 )
 def test_bad_l4t_table_names_file_and_key(tmp_path, body, complaint):
     bad = tmp_path / "table.yaml"
     bad.write_text(body)
-    with pytest.raises(UsageError) as raised:
+    with pytest.raises(ShippedFileError) as raised:
         l4t.load_table(bad)
-    assert str(bad) in raised.value.message
+    assert f"internal error: shipped file {bad} is malformed: " in raised.value.message
     assert complaint in raised.value.message
 
 
@@ -186,7 +187,7 @@ def test_load_facts_reads_doctor_json_whole_or_facts_only(tmp_path):
     [
         (None, "cannot read facts file"),
         ("{not json", "is not JSON"),
-        ('{"facts": {"platform": {}}}', "platform.arch: Field required"),
+        ('{"facts": {"platform": {}}}', "facts.json: field 'platform.arch': required field is missing"),
         ('{"platform": {"arch": "x"}, "surprise": 1}', "surprise"),
     ],
 )

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from jetllm.preflight.auth import Login, credentials
-from jetllm.preflight.reference import parse
+from jetllm.core.reference import parse
 
 
 @pytest.fixture

@@ -9,8 +9,9 @@ import pytest
 
 from jetllm.core.compat import ImageInfo, Platform, Severity
 from jetllm.core.facts import HostFacts
+from jetllm.core.reference import parse
+from jetllm.knowledge import l4t
 from jetllm.preflight import judge
-from jetllm.preflight.reference import parse
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "profiles"
 ENV = json.loads((FIXTURES / "images" / "env.json").read_text())
@@ -139,6 +140,41 @@ def test_reference_parsing(text, registry, repository, tag):
 def test_bad_reference():
     with pytest.raises(ValueError):
         parse("Not An Image")
+
+
+DIGEST = "sha256:" + "a" * 64
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "reference"),
+    [
+        ("ubuntu", "ubuntu", "latest"),
+        ("docker.io/library/busybox:1", "busybox", "1"),
+        ("localhost:5000/a/b", "localhost:5000/a/b", "latest"),  # a registry's port is no tag
+        ("localhost:5000/a/b:2", "localhost:5000/a/b", "2"),
+        (f"img@{DIGEST}", "img", DIGEST),
+        (f"nvcr.io/nvidia/vllm:25.09-py3@{DIGEST}", "nvcr.io/nvidia/vllm", DIGEST),  # the digest decides
+    ],
+)
+def test_a_pull_asks_for_the_repository_and_the_tag_or_digest(text, name, reference):
+    """What the runtime passes to the daemon's pull (as docker-py's parse_repository_tag did)."""
+    ref = parse(text)
+    assert (ref.name, ref.reference) == (name, reference)
+
+
+@pytest.mark.parametrize(
+    ("text", "release"),
+    [
+        ("dustynv/vllm:0.8.6-r36.4-cu128-24.04", (36, 4)),
+        ("dustynv/ollama:r36.4.0", (36, 4, 0)),
+        ("localhost:5000/l4t/vllm:r35.4.1", (35, 4, 1)),
+        ("localhost:5000/r36.4/vllm", None),  # no tag: the latest tag names none
+        ("dustynv/vllm:0.8.6-cu128", None),
+        ("Not An Image:r36.4", None),
+    ],
+)
+def test_the_l4t_release_an_image_tag_names(text, release):
+    assert l4t.from_tag(text) == release
 
 
 @pytest.mark.parametrize("env_name", ["ngc-vllm-25.09", "nvidia-cuda-12.9.1"])

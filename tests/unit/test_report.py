@@ -21,7 +21,7 @@ from jetllm.report import write as write_module
 from jetllm.report.compose import render_compose
 from jetllm.report.junit import render_junit
 from jetllm.report.markdown import render_markdown
-from jetllm.search import Budget, Candidate, CandidateResult, Check, StopReason, Verdict, run_search
+from jetllm.search import Budget, Candidate, CandidateResult, PreflightVerdict, StopReason, Verdict, run_search
 from tests.support.needs import unavailable
 from tests.unit.search_fakes import FakeWorld, candidate, diagnosis, vllm_ladder
 
@@ -46,11 +46,11 @@ def make_report(all_fail: bool = False):  # type: ignore[no-untyped-def]
         speed={"vllm": 31.5},
     )
     nv = candidate("nvidia-vllm", vllm_ladder()).model_copy(update={"backend": "vllm"})
-    checks = {"nvidia-vllm": Check(compatible=False, reasons=["image needs driver >= 580.82"],
+    checks = {"nvidia-vllm": PreflightVerdict(compatible=False, reasons=["image needs driver >= 580.82"],
                                    diagnosis=diagnosis(FailureClass.DRIVER_TOO_OLD))}
     result = run_search(
         [nv, candidate("vllm", vllm_ladder()), candidate("bad")],
-        preflight=lambda c: checks.get(c.name, Check(compatible=True)),
+        preflight=lambda c: checks.get(c.name, PreflightVerdict(compatible=True)),
         attempt=world, budget=Budget(clock=world.clock), spec_of=spec_of,
     )
     facts = HostFacts(platform=PlatformFacts(arch="aarch64"))
@@ -159,7 +159,7 @@ def left_out_report(image: str = "example/vllm:1"):  # type: ignore[no-untyped-d
         candidate=candidate("vllm", image=image), verdict=Verdict.LEFT_OUT, stop=StopReason.LEFT_OUT,
         diagnosis=Diagnosis.model_validate({"class": "gpu_runtime_missing", "cause": "vllm needs the GPU",
                                             "fix": "install the NVIDIA driver", "retry_smaller": "no"}))
-    result = run_search([candidate("llama")], preflight=lambda c: Check(compatible=True), attempt=world,
+    result = run_search([candidate("llama")], preflight=lambda c: PreflightVerdict(compatible=True), attempt=world,
                         budget=Budget(clock=world.clock), spec_of=spec_of, left_out=[left])
     return build_report(result, facts=None, command=["jetllm", "bringup"], model=None, version="0.0.0")
 
@@ -192,7 +192,7 @@ def test_a_left_out_backend_is_a_row_and_a_failing_junit_case() -> None:
 
 def one_failed(image: str | None = None):  # type: ignore[no-untyped-def]
     world = FakeWorld(rules={"vllm": lambda s: FailureClass.LIBRARY_MISMATCH})
-    one = run_search([candidate("vllm", image=image)], preflight=lambda c: Check(compatible=True),
+    one = run_search([candidate("vllm", image=image)], preflight=lambda c: PreflightVerdict(compatible=True),
                      attempt=world, budget=Budget(clock=world.clock))
     return build_report(one, facts=None, command=[], model=None, version="0.0.0")
 

@@ -11,9 +11,9 @@ from jetllm.core.events import CandidateIncompatible, StepFailed, StepStarted, S
 from jetllm.core.spec import Settings
 from jetllm.search import (
     Budget,
-    Check,
     Knob,
     Ladder,
+    PreflightVerdict,
     StopReason,
     Verdict,
     bisection_bound,
@@ -30,8 +30,8 @@ def fits_below(limit: float) -> object:
     return lambda s: None if (s.gpu_util or 0) <= limit + 1e-9 else A
 
 
-def compatible(_c: object) -> Check:
-    return Check(compatible=True)
+def compatible(_c: object) -> PreflightVerdict:
+    return PreflightVerdict(compatible=True)
 
 
 @pytest.mark.parametrize("limit", [0.9, 0.85, 0.55, 0.5, 0.35, 0.3])
@@ -97,13 +97,13 @@ def test_whole_search_ranks_and_skips_incompatible() -> None:
     )
     nv = candidate("nvidia-vllm", vllm_ladder())
     checks = {
-        "nvidia-vllm": Check(compatible=False, reasons=["needs driver 580.82"],
+        "nvidia-vllm": PreflightVerdict(compatible=False, reasons=["needs driver 580.82"],
                              diagnosis=diagnosis(FailureClass.DRIVER_TOO_OLD)),
     }
     cands = [nv.model_copy(update={"backend": "vllm"}), candidate("vllm", vllm_ladder()),
              candidate("bad"), candidate("ollama")]
     result = run_search(
-        cands, preflight=lambda c: checks.get(c.name, Check(compatible=None, reasons=["unknown"])),
+        cands, preflight=lambda c: checks.get(c.name, PreflightVerdict(compatible=None, reasons=["unknown"])),
         attempt=world, budget=Budget(clock=world.clock),
     )
     verdicts = [r.verdict for r in result.results]
@@ -164,9 +164,9 @@ def test_progress_is_typed_events_one_per_start_and_outcome() -> None:
     world = FakeWorld(rules={"vllm": fits_below(0.5)})
     events: list[object] = []
     ngc = candidate("ngc", vllm_ladder())
-    checks = {"ngc": Check(compatible=False, reasons=["needs driver 580.82", "CUDA 13.0"])}
+    checks = {"ngc": PreflightVerdict(compatible=False, reasons=["needs driver 580.82", "CUDA 13.0"])}
     run_search([ngc, candidate("vllm", vllm_ladder())], attempt=world, budget=Budget(clock=world.clock),
-               preflight=lambda c: checks.get(c.name, Check(compatible=True)), progress=events.append)
+               preflight=lambda c: checks.get(c.name, PreflightVerdict(compatible=True)), progress=events.append)
     assert events[0] == CandidateIncompatible("ngc", ("needs driver 580.82", "CUDA 13.0"))
     expected: list[object] = []
     for name, settings in world.calls:  # each start, then what came of it

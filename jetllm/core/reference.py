@@ -7,7 +7,7 @@ dot or a colon, or "localhost", is a registry.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 DOCKER_HUB = "registry-1.docker.io"
 _HUB_NAMES = ("docker.io", "index.docker.io", "registry-1.docker.io")
@@ -24,6 +24,11 @@ class ImageRef:
     def reference(self) -> str:
         """The tag or digest to ask the registry for."""
         return self.digest or self.tag or "latest"
+
+    @property
+    def name(self) -> str:
+        """The repository as `docker pull` takes it: without tag or digest."""
+        return str(replace(self, tag=None, digest=None))
 
     @property
     def insecure(self) -> bool:
