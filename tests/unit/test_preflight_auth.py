@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from jetllm.preflight.auth import Login, credentials
 from jetllm.core.reference import parse
+from jetllm.preflight.auth import Login, credentials
 
 
 @pytest.fixture
