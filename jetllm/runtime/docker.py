@@ -16,7 +16,7 @@ from typing import Any
 
 from jetllm import labels
 from jetllm.owner import owner_labels
-from jetllm.runtime.redact import is_secret_name
+from jetllm.runtime.redact import is_secret_env, secret_args
 from jetllm.runtime.spec import ContainerSpec, GpuHandover
 
 # Passed through from the user's environment when set, even if the profile
@@ -34,10 +34,12 @@ def container_env(spec: ContainerSpec, environ: Mapping[str, str]) -> dict[str, 
 
 
 def secret_values(spec: ContainerSpec, environ: Mapping[str, str]) -> list[str]:
-    """Every value that must never be printed: secret env vars, and any named like one."""
+    """Every value that must never be printed: secret env vars (by the profile's word, their
+    name or their shape) and the values of secret flags in the command (--api-key VALUE)."""
     env = container_env(spec, environ)
     names = set(spec.secret_env) | set(PASSTHROUGH_SECRETS)
-    return [v for k, v in env.items() if v and (k in names or is_secret_name(k))]
+    flags = secret_args([*(spec.entrypoint or []), *spec.command]).values()
+    return [v for k, v in env.items() if v and is_secret_env(k, v, names)] + list(flags)
 
 
 def container_name(spec: ContainerSpec, run_id: str) -> str:
