@@ -18,6 +18,8 @@ from jetllm.report.model import REPORT_FILE, Report
 from jetllm.runtime.redact import Redactor
 from jetllm.search.ladder import describe
 
+PRIVATE = {".env": 0o600}  # where the user is told to put the secrets the service needs
+
 
 def _file_mode() -> int:
     """The mode open() gives a new file (0644 under the usual umask); mkstemp's is 0600."""
@@ -26,14 +28,14 @@ def _file_mode() -> int:
     return 0o666 & ~umask
 
 
-def atomic_write(path: Path, data: str) -> None:
+def atomic_write(path: Path, data: str, mode: int | None = None) -> None:
     """Write `path` in one step: a temporary file beside it, then rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(data)
-        os.chmod(tmp, _file_mode())
+        os.chmod(tmp, _file_mode() if mode is None else mode)
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
@@ -83,7 +85,7 @@ def write_report_dir(report: Report, out: Path) -> Report:
     old: Path | None = None
     try:
         for name, text in files.items():
-            atomic_write(staging / name, text)
+            atomic_write(staging / name, text, PRIVATE.get(name))
         staging.chmod(0o755)
         if out.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
