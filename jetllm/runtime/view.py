@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from jetllm.console import indented
 from jetllm.runtime.events import Event, LayerProgress, Note, Phase, Waiting
+from jetllm.runtime.redact import clip
 from jetllm.runtime.result import Attempt, Outcome
 
 if TYPE_CHECKING:
@@ -84,7 +85,7 @@ class ProgressView:
     def _waiting(self, event: Waiting) -> None:
         from rich.markup import escape
 
-        line = (event.last_line or "")[:160]
+        line = clip(event.last_line or "", 160)
         if not line and not self.live:
             return
         text = f"{event.state} {event.elapsed_s:5.1f}s  {line}"
@@ -141,7 +142,7 @@ def render_attempt(console: Console, attempt: Attempt, run_id: str | None = None
         s = attempt.smoke
         rate = f"{s.tokens_per_s:.1f} tokens/s ({s.tokens_source})" if s.tokens_per_s else "-"
         table.add_row("smoke", f"first token {_seconds(s.ttft_s)}, {rate}, {s.completion_tokens} tokens")
-        table.add_row("reply", repr((s.text or "")[:200]))
+        table.add_row("reply", repr(clip(s.text or "", 200)))
     if attempt.exit_state is not None and not attempt.exit_state.ready:
         e = attempt.exit_state
         table.add_row("exit", "timed out" if e.timed_out else f"code {e.exit_code}"

@@ -3,9 +3,14 @@ ordinary log text left alone; a cut never leaves a secret's prefix."""
 
 from __future__ import annotations
 
+import http.server
+import threading
+from collections.abc import Iterator
+
 import pytest
 
 from jetllm.runtime.logtail import MAX_LINE_CHARS, LogTail
+from jetllm.runtime.model_pull import ModelPullFailed, pull_model
 from jetllm.runtime.redact import (
     Redactor,
     args_without_secrets,
@@ -14,6 +19,9 @@ from jetllm.runtime.redact import (
     is_secret_name,
     secret_args,
 )
+from jetllm.runtime.spec import ModelPullSpec
+from jetllm.smoke.chat import SmokeFailed, chat
+from jetllm.smoke.sse import BadStream, events
 
 # Real formats, built here so that no scanner takes this file for a leak.
 ALNUM = "aB3dE5gH7jK9mN1pQ2rS4tU6vW8xY0zC"  # 32 characters
@@ -123,3 +131,42 @@ def test_a_cut_never_leaves_a_prefix() -> None:
         assert secret[:6] not in clip(line, MAX_LINE_CHARS, redact)
     assert clip("short line", 100) == "short line"
     assert clip("words and a longword", 15) == "words and a…"
+
+
+@pytest.fixture
+def refusing_server() -> Iterator[tuple[str, list[bytes]]]:
+    """A server on 127.0.0.1 that answers every request HTTP 500 with the body the test sets."""
+    body: list[bytes] = [b""]
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            self.send_response(500)
+            self.send_header("Content-Length", str(len(body[0])))
+            self.end_headers()
+            self.wfile.write(body[0])
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", body
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_servers_answer_is_redacted_before_it_is_cut(refusing_server: tuple[str, list[bytes]]) -> None:
+    url, body = refusing_server
+    with pytest.raises(BadStream) as bad:
+        list(events(["data: {not json " + "x " * 50 + JWT]))  # the 120-character cut falls inside it
+    body[0] = ("upstream said: " + "y " * 85 + JWT).encode()  # the 200-character cut falls inside it
+    with pytest.raises(SmokeFailed) as smoke:
+        chat(url + "/v1", model="m", timeout_s=5)
+    with pytest.raises(ModelPullFailed) as pull:
+        pull_model(url, ModelPullSpec(path="/api/pull"), "m", lambda event: None)
+    for message in (str(bad.value), str(smoke.value), str(pull.value)):
+        assert JWT[:8] not in message, message
