@@ -139,7 +139,7 @@ def refusing_server() -> Iterator[tuple[str, list[bytes]]]:
     body: list[bytes] = [b""]
 
     class Handler(http.server.BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+        def do_POST(self) -> None:
             self.rfile.read(int(self.headers.get("Content-Length") or 0))
             self.send_response(500)
             self.send_header("Content-Length", str(len(body[0])))
