@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from jetllm.catalog.platform import choose
 from jetllm.catalog.templates import fill, fill_command, fill_env
+from jetllm.catalog.volumes import check_volume
 from jetllm.errors import UsageError
 
 if TYPE_CHECKING:
@@ -119,6 +120,8 @@ def render(
     for volume in variant.volumes if variant.volumes is not None else profile.volumes:
         source = fill(volume.source, values)
         if source is not None:
+            if source != volume.source:  # a template: checked once filled (the file was on load)
+                check_volume(source, volume.read_only, f"{profile.path or profile.name}: volume '{volume.source}'")
             mounts.append(Mount(source=source, target=volume.target, read_only=volume.read_only))
     gpu = {
         "jetson": GpuHandover.RUNTIME,

@@ -116,3 +116,10 @@ def test_llama_cpp_takes_a_model_that_is_not_a_file_as_a_hub_repo():
     assert hub.command[hub.command.index("--hf-repo") + 1] == "ggml-org/gemma-3-1b-it-GGUF:Q4_K_M"
     assert "--model" not in hub.command
     assert hub.env["LLAMA_CACHE"] == "/root/.cache/llama.cpp" and "HF_TOKEN" in hub.secret_env
+
+
+def test_a_volume_template_that_fills_to_a_system_path_is_refused():
+    facts = host("x86-rtx4090-550")
+    etc = facts.model_copy(update={"system": facts.system.model_copy(update={"hf_cache_dir": "/etc/hub"})})
+    with pytest.raises(UsageError, match=r"vllm.yaml: volume '\{hf_cache\}': '/etc' is a host system path"):
+        render(load_profile("vllm"), etc, Settings())
