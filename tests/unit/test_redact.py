@@ -170,3 +170,10 @@ def test_a_servers_answer_is_redacted_before_it_is_cut(refusing_server: tuple[st
         pull_model(url, ModelPullSpec(path="/api/pull"), "m", lambda event: None)
     for message in (str(bad.value), str(smoke.value), str(pull.value)):
         assert JWT[:8] not in message, message
+
+
+def test_an_error_that_quotes_an_argument_masks_its_secret(jetllm) -> None:
+    for extra in ([], ["--json"]):
+        result = jetllm("try", "vllm", "--model", "https://bob:pa55-w0rd-9@models.example/m.gguf", *extra)
+        assert result.exit_code == 2 and "bob:***@models.example" in result.stderr + result.stdout
+        assert "pa55-w0rd-9" not in result.stderr + result.stdout
