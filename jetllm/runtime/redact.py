@@ -48,37 +48,44 @@ def is_secret_name(name: str) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class Shape:
-    """A token format. Its `secret` group is masked; where it has a `name` group,
-    only when that name is a secret name (and the value is not a plain number)."""
+    """A token format: its `secret` group is masked. A shape with a `value` pattern
+    is a name and a separator (`name` group): the value after it is masked when
+    the name is a secret name and the value is no plain number."""
 
     what: str
     pattern: re.Pattern[str]
+    value: re.Pattern[str] | None = None
 
 
 # A value runs to the next space, quote or bracket; a ${NAME} reference is one value.
+# Names are bounded ({0,63}), and a value is read only after a secret name, so
+# that no line costs more than linear time.
 _VALUE = r"(?:\$\{\w+\}|[^\s\"'`,;<>()\[\]{}]+)"
-SHAPES: tuple[Shape, ...] = tuple(Shape(what, re.compile(pattern)) for what, pattern in (
+SHAPES: tuple[Shape, ...] = tuple(Shape(what, re.compile(pattern), re.compile(value) if value else None)
+                                  for what, pattern, value in (
     # Formats as secret scanners (gitleaks) know them, with lengths a little looser.
     ("OpenAI key: sk-, sk-proj-, sk-svcacct-, sk-admin-",
-     r"\b(?P<secret>sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,})"),
-    ("Hugging Face token: hf_ + 34 letters", r"\b(?P<secret>hf_[A-Za-z0-9]{20,})"),
-    ("Hugging Face organisation token", r"\b(?P<secret>api_org_[A-Za-z0-9]{20,})"),
-    ("GitHub token: ghp_, gho_, ghu_, ghs_, ghr_ + 36", r"\b(?P<secret>gh[pousr]_[A-Za-z0-9]{30,})"),
-    ("GitHub fine-grained token: github_pat_", r"\b(?P<secret>github_pat_[A-Za-z0-9_]{30,})"),
+     r"\b(?P<secret>sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,})", None),
+    ("Hugging Face token: hf_ + 34 letters", r"\b(?P<secret>hf_[A-Za-z0-9]{20,})", None),
+    ("Hugging Face organisation token", r"\b(?P<secret>api_org_[A-Za-z0-9]{20,})", None),
+    ("GitHub token: ghp_, gho_, ghu_, ghs_, ghr_ + 36", r"\b(?P<secret>gh[pousr]_[A-Za-z0-9]{30,})", None),
+    ("GitHub fine-grained token: github_pat_", r"\b(?P<secret>github_pat_[A-Za-z0-9_]{30,})", None),
     ("GitLab token: glpat-, gldt-, glrt-, ...",
-     r"\b(?P<secret>gl(?:pat|dt|ptt|rt|cbt|ft|imt|oas|soat|agent)-[A-Za-z0-9_.-]{20,})"),
-    ("AWS access key id: AKIA, ASIA, ... + 16", r"\b(?P<secret>(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16})\b"),
-    ("Slack token: xoxb-, xoxa-, xoxp-, xoxr-, ...", r"\b(?P<secret>xox[abposre]-[A-Za-z0-9-]{10,})"),
-    ("JSON Web Token: eyJ....eyJ....", r"\b(?P<secret>eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*)"),
-    ("Bearer credentials", r"(?i)\bbearer\s+(?P<secret>[A-Za-z0-9._~+/-]{8,}=*)"),
+     r"\b(?P<secret>gl(?:pat|dt|ptt|rt|cbt|ft|imt|oas|soat|agent)-[A-Za-z0-9_.-]{20,})", None),
+    ("AWS access key id: AKIA, ASIA, ... + 16",
+     r"\b(?P<secret>(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16})\b", None),
+    ("Slack token: xoxb-, xoxa-, xoxp-, xoxr-, ...", r"\b(?P<secret>xox[abposre]-[A-Za-z0-9-]{10,})", None),
+    ("JSON Web Token: eyJ....eyJ....",
+     r"\b(?P<secret>eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*)", None),
+    ("Bearer credentials", r"(?i)\bbearer\s+(?P<secret>[A-Za-z0-9._~+/-]{8,}=*)", None),
     ("Authorization header",
      r"(?i)\bauthorization[\"']?\s*[:=]\s*[\"']?(?:(?:basic|bearer|digest|token)\s+|(?!basic|bearer|digest|token))"
-     r"(?P<secret>[^\s\"']{3,})"),
-    ("user:password@ in a URL", r"(?i)\b[a-z][a-z0-9+.-]*://[^\s/:@]+:(?P<secret>[^\s/@]+)@"),
+     r"(?P<secret>[^\s\"']{3,})", None),
+    ("user:password@ in a URL", r"(?i)\b[a-z][a-z0-9+.-]{0,31}://[^\s/:@]+:(?P<secret>[^\s/@]+)@", None),
     ("a secret flag: --api-key VALUE, --token=VALUE",
-     r"(?<![\w-])--?(?P<name>[A-Za-z][A-Za-z0-9_-]*)(?:=|\s+)[\"']?(?P<secret>(?!-)" + _VALUE + ")"),
+     r"(?<![\w-])--?(?P<name>[A-Za-z][A-Za-z0-9_-]{0,63})(?:=|\s+)[\"']?", r"(?!-)" + _VALUE),
     ("a secret key=value or key: value",
-     r"\b(?P<name>[A-Za-z][A-Za-z0-9_.-]*)[\"']?\s*[:=]\s*(?:\[?[\"'])?(?P<secret>" + _VALUE + ")"),
+     r"\b(?P<name>[A-Za-z][A-Za-z0-9_.-]{0,63})[\"']?\s*[:=]\s*(?:\[?[\"'])?", _VALUE),
 ))
 _NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
 
@@ -86,12 +93,6 @@ _NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
 def _kept(secret: str) -> bool:
     """Values that are no secret: masked already, a ${NAME} reference."""
     return secret.startswith((MASK, "${"))
-
-
-def _named_kept(match: re.Match[str]) -> bool:
-    secret = match["secret"]
-    return (_kept(secret) or len(secret) < 4 or bool(_NUMBER.fullmatch(secret))
-            or not is_secret_name(match["name"]))
 
 
 def _masked(match: re.Match[str]) -> str:
@@ -102,20 +103,20 @@ def _masked(match: re.Match[str]) -> str:
 
 
 def _apply(shape: Shape, text: str) -> str:
-    pattern = shape.pattern
-    if "name" not in pattern.groupindex:
-        return pattern.sub(_masked, text)
+    if shape.value is None:
+        return shape.pattern.sub(_masked, text)
     # A name that is no secret's may be followed by one ("model: api_key=..."):
     # the search goes on right after the name, not after its value.
     out: list[str] = []
     pos = 0
-    while (match := pattern.search(text, pos)) is not None:
-        if _named_kept(match):
+    while (match := shape.pattern.search(text, pos)) is not None:
+        value = shape.value.match(text, match.end()) if is_secret_name(match["name"]) else None
+        if value is None or _kept(value[0]) or len(value[0]) < 4 or _NUMBER.fullmatch(value[0]):
             out.append(text[pos : match.end("name")])
             pos = match.end("name")
         else:
-            out.append(text[pos : match.start("secret")] + MASK)
-            pos = match.end("secret")
+            out.append(text[pos : value.start()] + MASK)
+            pos = value.end()
     out.append(text[pos:])
     return "".join(out)
 

@@ -177,3 +177,14 @@ def test_an_error_that_quotes_an_argument_masks_its_secret(jetllm) -> None:
         result = jetllm("try", "vllm", "--model", "https://bob:pa55-w0rd-9@models.example/m.gguf", *extra)
         assert result.exit_code == 2 and "bob:***@models.example" in result.stderr + result.stdout
         assert "pa55-w0rd-9" not in result.stderr + result.stdout
+
+
+@pytest.mark.parametrize("line", ["a-" * 20000, "a." * 20000, "a:" * 20000, "a://b/" * 7000, "token:" * 7000],
+                         ids=["dashes", "dots", "colons", "urls", "names"])
+def test_no_line_costs_more_than_linear_time(line: str) -> None:
+    """A log line is redacted whole before it is cut: a long one must not stall the attempt."""
+    import time
+
+    start = time.perf_counter()
+    Redactor(["some-known-value"])(line)
+    assert time.perf_counter() - start < 2.0
