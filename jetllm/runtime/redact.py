@@ -179,7 +179,7 @@ def secret_args(args: Iterable[str]) -> dict[str, str]:
     items = list(args)
     for n, arg in enumerate(items):
         flag, value = _flag_value(arg, items[n + 1] if n + 1 < len(items) else None)
-        if flag is not None and value:
+        if flag is not None and value and not value.startswith("${"):
             found[_variable(flag)] = value
     return found
 
