@@ -58,7 +58,8 @@ for _module in COMMAND_MODULES:
 def _fail(message: str, fix: str | None, code: ExitCode, error_class: str) -> Outcome:
     from jetllm.runtime.redact import redact_shapes
 
-    message, fix = redact_shapes(message), redact_shapes(fix) if fix else fix  # it may quote an argument
+    # It may quote an argument; "field 'env.HF_TOKEN': ..." is no secret's value.
+    message, fix = redact_shapes(message, named=False), redact_shapes(fix, named=False) if fix else fix
     sys.stderr.write(f"jetllm: error: {message}\n")
     if fix:
         sys.stderr.write(f"  fix: {fix}\n")

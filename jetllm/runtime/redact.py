@@ -22,13 +22,13 @@ MASK = "***"
 ELLIPSIS = "…"
 
 # A name is split into lower-case words ("HF_TOKEN", "--api-key", "apiKey", "vllm.api_key").
-# It is secret when a word is one of _ANY_WORDS, or when its last word is one of
-# _LAST_WORDS after at least one other word ("token" also alone: --token).
-# So WANDB_KEY, OPENAI_API_KEY, --hf-token and DB_PASS are secret; TOKEN_DELAY,
-# MAX_TOKENS, --max-num-batched-tokens, TOKENIZERS_PARALLELISM and KEY are not.
-_ANY_WORDS = frozenset({"secret", "secrets", "password", "passwd", "passphrase", "credential",
-                        "credentials", "apikey", "accesskey", "secretkey", "privatekey"})
-_LAST_WORDS = frozenset({"token", "key", "pass", "pat"})
+# It is secret when its last word says so: WANDB_KEY, OPENAI_API_KEY, --hf-token,
+# DB_PASS, CLIENT_SECRET, GOOGLE_APPLICATION_CREDENTIALS; not TOKEN_DELAY, MAX_TOKENS,
+# --max-num-batched-tokens, TOKENIZERS_PARALLELISM, PASSWORD_FILE or secret.log.
+# "key", "pass" and "pat" alone are no secret's name ("token", "password" alone are).
+_LAST_WORDS = frozenset({"token", "secret", "secrets", "password", "passwd", "passphrase", "credential",
+                         "credentials", "apikey", "accesskey", "secretkey", "privatekey"})
+_LAST_OF_SEVERAL = frozenset({"key", "pass", "pat"})
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _NOT_ALNUM = re.compile(r"[^A-Za-z0-9]+")
 
@@ -39,11 +39,7 @@ def name_words(name: str) -> list[str]:
 
 def is_secret_name(name: str) -> bool:
     words = name_words(name)
-    if not words:
-        return False
-    if any(w in _ANY_WORDS for w in words):
-        return True
-    return words[-1] in _LAST_WORDS and (len(words) > 1 or words[-1] == "token")
+    return bool(words) and (words[-1] in _LAST_WORDS or (words[-1] in _LAST_OF_SEVERAL and len(words) > 1))
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,9 +117,11 @@ def _apply(shape: Shape, text: str) -> str:
     return "".join(out)
 
 
-def redact_shapes(text: str) -> str:
+def redact_shapes(text: str, *, named: bool = True) -> str:
+    """`text` with token formats masked; `named`: also values after a secret name."""
     for shape in SHAPES:
-        text = _apply(shape, text)
+        if named or shape.value is None:
+            text = _apply(shape, text)
     return text
 
 

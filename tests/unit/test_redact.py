@@ -6,6 +6,7 @@ from __future__ import annotations
 import http.server
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -89,6 +90,7 @@ ORDINARY = [
     "Uvicorn running on http://0.0.0.0:8000 (Press CTRL+C to quit)",
     "Loading safetensors checkpoint shards: 100% | 4/4 [00:02<00:00, 1.9it/s]",
     "key: model.layers.0.self_attn.q_proj.weight",
+    "cannot read /tmp/logs/secret.log: permission denied",
     "RuntimeError: NVML_SUCCESS == r INTERNAL ASSERT FAILED at CUDACachingAllocator.cpp:1131",
 ]
 
@@ -104,7 +106,8 @@ def test_secret_names_one_rule() -> None:
               "GOOGLE_APPLICATION_CREDENTIALS", "CLIENT_SECRET", "apiKey", "accessToken", "--api-key",
               "--api_key", "--token", "--hf-token", "APIKEY"]
     plain = ["TOKENIZERS_PARALLELISM", "MAX_TOKENS", "TOKEN_DELAY", "--token-delay", "--max-num-batched-tokens",
-             "--tokenizer", "KEY", "PATH", "PWD", "MONKEY", "--api-key-file", "HF_HOME", "max_tokens"]
+             "--tokenizer", "KEY", "PATH", "PWD", "MONKEY", "--api-key-file", "HF_HOME", "max_tokens",
+             "SECRET_NAME", "PASSWORD_FILE", "secret.log", "HF_TOKEN_PATH"]
     assert [n for n in secret if not is_secret_name(n)] == []
     assert [n for n in plain if is_secret_name(n)] == []
 
@@ -188,3 +191,12 @@ def test_no_line_costs_more_than_linear_time(line: str) -> None:
     start = time.perf_counter()
     Redactor(["some-known-value"])(line)
     assert time.perf_counter() - start < 2.0
+
+
+def test_an_error_names_a_secret_field_unmasked(jetllm, tmp_path) -> None:
+    profile = tmp_path / "p.yaml"
+    text = (Path(__file__).parents[1] / "fixtures" / "backends" / "fakellm.yaml").read_text()
+    profile.write_text(text.replace("secret_env: [HF_TOKEN]", "secret_env: [HF_TOKEN]\nenv: {WANDB_KEY: '{nosuch}'}"))
+    result = jetllm("try", "--profile", str(profile))
+    assert result.exit_code == 2
+    assert "field 'env.WANDB_KEY': unknown knob '{nosuch}'" in result.stderr
