@@ -18,7 +18,21 @@ def load_file(path: Path) -> Profile:
     document.pop("path", None)
     profile = validate(Profile, {**document, "path": str(path)}, path)
     _check_templates(profile, shown(path))
+    _check_volumes(profile, shown(path))
     return profile
+
+
+def _check_volumes(profile: Profile, shown: str) -> None:
+    """No host system path read-write, never Docker's socket (catalog/volumes.py)."""
+    from jetllm.catalog.schema import PLATFORMS
+    from jetllm.catalog.volumes import check_volume
+
+    fields = [(f"volumes.{n}", v) for n, v in enumerate(profile.volumes)]
+    for platform in PLATFORMS:
+        for i, variant in enumerate(getattr(profile.images, platform)):
+            fields += [(f"images.{platform}.{i}.volumes.{n}", v) for n, v in enumerate(variant.volumes or [])]
+    for field, volume in fields:
+        check_volume(volume.source, volume.read_only, f"{shown}: field '{field}.source'")
 
 
 def _check_templates(profile: Profile, shown: str) -> None:

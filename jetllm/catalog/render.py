@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from jetllm.catalog.platform import choose
 from jetllm.catalog.templates import fill, fill_command, fill_env
+from jetllm.catalog.volumes import check_volume
 from jetllm.core.errors import UsageError
 from jetllm.core.resources import hf_cache_dir
 from jetllm.core.spec import SETTINGS_KNOBS
@@ -117,6 +118,8 @@ def render(
     for volume in variant.volumes if variant.volumes is not None else profile.volumes:
         source = fill(volume.source, values)
         if source is not None:
+            if source != volume.source:  # a template: checked once filled (the file was on load)
+                check_volume(source, volume.read_only, f"{profile.path or profile.name}: volume '{volume.source}'")
             mounts.append(volume.model_copy(update={"source": source}))
     gpu = {
         "jetson": GpuHandover.RUNTIME,

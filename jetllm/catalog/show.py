@@ -36,11 +36,26 @@ class Shown:
 
 
 def resolve(profile: Profile, facts: HostFacts, image: str | None = None) -> Shown:
+    """The profile as it resolves here, with secret values as ${NAME} references."""
+    from jetllm.core.redact import spec_without_secrets
     from jetllm.core.spec import Settings
 
     platform, variants = candidates(profile, facts)
     try:
-        spec, no_image = render(profile, facts, Settings(), image=image), None
+        spec, no_image = spec_without_secrets(render(profile, facts, Settings(), image=image)), None
     except NoImageForHost as missing:
         spec, no_image = None, missing
+    variants = [_without_secrets(v) for v in variants]
     return Shown(profile, platform, variants, spec, profile.ladder(facts), choices(profile), no_image)
+
+
+def _without_secrets(variant: ImageVariant) -> ImageVariant:
+    from jetllm.core.redact import args_without_secrets, env_without_secrets
+
+    update: dict[str, object] = {"env": env_without_secrets(variant.env)}
+    if variant.command is not None:  # items and groups of items, one for one
+        flat = iter(args_without_secrets([p for i in variant.command for p in ([i] if isinstance(i, str) else i)]))
+        update["command"] = [next(flat) if isinstance(i, str) else [next(flat) for _ in i] for i in variant.command]
+    if variant.entrypoint is not None:
+        update["entrypoint"] = args_without_secrets(variant.entrypoint)
+    return variant.model_copy(update=update)

@@ -10,19 +10,29 @@ becomes U+FFFD there), so no input can make the reader fail.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from typing import BinaryIO
+
+from jetllm.core.redact import WORD
 
 MAX_LINE = 8192
 BLOCK = 1 << 20
 _HALF = MAX_LINE // 2
 _GAP = b" \xe2\x80\xa6 "  # " … " where the middle of an overlong line was dropped
+# The words the cut splits are dropped: a secret's start or end is no less a secret.
+_LAST_WORD = re.compile(WORD.encode() + rb"+\Z")
+_FIRST_WORD = re.compile(rb"\A" + WORD.encode() + rb"+")
+
+
+def _joined(head: bytes, tail: bytes) -> bytes:
+    return _LAST_WORD.sub(b"", head) + _GAP + _FIRST_WORD.sub(b"", tail)
 
 
 def cap(line: bytes) -> bytes:
     if len(line) <= MAX_LINE:
         return line
-    return line[:_HALF] + _GAP + line[-_HALF:]
+    return _joined(line[:_HALF], line[-_HALF:])
 
 
 def _capped_block(block: bytes) -> bytes:
@@ -42,7 +52,7 @@ def blocks_from_stream(stream: BinaryIO) -> Iterator[bytes]:
             if newline == -1:
                 pending = (pending + chunk)[-_HALF:]
                 continue
-            yield long_head + _GAP + (pending + chunk[:newline])[-_HALF:]
+            yield _joined(long_head, (pending + chunk[:newline])[-_HALF:])
             long_head, pending, chunk = None, b"", chunk[newline + 1 :]
             if not chunk:
                 continue
@@ -56,7 +66,7 @@ def blocks_from_stream(stream: BinaryIO) -> Iterator[bytes]:
         if len(pending) > MAX_LINE:
             long_head, pending = pending[:_HALF], pending[-_HALF:]
     if long_head is not None:
-        yield long_head + _GAP + pending
+        yield _joined(long_head, pending)
     elif pending:
         yield _capped_block(pending)
 

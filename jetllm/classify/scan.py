@@ -38,6 +38,10 @@ class Hits:
     count: dict[str, int] = field(default_factory=dict)
     lines: int = 0
 
+    def keeps(self, sig: Signature) -> bool:
+        """Whether the next hit of `sig` is kept (its text is wanted)."""
+        return len(self.first.get(sig.id, ())) < KEEP_PER_SIGNATURE
+
     def add(self, sig: Signature, hit: Hit) -> None:
         kept = self.first.setdefault(sig.id, [])
         if len(kept) < KEEP_PER_SIGNATURE:
@@ -55,12 +59,20 @@ def clean_segments(raw: bytes) -> list[str]:
     return [s.rstrip() for s in segments]
 
 
-def _excerpt(segment: str, match: re.Match[str]) -> str:
-    if len(segment) <= MAX_TEXT:
-        return segment.strip()
-    start = max(0, min(match.start() - MAX_TEXT // 3, len(segment) - MAX_TEXT))
-    cut = segment[start : start + MAX_TEXT].strip()
-    return ("…" if start else "") + cut + ("…" if start + MAX_TEXT < len(segment) else "")
+def _excerpt(segment: str, sig: Signature, match: re.Match[str]) -> str:
+    """The line around the match, redacted before it is cut (classify prints it)."""
+    from jetllm.core.redact import redact_shapes, window
+
+    text = redact_shapes(segment)
+    if len(text) <= MAX_TEXT:
+        return text.strip()
+    if text != segment:  # find the match again in the redacted line
+        again = next((m for p in sig.patterns if (m := p.search(text))), None)
+        at = again.start() if again else min(match.start(), len(text))
+    else:
+        at = match.start()
+    start = max(0, min(at - MAX_TEXT // 3, len(text) - MAX_TEXT))
+    return window(text, start, start + MAX_TEXT)
 
 
 def _match_line(raw: bytes, low: bytes, anchors: set[bytes], lineno: int, catalog: Catalog, hits: Hits) -> None:
@@ -77,7 +89,7 @@ def _match_line(raw: bytes, low: bytes, anchors: set[bytes], lineno: int, catalo
         for segment in segments:
             match = next((m for p in sig.patterns if (m := p.search(segment))), None)
             if match:
-                hits.add(sig, Hit(lineno, _excerpt(segment, match)))
+                hits.add(sig, Hit(lineno, _excerpt(segment, sig, match) if hits.keeps(sig) else ""))
                 break
 
 

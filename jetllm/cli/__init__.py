@@ -67,6 +67,10 @@ for _module in (doctor, classify, profiles, preflight, try_, gc, bringup, report
 
 
 def _fail(message: str, fix: str | None, code: ExitCode, error_class: str) -> Outcome:
+    from jetllm.core.redact import redact_shapes
+
+    # It may quote an argument; "field 'env.HF_TOKEN': ..." is no secret's value.
+    message, fix = redact_shapes(message, named=False), redact_shapes(fix, named=False) if fix else fix
     sys.stderr.write(f"jetllm: error: {message}\n")
     if fix:
         sys.stderr.write(f"  fix: {fix}\n")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from jetllm.core.attempt import Attempt, AttemptOutcome
+from jetllm.core.redact import clip
 from jetllm.render.console import indented, out
 
 if TYPE_CHECKING:
@@ -41,7 +42,7 @@ def render_attempt(attempt: Attempt, run_id: str | None = None, console: Console
         s = attempt.smoke
         rate = f"{s.tokens_per_s:.1f} tokens/s ({s.tokens_source})" if s.tokens_per_s else "-"
         table.add_row("smoke", f"first token {_seconds(s.ttft_s)}, {rate}, {s.completion_tokens} tokens")
-        table.add_row("reply", repr((s.text or "")[:200]))
+        table.add_row("reply", repr(clip(s.text or "", 200)))
     if attempt.exit_state is not None and not attempt.exit_state.ready:
         e = attempt.exit_state
         table.add_row("exit", "timed out" if e.timed_out else f"code {e.exit_code}"

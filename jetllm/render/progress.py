@@ -26,6 +26,7 @@ from jetllm.core.events import (
     StepWorked,
     Waiting,
 )
+from jetllm.core.redact import clip
 from jetllm.core.spec import describe
 from jetllm.render.console import err, indented
 from jetllm.report.rows import plural
@@ -107,7 +108,7 @@ class ProgressView:
     def _waiting(self, event: Waiting) -> None:
         from rich.markup import escape
 
-        line = (event.last_line or "")[:160]
+        line = clip(event.last_line or "", 160)
         if not line and not self.live:
             return
         text = f"{event.state} {event.elapsed_s:5.1f}s  {line}"

@@ -1,18 +1,22 @@
 """docker-compose.yml and .env for the winner: exactly the image, command, env,
-runtime and ports that worked. Secrets appear as ${NAME} references, never values."""
+runtime and ports that worked. Secrets appear as ${NAME} references, never values
+(a secret flag's value as ${JETLLM_FLAG}); .env names them for the user to fill in."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
+from jetllm.core.redact import is_secret_env, references, spec_without_secrets
 from jetllm.core.spec import ContainerSpec, GpuHandover
 
-SECRET_NAME = re.compile(r"(TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|ACCESS_?KEY|CREDENTIAL)", re.I)
 
-
-def _secret(name: str, spec: ContainerSpec) -> bool:
-    return name in spec.secret_env or bool(SECRET_NAME.search(name))
+def _secret_names(spec: ContainerSpec) -> list[str]:
+    """Every variable the service needs from the shell or .env: secret env (values that
+    are ${NAME} references already, or would be) and the ${JETLLM_...} of secret flags."""
+    env = {k for k, v in spec.env.items() if v == f"${{{k}}}" or is_secret_env(k, v, spec.secret_env)}
+    flags = references([*(spec.entrypoint or []), *spec.command])
+    return sorted({*spec.secret_env, *env, *flags})
 
 
 def service_name(backend: str) -> str:
@@ -24,13 +28,13 @@ def host_port(spec: ContainerSpec) -> int:
 
 
 def compose_service(spec: ContainerSpec) -> dict[str, Any]:
+    spec = spec_without_secrets(spec)
     service: dict[str, Any] = {"image": spec.image}
     if spec.entrypoint is not None:
         service["entrypoint"] = list(spec.entrypoint)
     if spec.command:
         service["command"] = list(spec.command)
-    env = {k: (f"${{{k}}}" if _secret(k, spec) else v) for k, v in spec.env.items()}
-    env.update({name: f"${{{name}}}" for name in spec.secret_env})
+    env = {**spec.env, **{name: f"${{{name}}}" for name in spec.secret_env}}
     if env:
         service["environment"] = env
     if spec.runtime:
@@ -85,7 +89,6 @@ def render_env(spec: ContainerSpec) -> str:
     ]
     if spec.served_model:
         lines.append(f"OPENAI_MODEL={spec.served_model}")
-    secrets = sorted({*spec.secret_env, *(k for k in spec.env if _secret(k, spec))})
-    for name in secrets:
+    for name in _secret_names(spec_without_secrets(spec)):
         lines.append(f"# {name}=   (set it here or in your shell; docker compose reads it)")
     return "\n".join(lines) + "\n"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from jetllm.core.redact import clip
 from jetllm.core.units import GIB
 from jetllm.report.model import Report
 from jetllm.report.rows import headline, rows
@@ -62,7 +63,7 @@ def render_markdown(report: Report) -> str:
             if attempt.diagnosis is not None:
                 what = f"{attempt.diagnosis.failure_class.value}"
                 if attempt.diagnosis.evidence:
-                    what += f": `{attempt.diagnosis.evidence[0].text[:160]}`"
+                    what += f": `{clip(attempt.diagnosis.evidence[0].text, 160)}`"
             secs = attempt.timings.total_s
             took = f" ({secs:.0f} s)" if secs is not None else ""
             out.append(f"{n}. {describe(attempt.settings)}: {what}{took}")

@@ -70,6 +70,8 @@ def build_report(
     run_id: str | None = None,
     model_info: GgufInfo | None = None,
 ) -> Report:
+    from jetllm.core.redact import args_without_secrets
+
     winner = search.winner
     if search.interrupted:
         status: ReportStatus = "interrupted"
@@ -81,7 +83,7 @@ def build_report(
     return Report(
         jetllm_version=version,
         created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        command=command,
+        command=args_without_secrets(command),
         run_id=run_id,
         status=status,
         exit_code=code,
@@ -100,7 +102,7 @@ def build_report(
 
 def _redacted(result: CandidateResult) -> CandidateResult:
     """The runtime redacts logs already; a report redacts again before anything is kept."""
-    from jetllm.core.redact import Redactor
+    from jetllm.core.redact import Redactor, spec_without_secrets
 
     redact = Redactor()
 
@@ -115,7 +117,8 @@ def _redacted(result: CandidateResult) -> CandidateResult:
                              "diagnosis": clean(a.diagnosis)})
         for a in result.attempts
     ]
-    return result.model_copy(update={"attempts": attempts, "diagnosis": clean(result.diagnosis)})
+    spec = spec_without_secrets(result.spec) if result.spec is not None else None
+    return result.model_copy(update={"attempts": attempts, "diagnosis": clean(result.diagnosis), "spec": spec})
 
 
 def load_report(directory: Path) -> Report:

@@ -19,6 +19,8 @@ from jetllm.report.markdown import render_markdown
 from jetllm.report.model import REPORT_FILE, Report
 from jetllm.search.ladder import describe
 
+PRIVATE = {".env": 0o600}  # where the user is told to put the secrets the service needs
+
 
 def check_out_dir(out: Path) -> None:
     """UsageError unless `out` is absent, empty, or an earlier report (safe to replace)."""
@@ -63,7 +65,7 @@ def write_report_dir(report: Report, out: Path) -> Report:
     old: Path | None = None
     try:
         for name, text in files.items():
-            atomic_write(staging / name, text)
+            atomic_write(staging / name, text, PRIVATE.get(name))
         staging.chmod(0o755)
         if out.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from jetllm.core import labels
 from jetllm.core.owner import owner_labels
-from jetllm.core.redact import is_secret_name
+from jetllm.core.redact import is_secret_env, secret_args
 from jetllm.core.spec import ContainerSpec, GpuHandover
 
 if TYPE_CHECKING:
@@ -38,10 +38,12 @@ def container_env(spec: ContainerSpec, environ: Mapping[str, str]) -> dict[str, 
 
 
 def secret_values(spec: ContainerSpec, environ: Mapping[str, str]) -> list[str]:
-    """Every value that must never be printed: secret env vars, and any named like one."""
+    """Every value that must never be printed: secret env vars (by the profile's word, their
+    name or their shape) and the values of secret flags in the command (--api-key VALUE)."""
     env = container_env(spec, environ)
     names = set(spec.secret_env) | set(PASSTHROUGH_SECRETS)
-    return [v for k, v in env.items() if v and (k in names or is_secret_name(k))]
+    flags = secret_args([*(spec.entrypoint or []), *spec.command]).values()
+    return [v for k, v in env.items() if v and is_secret_env(k, v, names)] + list(flags)
 
 
 def container_name(spec: ContainerSpec, run_id: str) -> str:

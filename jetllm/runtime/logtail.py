@@ -6,19 +6,20 @@ import re
 import threading
 from collections import deque
 
-from jetllm.core.redact import Redactor
+from jetllm.core.redact import Redactor, clip
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 MAX_LINE_CHARS = 2000
 
 
 def clean(line: str) -> str:
-    """Drop colours and carriage-return progress redraws; keep the last redraw."""
+    """Drop colours and carriage-return progress redraws; keep the last redraw (whole:
+    it is redacted before it is cut to MAX_LINE_CHARS)."""
     line = _ANSI.sub("", line)
     if "\r" in line:
         parts = [p for p in line.split("\r") if p.strip()]
         line = parts[-1] if parts else ""
-    return line.rstrip()[:MAX_LINE_CHARS]
+    return line.rstrip()
 
 
 class LogTail:
@@ -33,7 +34,7 @@ class LogTail:
         self.ready_event = threading.Event()
 
     def add(self, raw: str) -> None:
-        line = self._redact(clean(raw))
+        line = clip(clean(raw), MAX_LINE_CHARS, self._redact)
         if not line:
             return
         with self._lock:

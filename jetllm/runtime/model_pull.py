@@ -16,6 +16,7 @@ import json
 from typing import Any
 
 from jetllm.core.events import LayerProgress, ProgressCallback
+from jetllm.core.redact import clip
 from jetllm.core.spec import ModelPullSpec
 from jetllm.smoke.errors import server_error
 
@@ -40,7 +41,7 @@ def pull_model(server_url: str, spec: ModelPullSpec, model: str, progress: Progr
             with client.stream("POST", root + spec.path, json={**body, "stream": True}) as response:
                 if response.status_code != 200:
                     text = response.read().decode("utf-8", "replace")
-                    fallback = f"HTTP {response.status_code} from {spec.path}: {text[:200]}"
+                    fallback = f"HTTP {response.status_code} from {spec.path}: {clip(text, 200)}"
                     raise ModelPullFailed(server_error(text) or fallback)
                 finished: set[str] = set()
                 for line in response.iter_lines():

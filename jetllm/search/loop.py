@@ -86,15 +86,10 @@ def run_search(
 
 
 def without_secrets(spec: ContainerSpec) -> ContainerSpec:
-    """The spec as a report may keep it: secret env values become ${NAME} references."""
-    from jetllm.core.record import frozen_map
-    from jetllm.core.redact import is_secret_name
+    """The spec as a report may keep it: secret env and flag values become ${NAME} references."""
+    from jetllm.core.redact import spec_without_secrets
 
-    env = {
-        name: (f"${{{name}}}" if name in spec.secret_env or is_secret_name(name) else value)
-        for name, value in spec.env.items()
-    }
-    return spec.model_copy(update={"env": frozen_map(env)})
+    return spec_without_secrets(spec)
 
 
 def rank(results: list[CandidateResult]) -> list[CandidateResult]:

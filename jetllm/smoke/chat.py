@@ -6,6 +6,7 @@ import time
 from typing import Any
 
 from jetllm.core.attempt import Smoke
+from jetllm.core.redact import clip
 from jetllm.smoke.errors import server_error
 from jetllm.smoke.sse import BadStream, delta_text, events, server_timings, usage_tokens
 
@@ -87,7 +88,7 @@ def chat(base_url: str, *, model: str, max_tokens: int = 32, timeout_s: float = 
                         continue
                     if response.status_code != 200:
                         body = response.read().decode("utf-8", "replace").strip()
-                        detail = server_error(body) or body[:200]
+                        detail = server_error(body) or clip(body, 200)
                         raise SmokeFailed(f"smoke request failed: HTTP {response.status_code}: {detail}")
                     return _measure(response, start)
             except BadStream as exc:

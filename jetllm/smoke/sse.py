@@ -6,6 +6,8 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from jetllm.core.redact import clip  # a server's text is redacted before it is cut
+
 
 class BadStream(Exception):
     """The stream is not what an OpenAI-compatible server sends."""
@@ -18,18 +20,18 @@ def events(lines: Iterable[str]) -> Iterator[dict[str, Any]]:
         if not line or line.startswith((":", "event:", "id:", "retry:")):
             continue
         if not line.startswith("data:"):
-            raise BadStream(f"not a server-sent event line: {line[:120]!r}")
+            raise BadStream(f"not a server-sent event line: {clip(line, 120)!r}")
         data = line[5:].strip()
         if data == "[DONE]":
             return
         try:
             chunk = json.loads(data)
         except json.JSONDecodeError as exc:
-            raise BadStream(f"invalid JSON in stream: {data[:120]!r}") from exc
+            raise BadStream(f"invalid JSON in stream: {clip(data, 120)!r}") from exc
         if not isinstance(chunk, dict):
-            raise BadStream(f"a stream chunk is not an object: {data[:120]!r}")
+            raise BadStream(f"a stream chunk is not an object: {clip(data, 120)!r}")
         if "error" in chunk:
-            raise BadStream(f"the server sent an error: {str(chunk['error'])[:200]}")
+            raise BadStream(f"the server sent an error: {clip(str(chunk['error']), 200)}")
         yield chunk
 
 
@@ -41,7 +43,7 @@ def delta_text(chunk: dict[str, Any]) -> str:
     first = choices[0] if isinstance(choices[0], dict) else {}
     delta = first.get("delta") or {}
     if not isinstance(delta, dict):
-        raise BadStream(f"a choice's delta is not an object: {str(delta)[:120]!r}")
+        raise BadStream(f"a choice's delta is not an object: {clip(str(delta), 120)!r}")
     parts = [delta.get("content"), delta.get("reasoning_content"), delta.get("reasoning")]
     return "".join(p for p in parts if isinstance(p, str))
 

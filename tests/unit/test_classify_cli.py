@@ -103,3 +103,36 @@ def test_unreadable_file_is_exit_2() -> None:
     assert done.returncode == 2, done.stderr
     assert "cannot read" in done.stderr and "permission denied" in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+# Secrets on the very lines that name the cause: classify prints those lines.
+JWT = ("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvZSJ9."
+       "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c")
+OOM = "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB"
+SECRETS = {"plain": "plain-flag-value-77", "password": "pa55-w0rd-x1", "openai": "sk-proj-" + "Ab9" * 30,
+           "bearer": "beArEr-" + "z8" * 12, "jwt": JWT}
+
+
+def leaky_log() -> str:
+    s = SECRETS
+    first = (f"{OOM} serving --api-key {s['plain']} via https://bob:{s['password']}@proxy.local "
+             f"key {s['openai']} Authorization: Bearer {s['bearer']}")
+    window_edge = f"{OOM} " + "y" * (290 - len(OOM) - 11) + " session " + JWT  # the 300-character excerpt ends inside it
+    head_edge = "w " * 1950 + f"{OOM} " + "v" * 103 + " " + JWT + " " + "u" * 9000  # a line cut at 4096 bytes inside it
+    assert head_edge.index(JWT) < 4096 < head_edge.index(JWT) + JWT.index(".")
+    return "\n".join(["loading model", first, window_edge, head_edge, "done"]) + "\n"
+
+
+@pytest.mark.parametrize("as_json", [True, False], ids=["json", "text"])
+def test_evidence_never_shows_a_secret(jetllm, tmp_path: Path, as_json: bool) -> None:
+    log = tmp_path / "leaky.log"
+    log.write_text(leaky_log())
+    result = jetllm("classify", str(log), "--platform", "x86", *(["--json"] if as_json else []))
+    assert result.exit_code == 0, result.stderr
+    if as_json:
+        assert result.data()["class"] == "gpu_oom" and len(result.data()["evidence"]) == 3
+    else:
+        assert "gpu_oom" in result.stdout and "***" in result.stdout
+    output = result.stdout + result.stderr
+    shown = {name: v for name, v in SECRETS.items() if v[:10] in output or v[-10:] in output}
+    assert shown == {}

@@ -59,3 +59,21 @@ def test_a_host_that_runs_it_still_sees_the_resolved_spec(cli):
     assert "image      ghcr.io/ggml-org/llama.cpp:server  (gpu none)" in result.stdout
     assert "command    --host 0.0.0.0 --port 8080" in result.stdout
     assert "no image it can run" not in result.stdout
+
+
+def test_secrets_in_a_profile_are_shown_as_references(jetllm, tmp_path: Path):
+    import yaml
+
+    api_key, wandb, hf = "plain-api-key-4321", "wandb-value-8765", "hf_" + "Kq" * 17
+    profile = yaml.safe_load((Path(__file__).parents[1] / "fixtures" / "backends" / "fakellm.yaml").read_text())
+    profile["command"] += [["--api-key", api_key]]
+    profile["env"] = {"WANDB_KEY": wandb, "LOG": "INFO"}
+    profile["images"]["cpu"][0].update(env={"OPENAI_KEY": hf}, command=["--token", api_key])
+    path = tmp_path / "leaky.yaml"
+    path.write_text(yaml.safe_dump(profile))
+    for extra in ([], ["--json"]):
+        result = jetllm("profiles", "show", "--profile", str(path), "--facts", str(NO_GPU), *extra)
+        assert result.exit_code == 0, result.stderr
+        output = result.stdout + result.stderr
+        assert [v for v in (api_key, wandb, hf) if v in output] == []
+        assert "${JETLLM_TOKEN}" in output and "${WANDB_KEY}" in output and "LOG" in output

@@ -159,3 +159,10 @@ def test_a_spec_that_crosses_stages_cannot_be_changed_in_place():
     document = spec.model_dump(mode="json")
     assert document["command"] == list(spec.command) and document["env"] == dict(spec.env)
     assert ContainerSpec.model_validate(document) == spec
+
+
+def test_a_volume_template_that_fills_to_a_system_path_is_refused():
+    facts = host("x86-rtx4090-550")
+    etc = facts.model_copy(update={"system": facts.system.model_copy(update={"hf_cache_dir": "/etc/hub"})})
+    with pytest.raises(UsageError, match=r"vllm.yaml: volume '\{hf_cache\}': '/etc' is a host system path"):
+        render(load_profile("vllm"), etc, Settings())

@@ -37,7 +37,7 @@ def spec_of(c: Candidate, s: Settings) -> ContainerSpec:
     )
 
 
-def make_report(all_fail: bool = False):  # type: ignore[no-untyped-def]
+def make_report(all_fail: bool = False, spec_of=spec_of):  # type: ignore[no-untyped-def]
     world = FakeWorld(
         rules={
             "vllm": (lambda s: A) if all_fail else (lambda s: None if s.gpu_util <= 0.55 else A),
@@ -265,3 +265,40 @@ def test_docker_compose_accepts_the_compose_file(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     volume = yaml.safe_load(done.stdout)["volumes"]["jetllm-llama-cache"]
     assert volume["name"] == "jetllm-llama-cache" and not volume.get("external")
+
+
+API_KEY, WANDB, OPENAI, SHAPED = "plain-api-key-1234", "wandb-value-5678", "openai-value-9012", "hf_" + "Qx" * 17
+
+
+def leaky_spec_of(c: Candidate, s: Settings) -> ContainerSpec:
+    """A profile with a literal --api-key, secrets named *_KEY and one shaped like a token."""
+    spec = spec_of(c, s)
+    return spec.model_copy(update={
+        "command": [*spec.command, "--api-key", API_KEY],
+        "env": {**spec.env, "WANDB_KEY": WANDB, "OPENAI_KEY": OPENAI, "EXTRA_ARGS": f"--hf {SHAPED}"}})
+
+
+def test_compose_refers_to_secrets_and_env_file_is_private(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    out = tmp_path / "out"
+    report = write_report_dir(make_report(spec_of=leaky_spec_of), out)
+    for path in out.rglob("*"):
+        if path.is_file():
+            text = path.read_text()
+            assert not [v for v in (API_KEY, WANDB, OPENAI, SHAPED) if v in text], path
+    service = yaml.safe_load((out / "docker-compose.yml").read_text())["services"]["vllm"]
+    assert service["command"][-2:] == ["--api-key", "${JETLLM_API_KEY}"]
+    assert {k: service["environment"][k] for k in ("WANDB_KEY", "OPENAI_KEY", "EXTRA_ARGS", "VLLM_LOGGING")} == {
+        "WANDB_KEY": "${WANDB_KEY}", "OPENAI_KEY": "${OPENAI_KEY}", "EXTRA_ARGS": "${EXTRA_ARGS}",
+        "VLLM_LOGGING": "INFO"}
+    env = (out / ".env").read_text()
+    for name in ("JETLLM_API_KEY", "WANDB_KEY", "OPENAI_KEY", "EXTRA_ARGS", "HF_TOKEN"):
+        assert f"# {name}=" in env
+    assert stat.S_IMODE(os.stat(out / ".env").st_mode) == 0o600
+    assert report.winning is not None and report.winning.spec is not None
+    assert "${JETLLM_API_KEY}" in report.winning.spec.command
+    # Rendered straight from a spec that holds the values, too.
+    direct = render_compose(leaky_spec_of(candidate("vllm"), Settings(gpu_util=0.5)))
+    assert not [v for v in (API_KEY, WANDB, OPENAI, SHAPED) if v in direct]
