@@ -51,7 +51,7 @@ def collect(client: Any, run_id: str | None = None, *, everything: bool = False)
     done = Collected()
     for container in client.containers.list(all=True, filters={"label": wanted}):
         tags = container.labels or {}
-        verdict = judge(tags)
+        verdict = judge(tags, name=container.name)
         found = Found(container.name, container.short_id, tags.get(labels.BACKEND), tags.get(labels.RUN),
                       container.status, container.attrs.get("Config", {}).get("Image"),
                       verdict.state, verdict.reason)

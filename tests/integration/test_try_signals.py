@@ -99,7 +99,7 @@ def test_a_signal_at_any_moment_leaves_nothing(docker_client, tmp_path):
         if run.process.poll() is None:
             run.process.send_signal(signum)
         code, stdout, stderr = run.finish()
-        trial = f"trial {len(trials) + 1} (seed {seed}): {signum.name} {moment}"
+        trial = f"trial {len(trials) + 1} (seed {seed}): {signum.name} {moment}, exit {code}"
         trials.append(trial)
         leftovers = [(c.name, c.status) for c in left_by(docker_client, run.process.pid)]
         assert leftovers == [], f"{trial} left {leftovers}\n{stderr}"

@@ -49,6 +49,11 @@ class PrivateDaemon:
         return docker.DockerClient(base_url=self.docker_host, timeout=120)
 
     def start(self) -> None:
+        # containerd dies with a killed daemon; where init does not reap, its zombie would pass
+        # for a running containerd and the next daemon would wait for it in vain.
+        stale = self.folder / "exec" / "containerd" / "containerd.pid"
+        if stale.exists() and not _running(stale.read_text().strip()):
+            stale.unlink()
         namespace = f"jetllm-test-{self.tag}"
         config = self.folder / "daemon.json"  # not the host's /etc/docker/daemon.json
         config.write_text("{}\n")
@@ -116,6 +121,17 @@ class PrivateDaemon:
             if str(self.folder).encode() in command:
                 found.append(int(entry.name))
         return found
+
+
+def _running(pid: str) -> bool:
+    """A process that exists and has not ended (a zombie has)."""
+    if not pid.isdigit():
+        return False
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat[stat.rfind(")") + 2:].split()[0] != "Z"
 
 
 @pytest.fixture
