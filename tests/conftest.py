@@ -15,8 +15,9 @@ from tests.support.cli import CliResult, run_in_process, run_jetllm
 from tests.support.needs import unavailable
 from tests.support.network import RecordingProxy, SocketGuard
 
-# The local registry's fixtures (local_registry, registry_front) for every test module.
-pytest_plugins = ["tests.support.registry"]
+# The local registry's fixtures (local_registry, registry_front) and the Docker socket's
+# front (docker_front) and a private daemon to kill (private_daemon) for every test module.
+pytest_plugins = ["tests.support.registry", "tests.support.docker_front", "tests.support.private_daemon"]
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

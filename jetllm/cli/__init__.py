@@ -97,13 +97,16 @@ def run(argv: list[str] | None = None) -> int:
     With --json, exactly one JSON document goes to stdout whatever happens:
     the command's Outcome, or the error that stopped it (jetllm/render/envelope.py).
     """
+    from jetllm.core.signals import finishing
+
     args = list(sys.argv[1:] if argv is None else argv)
     outcome = _run(Invocation(argv=args, debug=bool(os.environ.get("JETLLM_DEBUG"))))
-    if outcome.exit_code == ExitCode.INTERRUPTED:  # Ctrl-C or SIGTERM, whichever layer caught it
+    finishing()  # the outcome is known: a signal now must not cut the output short
+    if outcome.exit_code == ExitCode.INTERRUPTED:  # Ctrl-C or another signal, whichever layer caught it
         sys.stderr.write("jetllm: interrupted\n")
         if not outcome.errors:
             outcome = Outcome(outcome.exit_code, outcome.data,
-                              (ErrorItem(INTERRUPTED, "interrupted (Ctrl-C or SIGTERM)"),))
+                              (ErrorItem(INTERRUPTED, "interrupted (Ctrl-C, SIGTERM, SIGHUP or SIGQUIT)"),))
     # Exit 0 without data is --help or --version: their text is the answer.
     if _wants_json(args) and (outcome.exit_code != ExitCode.OK or outcome.data is not None):
         return write(_command(args), outcome)
@@ -154,7 +157,11 @@ def _words(bad: Exception) -> str:
 
 
 def main() -> None:
-    from jetllm.core.signals import install_sigterm_handler
+    from jetllm.core.signals import install_handlers
 
-    install_sigterm_handler()  # `kill`, `docker stop`, a CI timeout: cleaned up like Ctrl-C
-    sys.exit(run())
+    install_handlers()  # kill, a CI timeout, a closed terminal (HUP), Ctrl-\\ (QUIT): like Ctrl-C
+    try:
+        code = run()
+    except KeyboardInterrupt:  # in the instant between the command's end and finishing()
+        code = int(ExitCode.INTERRUPTED)
+    sys.exit(code)

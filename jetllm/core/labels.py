@@ -15,6 +15,9 @@ HOST = "jetllm.host"  # the host name of the machine jetllm ran on
 PID = "jetllm.pid"  # the process id of that jetllm
 PID_START = "jetllm.pid_start"  # that process's start time (/proc/PID/stat): a reused id is another process
 KEEP = "jetllm.keep"  # "1" when started with --keep: left running on purpose if it serves
+# Labels cannot change once a container exists: one started with --keep is renamed
+# NAME-kept when it has served, and only then counts as kept (jetllm/core/owner.py).
+KEPT_SUFFIX = "-kept"
 
 # Labels of the user's own on every container, e.g. a CI job's id on a shared
 # runner: JETLLM_LABELS="ci.job=4711,owner=smoke" (then docker ps --filter label=ci.job=4711).

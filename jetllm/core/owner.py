@@ -1,7 +1,7 @@
 """Who owns a jetllm container, and whether that owner still wants it.
 
 Every container carries its owner (labels HOST, PID, PID_START) and whether it
-was started with --keep. judge() is the one place that turns those labels into
+was started with --keep; one started so is renamed NAME-kept once it has served. judge() is the one place that turns those labels into
 a state; `jetllm gc` removes only what it calls orphaned, and doctor reports
 the same states.
 """
@@ -67,17 +67,20 @@ def _alive(pid: str, started: str) -> bool:
     return now is not None and (not started or now == started)
 
 
-def judge(tags: Mapping[str, str]) -> Verdict:
-    """The state of a jetllm container, from its labels, as seen from this host."""
+def judge(tags: Mapping[str, str], *, name: str) -> Verdict:
+    """The state of a jetllm container, from its labels and name, as seen from this host."""
     here = socket.gethostname()
     owner_host, pid = tags.get(labels.HOST), tags.get(labels.PID)
-    kept = tags.get(labels.KEEP) == "1"
+    asked_keep = tags.get(labels.KEEP) == "1"
     if owner_host == here and pid is not None and _alive(pid, tags.get(labels.PID_START, "")):
         return Verdict(State.RUNNING, f"its jetllm process {pid} is still running")
-    if kept:
+    # Kept once it served (renamed); an older jetllm, without owner labels, did not rename.
+    if asked_keep and (name.endswith(labels.KEPT_SUFFIX) or owner_host is None or pid is None):
         return Verdict(State.KEPT, "kept with --keep")
     if owner_host is None or pid is None:
         return Verdict(State.UNKNOWN, "no owner labels: an older jetllm started it")
     if owner_host != here:
         return Verdict(State.UNKNOWN, f"started by jetllm on host {owner_host}, which cannot be checked from here")
+    if asked_keep:
+        return Verdict(State.ORPHANED, f"started with --keep, but its jetllm process {pid} ended before it served")
     return Verdict(State.ORPHANED, f"its jetllm process {pid} is gone")

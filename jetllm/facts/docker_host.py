@@ -67,7 +67,7 @@ def _jetllm_containers(client: DockerClient) -> list[JetllmContainer]:
     found = []
     for summary in client.api.containers(all=True, filters={"label": f"{labels.MANAGED}=1"}):
         tags = summary.get("Labels") or {}
-        verdict = judge(tags)
+        verdict = judge(tags, name=_name(summary))
         found.append(JetllmContainer(name=_name(summary), run=tags.get(labels.RUN),
                                      state=verdict.state, reason=verdict.reason))
     return found

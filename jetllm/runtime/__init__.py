@@ -16,7 +16,7 @@ API (import from jetllm.runtime):
     (with a Diagnosis from jetllm.classify) or "skipped" (a prerequisite
     failed; nothing was pulled or started). Never leaves a container running
     unless keep=True and the backend served (then Attempt.container_name and
-    base_url say where). On Ctrl-C or SIGTERM it removes the container and
+    base_url say where). On Ctrl-C, SIGTERM, SIGHUP or SIGQUIT it removes the container and
     re-raises KeyboardInterrupt. `progress` receives jetllm.core.events
     (Phase, LayerProgress, Waiting, Note); `client` is a docker-py client
     (connected with jetllm.dockerenv.connect() when None). Pass one run_id to

@@ -2,9 +2,11 @@
 
 prerequisites -> pull -> start -> ready -> smoke -> stop, returning an
 Attempt whatever happens. The container is removed on every path (success,
-failure, timeout, exception, Ctrl-C, SIGTERM) unless `keep` is set and the
-backend served; on Ctrl-C or SIGTERM the container is removed and the
-KeyboardInterrupt re-raised.
+failure, timeout, exception, Ctrl-C, SIGTERM, SIGHUP, SIGQUIT) unless `keep` is
+set and the backend served (then it is renamed NAME-kept: see jetllm/core/owner.py);
+on an interruption the container is removed and the KeyboardInterrupt
+re-raised. A daemon that stops answering is reported as docker_unavailable,
+and what could not be removed is said, never claimed removed.
 """
 
 from __future__ import annotations
@@ -16,15 +18,15 @@ from typing import TYPE_CHECKING
 
 from jetllm.core.attempt import Attempt, AttemptOutcome, Smoke, Timings
 from jetllm.core.diagnosis import Diagnosis, ExitState, FailureClass
-from jetllm.core.events import Note, Phase, ProgressCallback, ignore
+from jetllm.core.events import Event, Note, Phase, ProgressCallback, ignore
 from jetllm.core.facts import HostFacts
 from jetllm.core.redact import Redactor
-from jetllm.core.signals import shielded, sigterm_interrupts
+from jetllm.core.signals import interruptions, shielded
 from jetllm.core.spec import ContainerSpec
 from jetllm.runtime import diagnose, prereq
 from jetllm.runtime.docker import secret_values
 from jetllm.runtime.pull import PullFailed, ensure_image
-from jetllm.runtime.session import Session, StartFailed
+from jetllm.runtime.session import PortTaken, Session, StartFailed
 
 if TYPE_CHECKING:
     from docker import DockerClient
@@ -88,22 +90,70 @@ def run_attempt(spec: ContainerSpec, *, facts: HostFacts, pull_policy: str = "mi
     """One attempt of `spec` on this host; see the module docstring. `preflight`:
     its answer for spec.image when the caller has one (bringup), so it is not asked again."""
     run = _Run(spec, facts, progress or ignore)
-    with sigterm_interrupts():
-        kept, why = False, "stopping and removing the container"
+    with interruptions():
+        result: Attempt | None = None
+        interrupted = False
         try:
             result = _attempt(run, pull_policy, force, keep, run_id or new_run_id(), client, preflight)
-            kept = keep and result.outcome is AttemptOutcome.READY and run.session is not None
-            if kept and run.session is not None:
-                return result.model_copy(update={"container_name": run.session.name})
-            return result
         except KeyboardInterrupt:
-            why = f"interrupted: {why}"
+            interrupted = True
             raise
-        finally:
-            if run.session is not None and not kept:
-                run.progress(Phase("stopping", why))
-                with shielded():
-                    run.session.remove()
+        finally:  # however the attempt ended (result is None when it raised)
+            result = _end(run, result, keep, interrupted)
+        assert result is not None
+        return result
+
+
+def _end(run: _Run, result: Attempt | None, keep: bool, interrupted: bool) -> Attempt | None:
+    """Keep the container (keep, and it served) or remove it, shielded from signals; a signal
+    that lands before the shield is up is an interruption: the container is removed all the same."""
+    came: KeyboardInterrupt | None = None
+    while True:
+        try:
+            with shielded():
+                result = _settle(run, result, keep, interrupted)
+            break
+        except KeyboardInterrupt as exc:
+            came, result, interrupted = came or exc, None, True
+    if came is not None:
+        raise came
+    return result
+
+
+def _settle(run: _Run, result: Attempt | None, keep: bool, interrupted: bool) -> Attempt | None:
+    """Once per session (again it does nothing): a served container kept, else removed;
+    it says what happened, and only what did."""
+    session = run.session
+    if session is None or session.container is None or session.name is None:
+        return result
+    if keep and result is not None and result.outcome is AttemptOutcome.READY:
+        if session.keep_it():
+            return result.model_copy(update={"container_name": session.name})
+        _say(run, Note(f"could not mark container {session.name} kept (the Docker daemon did not "
+                       "answer): removing it"))
+    name = session.name
+    why = "stopping and removing the container"
+    if interrupted:
+        why = f"interrupted: {why}"
+    _say(run, Phase("stopping", f"{why} {name}"))
+    if keep:  # and it did not serve
+        _say(run, Note("--keep keeps a backend only once it has served"))
+    failed = session.remove()
+    if failed is None:
+        _say(run, Note(f"container {name} removed"))
+    else:
+        _say(run, Note(f"could not remove container {name}: {failed}; `jetllm gc` removes it "
+                       "once this run has ended and the Docker daemon answers (its labels name "
+                       "this run's process)"))
+    return result
+
+
+def _say(run: _Run, event: Event) -> None:
+    """Progress while cleaning up: a terminal that went away (SIGHUP) must not stop it."""
+    try:
+        run.progress(event)
+    except OSError:
+        pass
 
 
 def _attempt(run: _Run, pull_policy: str, force: bool, keep: bool, run_id: str, client: DockerClient | None,
@@ -131,6 +181,8 @@ def _attempt(run: _Run, pull_policy: str, force: bool, keep: bool, run_id: str, 
     asked = time.monotonic()  # start to ready counts create and start too, as a user waits them
     try:
         session.start()
+    except PortTaken as exc:
+        return run.failed(_port_taken(run, exc))
     except StartFailed as exc:
         cause = f"Docker could not start the container: {exc}"
         return run.failed(diagnose.of_message(str(exc), FailureClass.UNKNOWN, cause=cause,
@@ -178,9 +230,39 @@ def _pull_model(run: _Run) -> Attempt | None:
     return None
 
 
+def _port_taken(run: _Run, exc: PortTaken) -> Diagnosis:
+    """The port the user named was taken after jetllm checked it: refused as the check refuses
+    it (the same words), never moved."""
+    from jetllm.runtime.ports import port_in_use
+
+    taken = port_in_use(exc.port, exc.address)
+    found = diagnose.of_class(FailureClass.PORT_IN_USE, f"{taken.message} (taken after jetllm "
+                              "checked it, before the container started)", jetson=run.jetson)
+    return found.model_copy(update={"fix": taken.fix})
+
+
+def _daemon_gone(run: _Run, error: str, doing: str) -> Attempt:
+    """The Docker daemon stopped answering mid-attempt: nothing to read the exit or the log
+    from, and its container may remain; the run's owner labels are how `jetllm gc` finds it."""
+    from jetllm.dockerenv import FIXES, docker_host
+
+    session = run.session
+    assert session is not None
+    cause = (f"the Docker daemon at {docker_host()} stopped answering {doing} ({error}); "
+             f"the container {session.name} may remain: its labels name this jetllm run, so "
+             "once the run has ended `jetllm gc` finds it as an orphan and removes it")
+    fix = (f"{FIXES['not_running']}; then `jetllm gc` (or `jetllm gc --run {session.run_id}` "
+           "for this run's containers)")
+    found = diagnose.of_class(FailureClass.DOCKER_UNAVAILABLE, cause, jetson=run.jetson)
+    return run.failed(found.model_copy(update={"fix": fix}))
+
+
 def _not_ready(run: _Run, exited: bool, exit_code: int | None) -> Attempt:
     session = run.session
     assert session is not None
+    gone = session.daemon_error() if exited else None
+    if gone is not None:
+        return _daemon_gone(run, gone, f"while jetllm waited for {run.spec.backend}")
     if exited:
         session.drain_logs()
         code, oom = session.exit_state()
@@ -205,6 +287,9 @@ def _smoke(run: _Run) -> Attempt:
         smoke = chat(session.base_url, model=model)
     except SmokeFailed as exc:
         run.timings["smoke_s"] = time.monotonic() - start
+        gone = session.daemon_error()
+        if gone is not None:
+            return _daemon_gone(run, gone, "during the smoke request")
         code, oom = session.exit_state()
         running = code == 0 and not oom and _running(session)
         run.exit_state = ExitState(exit_code=None if running else code, oom_killed=oom, ready=True)

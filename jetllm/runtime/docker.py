@@ -1,7 +1,7 @@
 """The only code that turns a ContainerSpec into a container.
 
-create_kwargs() needs no daemon (tests read it without one); start() and
-remove() talk to the daemon. Every container carries the RUN, BACKEND and
+create_kwargs() needs no daemon (tests read it without one); create(),
+remove() and keep() talk to the daemon. Every container carries the RUN, BACKEND and
 MANAGED labels and its owner (jetllm/core/owner.py), runs with an init process and no-new-privileges, is never
 privileged, and publishes its port on the spec's host address only
 (127.0.0.1 unless the user asked for another).
@@ -98,23 +98,35 @@ def create_kwargs(spec: ContainerSpec, *, host_port: int, run_id: str, name: str
     return kwargs
 
 
-def start(client: DockerClient, kwargs: dict[str, Any]) -> Container:
-    """Create and start; if start fails, the created container is removed."""
-    container = client.containers.create(**kwargs)
-    try:
-        container.start()
-    except BaseException:
-        remove(container)
-        raise
-    return container
+def create(client: DockerClient, kwargs: dict[str, Any]) -> Container:
+    """Create the container (not started). Call it shielded (jetllm/core/signals.py) and
+    keep what it returns in the same block: a signal that came meanwhile is raised only once
+    the container is known, so that it can be removed."""
+    return client.containers.create(**kwargs)
 
 
-def remove(container: Container) -> None:
-    """Kill and remove; a container already gone is fine."""
+def remove(container: Container) -> str | None:
+    """Kill and remove: None once it is gone (already gone is fine), else why it is not."""
+    from docker.errors import NotFound
+
     try:
         container.remove(force=True, v=True)
-    except Exception:  # noqa: BLE001 (already removed, or the daemon went away)
+    except NotFound:
         pass
+    except Exception as exc:  # noqa: BLE001 (the daemon went away, or refused: said, not raised)
+        return str(getattr(exc, "explanation", None) or exc)
+    return None
+
+
+def keep(container: Container, name: str) -> str | None:
+    """Mark a served container kept: it is renamed NAME-kept (labels cannot change after
+    creation; jetllm/core/owner.py reads the name). The new name, or None if the daemon refused."""
+    kept = f"{name}{labels.KEPT_SUFFIX}"
+    try:
+        container.rename(kept)
+    except Exception:  # noqa: BLE001 (the daemon went away: the caller says so)
+        return None
+    return kept
 
 
 def state(container: Container) -> tuple[int | None, bool]:

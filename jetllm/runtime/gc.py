@@ -54,7 +54,7 @@ def collect(client: DockerClient, run_id: str | None = None, *, everything: bool
     done = Collected()
     for container in client.containers.list(all=True, filters={"label": wanted}):
         tags = container.labels or {}
-        verdict = judge(tags)
+        verdict = judge(tags, name=container.name or "")
         found = Found(container.name or container.short_id, container.short_id, tags.get(labels.BACKEND), tags.get(labels.RUN),
                       container.status, container.attrs.get("Config", {}).get("Image"),
                       verdict.state, verdict.reason)

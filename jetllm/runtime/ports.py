@@ -24,14 +24,19 @@ def any_free(address: str = "127.0.0.1") -> int:
         return int(probe.getsockname()[1])
 
 
+def port_in_use(port: int, address: str = "127.0.0.1") -> JetllmError:
+    """The refusal of a port the user named that something else holds."""
+    return JetllmError(
+        f"port {port} is taken on {address}",
+        fix=f"pass another --port, or stop what holds it (`ss -ltnp 'sport = :{port}'` names it)",
+        failure_class="port_in_use",
+    )
+
+
 def require_free(port: int, address: str = "127.0.0.1") -> None:
     """A port the user named must be free: moving it elsewhere would surprise them."""
     if not is_free(port, address):
-        raise JetllmError(
-            f"port {port} is taken on {address}",
-            fix=f"pass another --port, or stop what holds it (`ss -ltnp 'sport = :{port}'` names it)",
-            failure_class="port_in_use",
-        )
+        raise port_in_use(port, address)
 
 
 def choose(preferred: int, address: str = "127.0.0.1") -> int:

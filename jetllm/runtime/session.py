@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from jetllm.core.events import Note, ProgressCallback
 from jetllm.core.redact import Redactor
+from jetllm.core.signals import shielded
 from jetllm.core.spec import ContainerSpec
 from jetllm.runtime import docker as rt_docker
 from jetllm.runtime import ports
@@ -24,6 +25,14 @@ _PORT_TAKEN = ("port is already allocated", "address already in use")
 
 class StartFailed(Exception):
     """The daemon refused to create or start the container (its message, redacted)."""
+
+
+class PortTaken(Exception):
+    """The port the user named was taken between jetllm's check and the container's start."""
+
+    def __init__(self, port: int, address: str) -> None:
+        super().__init__(f"port {port} is taken on {address}")
+        self.port, self.address = port, address
 
 
 class Session:
@@ -53,18 +62,28 @@ class Session:
             kwargs = rt_docker.create_kwargs(spec, host_port=port, run_id=self.run_id, name=self.name,
                                              keep=self.keep)
             try:
-                self.container = rt_docker.start(self.client, kwargs)
+                with shielded():  # a signal now waits until the container is known (to remove it)
+                    self.container = rt_docker.create(self.client, kwargs)
+                self.container.start()
                 break
             except Exception as exc:  # docker-py APIError and friends
+                self._discard()
                 message = self.redact(str(getattr(exc, "explanation", None) or exc))
                 taken = any(m in message for m in _PORT_TAKEN)
-                if attempt == 0 and taken and spec.host_port is None:
+                if taken and spec.host_port is not None:
+                    raise PortTaken(spec.host_port, spec.host_address) from exc
+                if attempt == 0 and taken:
                     lost, port = port, ports.any_free(spec.host_address)  # lost a race for it
                     self.progress(Note(f"port {lost} was taken meanwhile; using {port}"))
                     continue
                 raise StartFailed(message) from exc
         self.host_port = port
         self._follow()
+
+    def _discard(self) -> None:
+        """A container that did not start: removed (an interruption meanwhile leaves it to remove())."""
+        if self.container is not None and rt_docker.remove(self.container) is None:
+            self.container = None
 
     def _on_line(self) -> None:
         if self.tail.ready_event.is_set() and not self._posted:
@@ -107,8 +126,30 @@ class Session:
     def base_url(self) -> str:
         return f"{self.server_url}{self.spec.api_base}"
 
-    def remove(self) -> None:
+    def remove(self) -> str | None:
+        """Remove the container: None once it is gone (or there was none), else why not."""
         if self._file is not None:
             self._file.stop()
-        if self.container is not None:
-            rt_docker.remove(self.container)
+        if self.container is None:
+            return None
+        failed = rt_docker.remove(self.container)
+        if failed is None:
+            self.container = None
+        return failed
+
+    def keep_it(self) -> bool:
+        """Mark the container kept (it served): renamed, see rt_docker.keep; then it is no
+        longer this session's to remove."""
+        assert self.container is not None and self.name is not None
+        kept = rt_docker.keep(self.container, self.name)
+        if kept is not None:
+            self.name, self.container = kept, None
+        return kept is not None
+
+    def daemon_error(self) -> str | None:
+        """None while the Docker daemon answers, else what happened when asked."""
+        try:
+            self.client.ping()
+        except Exception as exc:  # noqa: BLE001 (any failure to answer is the answer)
+            return self.redact(f"{type(exc).__name__}: {exc}")
+        return None

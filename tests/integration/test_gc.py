@@ -59,19 +59,19 @@ class Runs:
         (container,) = containers_of(self.client, backend=name)
         return container
 
-    def live(self) -> tuple[subprocess.Popen[str], Any]:
-        """A `jetllm try` still running: its backend loads for ever, and it waits."""
+    def live(self, *args: str) -> tuple[subprocess.Popen[str], Any]:
+        """A `jetllm try ARGS` still running: its backend loads for ever, and it waits."""
         profile, name = write_profile(self.folder, knobs={"load_seconds": 600})
         process = start_jetllm("try", "--profile", str(profile), "--image", self.image, "--timeout", "300",
-                               env=self.env)
+                               *args, env=self.env)
         self.processes.append(process)
         read_until(process, "waiting:")
         (container,) = containers_of(self.client, backend=name)
         return process, container
 
-    def killed(self) -> Any:
-        """The container of a `jetllm try` killed with SIGKILL: nothing of jetllm ran to remove it."""
-        process, container = self.live()
+    def killed(self, *args: str) -> Any:
+        """The container of a `jetllm try ARGS` killed with SIGKILL: nothing of jetllm ran to remove it."""
+        process, container = self.live(*args)
         process.kill()
         process.communicate(timeout=30)
         return container
@@ -128,6 +128,21 @@ def test_gc_leaves_a_live_run_and_a_kept_backend_and_removes_a_killed_runs(runs)
     stopped = interrupt(process)  # the live run still removes its own container
     assert stopped.exit_code == 130, stopped.stderr
     assert {c.name for c in runs.containers()} == {kept.name, older.name}
+
+
+def test_a_keep_run_killed_before_it_served_left_an_orphan(runs):
+    # --keep keeps a backend that served; one whose run was killed while it loaded is litter.
+    kept = runs.kept()
+    killed = runs.killed("--keep")
+    assert killed.labels[labels.KEEP] == "1"  # asked to keep it, before it could serve
+    result = runs.jetllm("gc", "--json")
+    assert result.exit_code == 0, result.stderr
+    removed, left = _names(result.data()["removed"]), _names(result.data()["left"])
+    assert set(removed) == {killed.name}
+    assert removed[killed.name]["state"] == "orphaned"
+    assert "ended before it served" in removed[killed.name]["reason"]
+    assert {name: item["state"] for name, item in left.items()} == {kept.name: "kept"}
+    assert [c.name for c in runs.containers()] == [kept.name]
 
 
 def test_gc_run_and_all_remove_whatever_their_state(runs):

@@ -12,7 +12,8 @@ import pytest
 
 from jetllm.core.facts import DockerFacts, GpuFacts, HostFacts, JetsonFacts, NvmlFacts, PlatformFacts
 from tests.fixtures.backends.images import fakellm_image, replay_image
-from tests.integration.try_support import containers_of, free_port, write_profile
+from tests.integration.try_support import containers_of, free_port, read_until, write_profile
+from tests.support.cli import CliResult, interrupt, start_jetllm
 
 pytestmark = [pytest.mark.docker, pytest.mark.timeout(120)]
 
@@ -152,6 +153,41 @@ def test_a_taken_port_the_user_named_is_refused_before_anything_runs(jetllm, doc
     code, doc, stderr = attempt(jetllm, profile, image, "--port", str(port))
     assert code == 0, stderr
     assert doc["base_url"] == f"http://127.0.0.1:{port}/v1"
+
+
+def test_two_runs_on_one_named_port_the_second_refuses_and_never_moves(jetllm, docker_client, image,
+                                                                         tmp_path, docker_front):
+    # The race: the second run found the port free, then the first one's container took it
+    # before the second's started. A port the user named is refused, never moved.
+    port = free_port()
+    second, second_name = write_profile(tmp_path)
+    docker_front.hold("/containers/create")  # the second is held just after its free-port check
+    late = start_jetllm("try", "--profile", str(second), "--image", image, "--port", str(port), "--json",
+                        env={"DOCKER_HOST": docker_front.docker_host})
+    first_profile, first_name = write_profile(tmp_path, knobs={"load_seconds": 600})
+    first = None
+    try:
+        assert docker_front.holding.wait(60), "the second run never created its container"
+        first = start_jetllm("try", "--profile", str(first_profile), "--image", image, "--port", str(port))
+        read_until(first, "waiting:")  # the first one's container holds the port
+        docker_front.release()
+        stdout, stderr = late.communicate(timeout=60)
+        result = CliResult(late.returncode, stdout, stderr)
+        assert result.exit_code == 1, stderr
+        assert result.errors() == [{
+            "class": "port_in_use",
+            "message": f"port {port} is taken on 127.0.0.1 (taken after jetllm checked it, before the "
+                       "container started)",
+            "fix": f"pass another --port, or stop what holds it (`ss -ltnp 'sport = :{port}'` names it)"}]
+        assert result.data()["base_url"] is None and "using" not in stderr  # not served elsewhere
+        assert containers_of(docker_client, backend=second_name) == []
+    finally:
+        if first is not None:
+            assert interrupt(first).exit_code == 130
+        if late.poll() is None:
+            late.kill()
+            late.communicate()
+    assert containers_of(docker_client, backend=first_name) == []
 
 
 def test_backend_side_address_in_use_is_port_in_use(jetllm, docker_client, image, tmp_path):
