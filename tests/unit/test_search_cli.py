@@ -70,7 +70,7 @@ def test_report_json_and_md_together_is_usage_error(jetllm, tmp_path):
 def test_out_dir_that_is_not_a_report_is_refused(jetllm, tmp_path):
     (tmp_path / "mine.txt").write_text("keep me")
     result = jetllm("bringup", "--out", str(tmp_path), "--facts", str(FACTS))
-    assert result.exit_code == 2 and "not a jetllm report" in result.stderr
+    assert result.exit_code == 2 and "mine.txt is not part of a jetllm report" in result.stderr
     assert (tmp_path / "mine.txt").read_text() == "keep me"
 
 
