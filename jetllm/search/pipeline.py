@@ -23,6 +23,7 @@ from jetllm.search.stages import Overrides
 
 if TYPE_CHECKING:
     from jetllm.models import GgufInfo
+    from jetllm.runtime.signals import Interrupts
 
 
 @dataclass(frozen=True)
@@ -81,10 +82,17 @@ def _model_info(model: str | None) -> GgufInfo | None:
 
 
 def run_bringup(options: BringupOptions) -> Outcome:
+    from jetllm.runtime.signals import run_interrupts
+
+    with run_interrupts() as interrupts:  # a signal at any moment still ends in the report
+        return _run_bringup(options, interrupts)
+
+
+def _run_bringup(options: BringupOptions, interrupts: Interrupts) -> Outcome:
     from jetllm import __version__
     from jetllm.console import err, out
     from jetllm.facts import host_facts
-    from jetllm.report import build_report, check_out_dir, report_errors, write_junit, write_report_dir
+    from jetllm.report import build_report, check_out_dir, report_errors, write_report_dir
     from jetllm.report.rows import plural
     from jetllm.report.table import render_table
     from jetllm.runtime import new_run_id
@@ -96,7 +104,7 @@ def run_bringup(options: BringupOptions) -> Outcome:
     _validate(options)
     budget = Budget(total_s=_seconds(options.budget, "--budget"),
                     attempt_s=_seconds(options.attempt_timeout, "--attempt-timeout"))
-    check_out_dir(options.out)
+    check_out_dir(options.out, options.junit)
     facts = host_facts(options.facts_file)
     run_id = new_run_id()
     model_info = _model_info(options.overrides.model)
@@ -115,16 +123,18 @@ def run_bringup(options: BringupOptions) -> Outcome:
     if model_info is not None:
         notify(f"model {model_info.path}: {model_info.describe()}")
     result = run_search(
-        candidates, preflight=stages.preflight, attempt=stages.attempt, budget=budget,
+        candidates, preflight=interrupts.guard(stages.preflight), attempt=interrupts.guard(stages.attempt),
+        budget=budget,
         first=options.first, policy=Policy(sometimes_steps=options.sometimes_steps),
         notify=notify, spec_of=stages.spec, left_out=selection.left_out,
     )
+    if interrupts.seen is not None and not result.interrupted:  # it came after the last attempt
+        result = result.model_copy(update={"interrupted": True})
     report = build_report(result, facts=facts, command=["jetllm", *sys.argv[1:]],
                           model=options.overrides.model, version=__version__, run_id=run_id,
                           model_info=model_info)
-    report = write_report_dir(report, options.out)
-    if options.junit is not None:
-        write_junit(report, options.junit)
+    interrupts.seal()  # the verdict is decided: write and print it whole
+    report = write_report_dir(report, options.out, options.junit)
     if options.json_output:
         notify(f"Report written to {options.out}")
     else:
