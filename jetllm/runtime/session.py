@@ -13,6 +13,7 @@ from jetllm.runtime.follow import FileFollower, follow_stdout
 from jetllm.runtime.logtail import LogTail
 from jetllm.runtime.ready import ReadyResult, wait_ready
 from jetllm.runtime.redact import Redactor
+from jetllm.runtime.signals import shielded
 from jetllm.runtime.spec import ContainerSpec
 
 _PORT_TAKEN = ("port is already allocated", "address already in use")
@@ -48,7 +49,8 @@ class Session:
             kwargs = rt_docker.create_kwargs(spec, host_port=port, run_id=self.run_id, name=self.name,
                                              keep=self.keep)
             try:
-                self.container = rt_docker.start(self.client, kwargs)
+                with shielded():  # a container the daemon created is always known here, to be removed
+                    self.container = rt_docker.start(self.client, kwargs)
                 break
             except Exception as exc:  # docker-py APIError and friends
                 message = self.redact(str(getattr(exc, "explanation", None) or exc))
