@@ -26,7 +26,7 @@ STARTED = "candidates to try"  # bringup's line before its search: a trial's clo
 BETWEEN = ("(retry smaller:", ": works with")  # an attempt has just ended; another may follow
 LAST = "llamacpp-jetson: works with"  # the search's last line: what follows is the report
 STATUS = {130: "interrupted", 0: "works"}
-TRIALS, SECONDS = 12, 50.0
+TRIALS, SECONDS = 12, 40.0
 
 
 @pytest.fixture(scope="module")
