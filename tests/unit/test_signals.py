@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from jetllm.runtime.signals import Terminated, shielded, sigterm_interrupts
+from jetllm.runtime.signals import Terminated, run_interrupts, shielded, sigterm_interrupts
 from tests.support.cli import start_jetllm
 
 
@@ -36,6 +36,24 @@ def test_sigterm_inside_an_attempt_is_an_interruption():
         os.kill(os.getpid(), signal.SIGTERM)
         time.sleep(1)
     assert signal.getsignal(signal.SIGTERM) is previous
+
+
+def test_a_run_is_interrupted_only_inside_attempts_and_not_once_sealed():
+    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    started = []
+    with run_interrupts() as interrupts:
+        with pytest.raises(Terminated), interrupts.armed():  # an attempt: it stops there
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(1)
+        os.kill(os.getpid(), signal.SIGINT)  # between attempts: noted, nothing raised
+        time.sleep(0.05)
+        with pytest.raises(Terminated), interrupts.armed():  # the next attempt does not begin
+            started.append("attempt")
+        interrupts.seal()
+        os.kill(os.getpid(), signal.SIGINT)  # the verdict is decided: ignored
+        time.sleep(0.05)
+    assert interrupts.seen == signal.SIGTERM and started == []
+    assert {sig: signal.getsignal(sig) for sig in previous} == previous
 
 
 def test_sigterm_ends_any_command_as_interrupted():
