@@ -71,6 +71,9 @@ def check_writable(path: Path, option: str) -> None:
 def check_out_dir(out: Path, junit: Path | None = None) -> None:
     """Before a run: `out` and `junit` can be written (UsageError, one line, if not), and
     `out` may be replaced (see check_out_content)."""
+    where = out.resolve()
+    if where == Path.cwd().resolve() or where == where.parent:
+        raise UsageError(f"--out {out}: the report folder is replaced as a whole: give it a folder of its own")
     check_writable(out, "--out")
     check_out_content(out, junit)
     if junit is not None:

@@ -166,3 +166,11 @@ def test_a_previous_report_stranded_by_a_killed_run_is_put_back(jetllm, tmp_path
             in result.stderr.splitlines())
     assert json.loads((out / "report.json").read_text())["candidates"][0]["candidate"]["name"] == "llama.cpp"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r"]
+
+
+def test_the_current_folder_as_out_is_exit_2_before_the_search(jetllm, tmp_path):
+    result = jetllm("bringup", "--backends", "llama.cpp", "--facts", str(FACTS), "--out", ".", cwd=tmp_path)
+    assert result.exit_code == 2, result.stderr
+    assert result.stderr.strip().splitlines() == [
+        "jetllm: error: --out .: the report folder is replaced as a whole: give it a folder of its own"]
+    assert list(tmp_path.iterdir()) == []
