@@ -122,7 +122,7 @@ def first_foreign(out: Path, junit: Path | None = None) -> str | None:
     inside = _inside(junit, out) if junit is not None else None
     if inside:
         listed.add(inside)
-    folders = {LOGS} | {str(Path(name).parent) for name in listed}
+    folders = {LOGS} | {parent.as_posix() for name in listed for parent in Path(name).parents}
 
     def walk(folder: Path, prefix: str) -> str | None:
         for entry in sorted(folder.iterdir()):

@@ -95,6 +95,15 @@ def test_a_junit_file_inside_the_folder_is_part_of_the_report(tmp_path: Path) ->
     assert "failures=\"3\"" in (out / "junit.xml").read_text()
 
 
+def test_a_junit_file_deeper_inside_the_folder_is_part_of_the_report(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    junit = out / "ci" / "results" / "junit.xml"
+    write_report_dir(make_report(), out, junit=junit)
+    write_report_dir(make_report(all_fail=True), out, junit=junit)
+    whole(out)
+    assert "ci/results/junit.xml" in load_report(out).files
+
+
 def test_an_interruption_while_writing_is_an_interruption(tmp_path: Path) -> None:
     """Ctrl-C at any moment of the write: KeyboardInterrupt (never another error, such as
     a serialisation error that swallowed it), and the folder holds a whole report."""
