@@ -105,43 +105,49 @@ def test_a_junit_file_deeper_inside_the_folder_is_part_of_the_report(tmp_path: P
 
 
 def test_an_interruption_while_writing_is_an_interruption(tmp_path: Path) -> None:
-    """Ctrl-C at any moment of the write: KeyboardInterrupt (never another error, such as
-    a serialisation error that swallowed it), and the folder holds a whole report."""
+    """Ctrl-C (SIGINT) at any moment of the write: KeyboardInterrupt, never another error
+    (such as a serialisation error that swallowed it), and the folder holds a whole report."""
     out, report = tmp_path / "out", make_report()
     write_report_dir(report, out)
     start = time.monotonic()
     write_report_dir(report, out)
     took = time.monotonic() - start
-    armed = False
+    writing = False
 
-    def interrupt(_signum: int, _frame: FrameType | None) -> None:
-        nonlocal armed
-        if armed:
-            armed = False
+    def ctrl_c(_signum: int, _frame: FrameType | None) -> None:  # the timer: SIGINT, as a terminal sends it
+        if writing:
+            os.kill(os.getpid(), signal.SIGINT)
+
+    def interrupt(_signum: int, _frame: FrameType | None) -> None:  # Python's own, while the write runs
+        nonlocal writing
+        if writing:
+            writing = False
             raise KeyboardInterrupt
 
     rng, others, interrupted = random.Random(), [], 0
-    previous = signal.signal(signal.SIGALRM, interrupt)
+    previous = {sig: signal.signal(sig, handler) for sig, handler in
+                ((signal.SIGALRM, ctrl_c), (signal.SIGINT, interrupt))}
     deadline = time.monotonic() + 8
     try:
         for _ in range(300):
             if time.monotonic() > deadline:
                 break
             try:
-                armed = True
+                writing = True
                 signal.setitimer(signal.ITIMER_REAL, rng.uniform(1e-5, took))
                 write_report_dir(report, out)
-                armed = False
+                writing = False
             except KeyboardInterrupt:
                 interrupted += 1
             except Exception as exc:  # noqa: BLE001 (what the test looks for)
                 others.append(repr(exc))
             finally:
-                armed = False
+                writing = False
                 signal.setitimer(signal.ITIMER_REAL, 0)
             whole(out)
     finally:
-        signal.signal(signal.SIGALRM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
     assert others == []
     assert interrupted > 0
     write_report_dir(report, out)

@@ -25,6 +25,21 @@ def test_a_signal_during_cleanup_is_raised_after_it(signum, raised):
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # handlers restored
 
 
+def test_a_signal_ignored_before_cleanup_stays_ignored():
+    # A bring-up whose verdict is decided ignores signals; removing a folder of its report
+    # (shielded) must not turn one into an interruption after it.
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        with shielded():
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.05)
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    except KeyboardInterrupt:
+        pytest.fail("the ignored SIGINT was raised after the cleanup")
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def test_cleanup_without_a_signal_raises_nothing():
     with shielded():
         pass
