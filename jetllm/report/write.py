@@ -24,6 +24,7 @@ from jetllm.report.junit import render_junit
 from jetllm.report.markdown import render_markdown
 from jetllm.report.model import REPORT_FILE, Report
 from jetllm.runtime.redact import Redactor
+from jetllm.runtime.signals import shielded
 from jetllm.search.ladder import describe
 
 LOGS = "logs"
@@ -146,6 +147,13 @@ def _inside(path: Path, folder: Path) -> str | None:
         return None
 
 
+def _remove(folder: Path) -> None:
+    """Remove a folder of ours, whole: Ctrl-C waits until it is gone (shutil.rmtree cut short
+    by one raises a bad-file-descriptor error in its place, and leaves half the folder)."""
+    with shielded():
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def _hidden(out: Path, kind: str) -> list[Path]:
     """The hidden folders of `kind` (NEW or OLD) beside `out`."""
     prefix = f".{out.name}.{kind}"
@@ -160,7 +168,7 @@ def recover(out: Path) -> str | None:
     """What a run killed while writing left beside `out`: a report half written is removed;
     a previous report moved aside is put back when `out` is missing (a note says so), else removed."""
     for partial in _hidden(out, NEW):
-        shutil.rmtree(partial, ignore_errors=True)
+        _remove(partial)
     note = None
     for previous in _hidden(out, OLD):
         if not os.path.lexists(out) and (previous / REPORT_FILE).is_file():
@@ -170,7 +178,7 @@ def recover(out: Path) -> str | None:
                 continue  # left as it is; the write says why it cannot go on
             note = f"put back the previous report at {out} (a run was killed while replacing it)"
         else:
-            shutil.rmtree(previous, ignore_errors=True)
+            _remove(previous)
     return note
 
 
@@ -199,7 +207,7 @@ def _swap_in(staging: Path, out: Path) -> None:
     if not os.path.lexists(out):
         os.rename(staging, out)
     elif _exchange(staging, out):
-        shutil.rmtree(staging, ignore_errors=True)  # it holds the previous report now
+        _remove(staging)  # it holds the previous report now
     else:  # two steps: a run killed between them leaves the previous report for recover()
         old = staging.with_name(staging.name.replace(NEW, OLD, 1))
         os.rename(out, old)
@@ -209,7 +217,7 @@ def _swap_in(staging: Path, out: Path) -> None:
             if not os.path.lexists(out):
                 os.rename(old, out)
             raise
-        shutil.rmtree(old, ignore_errors=True)
+        _remove(old)
 
 
 def _files(report: Report) -> dict[str, str]:
@@ -256,7 +264,7 @@ def write_report_dir(report: Report, out: Path, junit: Path | None = None) -> Re
         staging.chmod(0o755)
         _swap_in(staging, out)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        _remove(staging)
         raise
     if junit is not None and not inside:
         write_junit(report, junit)

@@ -64,7 +64,7 @@ def sigterm_interrupts() -> Iterator[None]:
 @contextmanager
 def shielded() -> Iterator[None]:
     """Hold SIGINT/SIGTERM while the block runs (removing a container must finish),
-    then raise the interruption if one came."""
+    then raise the interruption if one came. A signal ignored before stays ignored."""
     if not _main_thread():
         yield
         return
@@ -73,12 +73,16 @@ def shielded() -> Iterator[None]:
     def hold(signum: int, _frame: FrameType | None) -> None:
         held.append(signum)
 
-    previous = {sig: signal.signal(sig, hold) for sig in (signal.SIGINT, signal.SIGTERM)}
+    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    for sig, handler in previous.items():
+        if handler is not signal.SIG_IGN:
+            signal.signal(sig, hold)
     try:
         yield
     finally:
         for sig, handler in previous.items():
-            signal.signal(sig, handler)
+            if handler is not None:
+                signal.signal(sig, handler)
     if held:
         raise _interruption(held[0])
 
