@@ -16,6 +16,7 @@ from jetllm.core.errors import UsageError
 from jetllm.core.outcome import Outcome
 
 if TYPE_CHECKING:
+    from jetllm.core.signals import Interrupts
     from jetllm.modelinfo import GgufInfo
     from jetllm.search.stages import Overrides
 
@@ -63,12 +64,19 @@ def _model_info(model: str | None) -> GgufInfo | None:
 
 
 def run_bringup(options: BringupOptions) -> Outcome:
+    from jetllm.core.signals import run_interrupts
+
+    with run_interrupts() as interrupts:  # a signal at any moment still ends in the report
+        return _run_bringup(options, interrupts)
+
+
+def _run_bringup(options: BringupOptions, interrupts: Interrupts) -> Outcome:
     from jetllm import __version__
     from jetllm.core.events import BringupPlanned, CandidateLeftOut, LocalModel
     from jetllm.facts import host_facts
     from jetllm.render.bringup import render_result
     from jetllm.render.progress import ProgressView
-    from jetllm.report import build_report, check_out_dir, report_errors, write_junit, write_report_dir
+    from jetllm.report import build_report, check_out_dir, report_errors, write_report_dir
     from jetllm.runtime import new_run_id
     from jetllm.search.budget import Budget
     from jetllm.search.loop import run_search
@@ -78,7 +86,7 @@ def run_bringup(options: BringupOptions) -> Outcome:
     _validate(options)
     budget = Budget(total_s=_seconds(options.budget, "--budget"),
                     attempt_s=_seconds(options.attempt_timeout, "--attempt-timeout"))
-    check_out_dir(options.out)
+    check_out_dir(options.out, options.junit)
     facts = host_facts(options.facts_file)
     run_id = new_run_id()
     model_info = _model_info(options.overrides.model)
@@ -94,16 +102,18 @@ def run_bringup(options: BringupOptions) -> Outcome:
         if model_info is not None:
             view(LocalModel(str(model_info.path), model_info.describe()))
         result = run_search(
-            candidates, preflight=stages.preflight, attempt=stages.attempt, budget=budget,
+            candidates, preflight=interrupts.guard(stages.preflight), attempt=interrupts.guard(stages.attempt),
+            budget=budget,
             first=options.first, policy=Policy(sometimes_steps=options.sometimes_steps),
             progress=view, spec_of=stages.spec, left_out=selection.left_out,
         )
+    if interrupts.seen is not None and not result.interrupted:  # it came after the last attempt
+        result = result.model_copy(update={"interrupted": True})
     report = build_report(result, facts=facts, command=["jetllm", *options.command],
                           model=options.overrides.model, version=__version__, run_id=run_id,
                           model_info=model_info)
-    report = write_report_dir(report, options.out)
-    if options.junit is not None:
-        write_junit(report, options.junit)
+    interrupts.seal()  # the verdict is decided: write and print it whole
+    report = write_report_dir(report, options.out, options.junit)
     render_result(report, written_to=str(options.out), table=not options.json_output)
     if not options.json_output:
         return Outcome(report.exit_code)

@@ -12,18 +12,23 @@ signals: while a shield is up it only records them, so entering a shield
 swaps no handler (in the CLI, where the handler is installed for the whole
 process). A signal ignored when jetllm starts (`nohup`, a background job's
 SIGINT) stays ignored.
+
+A whole run (a bring-up) takes signals through Interrupts: they raise only
+inside attempts and preflight, so that the run's report is always written.
 """
 
 from __future__ import annotations
 
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
+P = ParamSpec("P")
+R = TypeVar("R")
 
 # Signals that came while a shield was up; None while no shield is up.
 _held: list[int] | None = None
@@ -119,3 +124,88 @@ def shielded() -> Iterator[None]:
         came, _held = _held, None
     if came:
         raise _interruption(came[0])
+
+
+class Interrupts:
+    """The four signals over a whole run (a bring-up), so that its report is always written.
+
+    Inside `armed()` (an attempt, a preflight) a signal raises as usual: the attempt
+    removes its container and the search records the interruption. Elsewhere (between
+    attempts, building the report) it is only noted in `seen`: the next armed() raises
+    at once, and the run reports itself interrupted. After `seal()` (the verdict is
+    decided) signals are ignored while the report is written and printed.
+    """
+
+    def __init__(self) -> None:
+        self.seen: int | None = None  # the first signal that came
+        self._armed = False
+        self._sealed = False
+
+    def handle(self, signum: int, _frame: FrameType | None) -> None:
+        if self._sealed:
+            return
+        if self.seen is None:
+            self.seen = signum
+        if self._armed and _held is None:
+            self._armed = False  # one interruption per armed block
+            raise _interruption(signum)
+        if _held is not None:  # a shield inside the armed block: raised when it ends
+            _held.append(signum)
+
+    @property
+    def sealed(self) -> bool:
+        return self._sealed
+
+    @contextmanager
+    def armed(self) -> Iterator[None]:
+        """A block a signal may interrupt; one noted before it interrupts it at once."""
+        if self.seen is not None:
+            raise _interruption(self.seen)
+        self._armed = True
+        try:
+            yield
+        except KeyboardInterrupt as exc:  # also one raised by a handler the block installed itself
+            if self.seen is None:
+                self.seen = getattr(exc, "signum", signal.SIGINT)
+            raise
+        finally:
+            self._armed = False
+
+    def guard(self, fn: Callable[P, R]) -> Callable[P, R]:
+        """`fn`, armed while it runs."""
+
+        def guarded(*args: P.args, **kwargs: P.kwargs) -> R:
+            with self.armed():
+                return fn(*args, **kwargs)
+
+        return guarded
+
+    def seal(self) -> None:
+        self._sealed = True
+        if _main_thread():
+            for sig in SIGNALS:
+                if signal.getsignal(sig) is not signal.SIG_IGN:
+                    signal.signal(sig, signal.SIG_IGN)
+
+
+@contextmanager
+def run_interrupts() -> Iterator[Interrupts]:
+    """Interrupts for the block (a whole run). On leaving it the previous handlers come
+    back, except in the CLI's process once sealed: it only prints and exits then, and a
+    late signal must not cut that short (Python's own exit would restore the default
+    handlers, which kill)."""
+    interrupts = Interrupts()
+    if not _main_thread():
+        yield interrupts
+        return
+    previous = {sig: signal.getsignal(sig) for sig in SIGNALS}
+    for sig, handler in previous.items():
+        if handler is not signal.SIG_IGN:  # nohup's SIGHUP stays ignored
+            signal.signal(sig, interrupts.handle)
+    try:
+        yield interrupts
+    finally:
+        if not (interrupts.sealed and _process_wide):
+            for sig, handler in previous.items():
+                if handler is not None:
+                    signal.signal(sig, handler)

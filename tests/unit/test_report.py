@@ -148,7 +148,7 @@ def test_load_report_errors(tmp_path: Path) -> None:
 
 def test_out_dir_that_is_not_a_report_is_refused(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("mine")
-    with pytest.raises(UsageError, match="not a jetllm report"):
+    with pytest.raises(UsageError, match="notes.txt is not part of a jetllm report"):
         write_report_dir(make_report(), tmp_path)
 
 

@@ -71,7 +71,7 @@ def test_report_json_and_md_together_is_usage_error(cli, tmp_path):
 def test_out_dir_that_is_not_a_report_is_refused(cli, tmp_path):
     (tmp_path / "mine.txt").write_text("keep me")
     result = cli("bringup", "--out", str(tmp_path), "--facts", str(FACTS))
-    assert result.exit_code == 2 and "not a jetllm report" in result.stderr
+    assert result.exit_code == 2 and "mine.txt is not part of a jetllm report" in result.stderr
     assert (tmp_path / "mine.txt").read_text() == "keep me"
 
 
@@ -93,3 +93,85 @@ def test_report_on_a_missing_or_bad_dir_is_exit_2(cli, tmp_path):
     (tmp_path / "report.json").write_text("{}")
     bad = cli("report", str(tmp_path))
     assert bad.exit_code == 2 and "schema version" in bad.stderr
+
+
+def test_a_report_folder_with_a_file_of_yours_is_refused_not_emptied(jetllm, tmp_path):
+    out = tmp_path / "r"
+    write_report_dir(make_report(), out)
+    (out / "mine.txt").write_text("keep me")
+    result = jetllm("bringup", "--backends", "llama.cpp", "--out", str(out), "--facts", str(FACTS), "--json")
+    assert result.exit_code == 2, result.stderr
+    assert result.stderr.strip().splitlines() == [
+        f"jetllm: error: --out {out}: mine.txt is not part of a jetllm report; jetllm replaces only "
+        "its own report files: choose another --out, or move mine.txt away"]
+    assert result.errors()[0]["class"] == "usage_error" and "mine.txt" in result.errors()[0]["message"]
+    assert (out / "mine.txt").read_text() == "keep me" and (out / "report.json").is_file()
+
+
+@pytest.mark.parametrize("option", ["--out", "--junit"])
+def test_an_out_or_junit_path_under_a_file_is_exit_2_before_the_search(jetllm, tmp_path, option):
+    (tmp_path / "notes.txt").write_text("mine")
+    out, junit = tmp_path / "r", tmp_path / "smoke.xml"
+    if option == "--out":
+        out = tmp_path / "notes.txt" / "r"
+    else:
+        junit = tmp_path / "notes.txt" / "smoke.xml"
+    result = jetllm("bringup", "--backends", "llama.cpp", "--facts", str(FACTS),
+                    "--out", str(out), "--junit", str(junit))
+    assert result.exit_code == 2, result.stderr
+    assert result.stderr.strip().splitlines() == [
+        f"jetllm: error: {option} {out if option == '--out' else junit}: "
+        f"{tmp_path / 'notes.txt'} is not a folder"]
+    assert "candidates to try" not in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+
+
+def test_an_out_folder_it_may_not_write_is_exit_2_before_the_search(tmp_path):
+    import os
+    import shutil
+    import subprocess
+    import tempfile
+
+    from tests.support.cli import jetllm_command
+    from tests.support.needs import as_nobody
+
+    folder = Path(tempfile.mkdtemp(prefix="jetllm-out-"))
+    folder.chmod(0o755)  # anyone may look in; only its owner may write (root, or this user)
+    if os.geteuid() != 0:
+        folder.chmod(0o555)
+    out = folder / "r"
+    command = as_nobody([*jetllm_command(), "bringup", "--backends", "llama.cpp", "--facts", str(FACTS),
+                         "--out", str(out)])
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=120,
+                              env={**os.environ, "NO_COLOR": "1"}, cwd=Path(__file__).resolve().parents[2])
+        assert done.returncode == 2, done.stderr
+        assert done.stderr.strip().splitlines() == [
+            f"jetllm: error: --out {out}: cannot write in {folder}: Permission denied"]
+        assert os.listdir(folder) == []
+    finally:
+        folder.chmod(0o755)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_a_previous_report_stranded_by_a_killed_run_is_put_back(jetllm, tmp_path):
+    """A run killed between moving the previous report aside and moving the new one in
+    (where the folders cannot be swapped in one step) leaves the previous report in a
+    hidden folder beside --out: the next run puts it back, says so, and leaves nothing hidden."""
+    out = tmp_path / "r"
+    write_report_dir(make_report(), out)
+    out.rename(tmp_path / ".r.jetllm-old-x1y2z3")
+    result = jetllm("bringup", "--backends", "llama.cpp", "--facts", str(FACTS), "--out", str(out))
+    assert result.exit_code == 1, result.stderr
+    assert (f"jetllm: put back the previous report at {out} (a run was killed while replacing it)"
+            in result.stderr.splitlines())
+    assert json.loads((out / "report.json").read_text())["candidates"][0]["candidate"]["name"] == "llama.cpp"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r"]
+
+
+def test_the_current_folder_as_out_is_exit_2_before_the_search(jetllm, tmp_path):
+    result = jetllm("bringup", "--backends", "llama.cpp", "--facts", str(FACTS), "--out", ".", cwd=tmp_path)
+    assert result.exit_code == 2, result.stderr
+    assert result.stderr.strip().splitlines() == [
+        "jetllm: error: --out .: the report folder is replaced as a whole: give it a folder of its own"]
+    assert list(tmp_path.iterdir()) == []

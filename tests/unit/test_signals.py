@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from jetllm.core.signals import Terminated, interruptions, shielded
+from jetllm.core.signals import Terminated, interruptions, run_interrupts, shielded
 
 SIGNALS = [(signal.SIGINT, KeyboardInterrupt), (signal.SIGTERM, Terminated),
            (signal.SIGHUP, Terminated), (signal.SIGQUIT, Terminated)]
@@ -29,6 +29,21 @@ def test_a_signal_during_cleanup_is_raised_after_it(signum, raised):
     assert finished == ["removed"]
     assert type(caught.value) is raised
     assert {sig: signal.getsignal(sig) for sig, _ in SIGNALS} == before  # handlers restored
+
+
+def test_a_signal_ignored_before_cleanup_stays_ignored():
+    # A bring-up whose verdict is decided ignores signals; removing a folder of its report
+    # (shielded) must not turn one into an interruption after it.
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        with shielded():
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.05)
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    except KeyboardInterrupt:
+        pytest.fail("the ignored SIGINT was raised after the cleanup")
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def test_cleanup_without_a_signal_raises_nothing():
@@ -72,3 +87,21 @@ def test_a_signal_ignored_from_the_start_stays_ignored():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30)
     assert done.returncode == 0, done.stderr
     assert done.stdout == "still here\n"
+
+
+def test_a_run_is_interrupted_only_inside_attempts_and_not_once_sealed():
+    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    started = []
+    with run_interrupts() as interrupts:
+        with pytest.raises(Terminated), interrupts.armed():  # an attempt: it stops there
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(1)
+        os.kill(os.getpid(), signal.SIGINT)  # between attempts: noted, nothing raised
+        time.sleep(0.05)
+        with pytest.raises(Terminated), interrupts.armed():  # the next attempt does not begin
+            started.append("attempt")
+        interrupts.seal()
+        os.kill(os.getpid(), signal.SIGINT)  # the verdict is decided: ignored
+        time.sleep(0.05)
+    assert interrupts.seen == signal.SIGTERM and started == []
+    assert {sig: signal.getsignal(sig) for sig in previous} == previous
