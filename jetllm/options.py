@@ -7,6 +7,7 @@ import re
 
 from jetllm.errors import UsageError
 from jetllm.labels import extra_labels
+from jetllm.limits import MAX_WAIT_S
 from jetllm.runtime.pull import POLICIES
 
 _MEMORY = re.compile(r"^\d+(\.\d+)?[bkmgBKMG]?$")
@@ -20,6 +21,12 @@ def check_gpu_util(value: float | None) -> None:
 def check_at_least(flag: str, value: int | None, least: int) -> None:
     if value is not None and value < least:
         raise UsageError(f"{flag} must be at least {least}, not {value}")
+
+
+def check_seconds(flag: str, value: float | None) -> None:
+    """A wait: more than 0, at most MAX_WAIT_S (nan and inf would wait forever)."""
+    if value is not None and not 0 < value <= MAX_WAIT_S:
+        raise UsageError(f"{flag} must be more than 0 and at most {MAX_WAIT_S:g} seconds, not {value:g}")
 
 
 def check_pull(policy: str) -> None:

@@ -34,19 +34,13 @@ def _describe(error: ErrorDetails) -> str:
 
 def load_file(path: Path) -> Profile:
     """Load and validate one profile file; any problem is one UsageError line."""
-    import yaml
     from pydantic import ValidationError
 
+    from jetllm.inputs import load_yaml
+    from jetllm.limits import PROFILE_MAX_BYTES, PROFILE_MAX_VALUES
+
     shown = _shown(path)
-    try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise UsageError(f"{shown}: cannot read: {exc.strerror or exc}") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or "syntax error"
-        raise UsageError(f"{shown}: not valid YAML{where}: {problem}") from None
+    document = load_yaml(path, limit=PROFILE_MAX_BYTES, max_values=PROFILE_MAX_VALUES, name=shown)
     if not isinstance(document, dict):
         raise UsageError(f"{shown}: a profile is a YAML mapping (name:, images:, ...)")
     document.pop("path", None)
@@ -98,7 +92,7 @@ def load_profile(name_or_path: str) -> Profile:
     """A shipped or user profile by name, or a profile file by path."""
     if _looks_like_path(name_or_path):
         path = Path(name_or_path).expanduser()
-        if not path.is_file():
+        if not path.exists():
             raise UsageError(f"{name_or_path}: no such profile file")
         return load_file(path)
     index = _index()

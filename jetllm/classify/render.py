@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 from jetllm.classify.models import Diagnosis, ExitState
 from jetllm.envelope import Outcome
 from jetllm.errors import UsageError
@@ -15,15 +12,12 @@ _STYLE = {"none": "green", "unknown": "yellow"}
 
 
 def _check_input(log: str) -> None:
-    if log == "-":
-        return
-    path = Path(log)
-    if not path.exists():
-        raise UsageError(f"no such log file: {log}")
-    if path.is_dir():
-        raise UsageError(f"{log} is a directory, not a log file")
-    if not os.access(path, os.R_OK):
-        raise UsageError(f"cannot read {log}: permission denied")
+    from jetllm.classify.reader import check_log_file
+    from jetllm.console import err
+
+    note = check_log_file(log)
+    if note:
+        err().print(note)
 
 
 def run_classify(

@@ -54,9 +54,11 @@ def show_cmd(name: str | None, profile_file: Path | None, facts_file: Path | Non
     from jetllm.catalog.show import render_shown, resolve
     from jetllm.console import out
     from jetllm.errors import UsageError
+    from jetllm.options import check_image
 
     if not name and not profile_file:
         raise UsageError("name a backend (jetllm profiles show vllm) or give --profile FILE")
+    check_image(image)
     profile = load_profile(str(profile_file) if profile_file else str(name))
     shown = resolve(profile, _facts(facts_file), image)
     missing = shown.no_image

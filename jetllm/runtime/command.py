@@ -16,6 +16,7 @@ from jetllm.options import (
     check_memory,
     check_model,
     check_pull,
+    check_seconds,
 )
 from jetllm.runtime.spec import ContainerSpec, Settings
 
@@ -47,8 +48,7 @@ def check(options: TryOptions) -> None:
         check_at_least(flag, value, least)
     if options.port is not None and not 0 < options.port < 65536:
         raise UsageError(f"--port must be 1-65535, not {options.port}")
-    if options.timeout_s is not None and options.timeout_s <= 0:
-        raise UsageError(f"--timeout must be positive, not {options.timeout_s:g}")
+    check_seconds("--timeout", options.timeout_s)
     check_pull(options.pull)
     check_memory(options.memory)
     check_model(s.model)

@@ -161,8 +161,8 @@ def test_load_facts_reads_doctor_json_whole_or_facts_only(tmp_path):
 @pytest.mark.parametrize(
     ("content", "complaint"),
     [
-        (None, "cannot read facts file"),
-        ("{not json", "is not JSON"),
+        (None, "cannot read: No such file"),
+        ("{not json", "not valid JSON"),
         ('{"facts": {"platform": {}}}', "platform.arch: Field required"),
         ('{"platform": {"arch": "x"}, "surprise": 1}', "surprise"),
     ],

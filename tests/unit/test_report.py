@@ -142,7 +142,7 @@ def test_load_report_errors(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="schema version"):
         load_report(tmp_path)
     (tmp_path / "report.json").write_text("{not json")
-    with pytest.raises(UsageError, match="not readable JSON"):
+    with pytest.raises(UsageError, match="not valid JSON"):
         load_report(tmp_path)
 
 
