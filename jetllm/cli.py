@@ -22,6 +22,7 @@ from jetllm.commands import COMMAND_MODULES
 from jetllm.envelope import INTERNAL_ERROR, INTERRUPTED, USAGE_ERROR, ErrorItem, Outcome, write
 from jetllm.errors import JetllmError
 from jetllm.exitcodes import ExitCode
+from jetllm.plaintext import plain
 
 app = typer.Typer(
     name="jetllm",
@@ -56,9 +57,9 @@ for _module in COMMAND_MODULES:
 
 
 def _fail(message: str, fix: str | None, code: ExitCode, error_class: str) -> Outcome:
-    sys.stderr.write(f"jetllm: error: {message}\n")
+    sys.stderr.write(plain(f"jetllm: error: {message}\n"))
     if fix:
-        sys.stderr.write(f"  fix: {fix}\n")
+        sys.stderr.write(plain(f"  fix: {fix}\n"))
     return Outcome(int(code), None, (ErrorItem(error_class, message, fix),))
 
 

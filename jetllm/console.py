@@ -54,12 +54,12 @@ class _LinesEndAtText:
 
 
 def _console(stderr: bool, **options: Any) -> Console:
-    from rich.console import Console
+    from jetllm.plaintext import data_console  # data as text: no markup, emoji codes or controls
 
     stream = sys.stderr if stderr else sys.stdout
     if stream.isatty():  # live displays redraw over padded lines: leave them be
-        return Console(stderr=stderr, **options)
-    return Console(file=_LinesEndAtText(stderr), **options)  # type: ignore[arg-type]
+        return data_console(stderr=stderr, **options)
+    return data_console(file=_LinesEndAtText(stderr), **options)
 
 
 @lru_cache(maxsize=1)

@@ -50,8 +50,8 @@ def run_classify(
 
 def render(diagnosis: Diagnosis) -> None:
     """Label / value rows in a borderless grid, so wrapped text stays indented."""
-    from rich.markup import escape
     from rich.table import Table
+    from rich.text import Text
 
     from jetllm.console import out
 
@@ -60,15 +60,15 @@ def render(diagnosis: Diagnosis) -> None:
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column(overflow="fold")
-    grid.add_row("class", f"[{style}]{name}[/]")
-    grid.add_row("cause", escape(diagnosis.cause))
+    grid.add_row("class", Text(name, style=style))
+    grid.add_row("cause", diagnosis.cause)
     if diagnosis.evidence:
         lines = Table.grid(padding=(0, 2))
         lines.add_column(style="dim", justify="right", no_wrap=True)
         lines.add_column(style="yellow", overflow="fold")
         for item in diagnosis.evidence:
-            lines.add_row(str(item.line), escape(item.text))
+            lines.add_row(str(item.line), item.text)
         grid.add_row("evidence", lines)
-    grid.add_row("fix", escape(diagnosis.fix))
+    grid.add_row("fix", diagnosis.fix)
     grid.add_row("retry_smaller", diagnosis.retry_smaller.value)
     out().print(grid)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from jetllm.plaintext import plain
 from jetllm.report.model import Report
 from jetllm.report.rows import headline, rows
 from jetllm.search.ladder import describe
@@ -70,4 +71,4 @@ def render_markdown(report: Report) -> str:
     if winner is not None:
         out += ["## Run it", "", "```sh", "docker compose up -d   # in this folder",
                 "set -a; . ./.env; set +a   # OPENAI_BASE_URL for OpenAI clients", "```", ""]
-    return "\n".join(out).rstrip() + "\n"
+    return plain("\n".join(out).rstrip() + "\n")  # data as text: no terminal control codes

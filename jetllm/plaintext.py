@@ -1,0 +1,43 @@
+"""Data is printed as text: never as Rich markup, emoji codes or terminal controls.
+
+What jetllm prints comes from logs, registries, profiles and report files. An
+ESC there could recolour, clear or retitle the user's terminal, and "[/]" or
+":ok:" would be read as markup or an emoji. jetllm's consoles read no markup
+and no emoji codes (styles are given as Text styles), and drop control
+characters from every piece of text they write; plain() does the same for
+text written without Rich.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+# C0 but newline and tab, DEL, C1 (U+0080-U+009F: 0x9B is a one-byte CSI).
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def plain(text: str) -> str:
+    """`text` without control characters (newlines and tabs stay)."""
+    return _CONTROL.sub("", text)
+
+
+def data_console(**options: Any) -> Console:
+    """A Rich console for jetllm's output (see the module's docstring)."""
+    from rich.console import Console, ConsoleOptions, RenderableType
+    from rich.segment import Segment
+
+    class DataConsole(Console):
+        # Control characters are zero cells wide to Rich: dropping them from
+        # the segments it laid out keeps every column where it was.
+        def render(self, renderable: RenderableType, options: ConsoleOptions | None = None) -> Iterable[Segment]:
+            for segment in super().render(renderable, options):
+                if segment.control is None and _CONTROL.search(segment.text):
+                    segment = Segment(plain(segment.text), segment.style)
+                yield segment
+
+    return DataConsole(**{"markup": False, "emoji": False, "highlight": False, **options})
