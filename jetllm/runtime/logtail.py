@@ -6,10 +6,10 @@ import re
 import threading
 from collections import deque
 
+from jetllm.limits import LOG_LINE_MAX_CHARS
 from jetllm.runtime.redact import Redactor
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
-MAX_LINE_CHARS = 2000
 
 
 def clean(line: str) -> str:
@@ -18,7 +18,7 @@ def clean(line: str) -> str:
     if "\r" in line:
         parts = [p for p in line.split("\r") if p.strip()]
         line = parts[-1] if parts else ""
-    return line.rstrip()[:MAX_LINE_CHARS]
+    return line.rstrip()[:LOG_LINE_MAX_CHARS]
 
 
 class LogTail:
