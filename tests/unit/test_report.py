@@ -19,6 +19,7 @@ from jetllm.report import write as write_module
 from jetllm.report.compose import render_compose
 from jetllm.report.junit import render_junit
 from jetllm.report.markdown import render_markdown
+from jetllm.report.model import Report
 from jetllm.report.table import render_table
 from jetllm.runtime.spec import ContainerSpec, GpuHandover, Mount, Settings
 from jetllm.search import Budget, Candidate, CandidateResult, Check, StopReason, Verdict, run_search
@@ -265,3 +266,12 @@ def test_docker_compose_accepts_the_compose_file(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     volume = yaml.safe_load(done.stdout)["volumes"]["jetllm-llama-cache"]
     assert volume["name"] == "jetllm-llama-cache" and not volume.get("external")
+
+
+def test_junit_is_well_formed_xml_whatever_a_log_held() -> None:
+    document = one_failed().to_json()
+    document["candidates"][0]["diagnosis"]["cause"] = "ImportError \x1b[31m\x00\x08\x0c: libcudart"
+    junit = render_junit(Report.model_validate(document))
+    failure = ET.fromstring(junit.split("\n", 1)[1]).find("testsuite/testcase/failure")
+    assert failure is not None and failure.text is not None
+    assert failure.text.startswith("ImportError [31m: libcudart")
