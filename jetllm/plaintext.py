@@ -14,6 +14,8 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from jetllm.limits import FIELD_MAX_CHARS
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -24,6 +26,14 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 def plain(text: str) -> str:
     """`text` without control characters (newlines and tabs stay)."""
     return _CONTROL.sub("", text)
+
+
+def clipped(text: str, limit: int = FIELD_MAX_CHARS) -> str:
+    """At most about `limit` characters: Rich takes time that grows faster
+    than a text's length to wrap it (fields joined into one can be long)."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]} ... ({len(text) - limit} more characters)"
 
 
 def data_console(**options: Any) -> Console:

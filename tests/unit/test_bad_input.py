@@ -178,3 +178,15 @@ def test_a_huge_log_is_classified_from_its_end(jetllm, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     assert result.data()["class"] == "gpu_oom"
     assert "classifying its last 64 MiB" in result.stderr
+
+
+def test_a_report_whose_fields_join_into_megabytes_is_shown_in_seconds(jetllm, tmp_path: Path) -> None:
+    """Each reason is within bounds; the cause shown joins 400 of them (22 MB: minutes to wrap)."""
+    document = make_report().to_json()
+    failed = next(c for c in document["candidates"] if c["verdict"] == "failed")
+    failed["check"] = {"compatible": None, "reasons": ["unreadable " * 5000] * 400, "diagnosis": None}
+    (tmp_path / "report.json").write_text(json.dumps(document))
+    result = jetllm("report", str(tmp_path), timeout=30)
+    assert result.exit_code == document["exit_code"], result.stderr
+    assert "preflight could not tell (unreadable unreadable" in result.stdout
+    assert "more characters)" in result.stdout
