@@ -80,7 +80,7 @@ def load_profile(name_or_path: str) -> Profile:
     """A shipped or user profile by name, or a profile file by path."""
     if _looks_like_path(name_or_path):
         path = Path(name_or_path).expanduser()
-        if not path.is_file():
+        if not path.exists():
             raise UsageError(f"{name_or_path}: no such profile file")
         return load_file(path)
     index = _index()

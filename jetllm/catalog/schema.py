@@ -7,10 +7,12 @@ gives one line naming the file, the field and the problem (catalog/load.py).
 from __future__ import annotations
 
 import json
-from typing import Literal
+import re
+from typing import Annotated, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
 
+from jetllm.core.limits import MAX_WAIT_S
 from jetllm.core.record import Record
 from jetllm.core.spec import ModelPullSpec, Mount, ReadySpec
 
@@ -21,6 +23,19 @@ ModelFormat = Literal["hf", "awq", "gptq", "fp8", "gguf", "ollama", "trt_engine"
 # when any knob it names is unset (["--max-model-len", "{max_len}"]).
 CommandItem = str | list[str]
 Step = float | int | str
+_URL_PATH = re.compile(r"/[A-Za-z0-9._~!$&'()*+,;=:@%/?-]*")
+
+
+def _server_path(path: str) -> str:
+    """A path on the backend's own server ("/health", "/v1"), joined to http://127.0.0.1:PORT."""
+    if not _URL_PATH.fullmatch(path):
+        raise ValueError(f"{path!r} is not a path on the server like /health (no scheme, host or spaces)")
+    return path
+
+
+ServerPath = Annotated[str, AfterValidator(_server_path)]
+HttpStatus = Annotated[int, Field(ge=100, le=599)]
+Seconds = Annotated[float, Field(gt=0, le=MAX_WAIT_S, allow_inf_nan=False)]
 
 
 class ImageVariant(Record):
@@ -37,6 +52,14 @@ class ImageVariant(Record):
     volumes: list[Mount] | None = None  # replaces the profile's
     tty: bool | None = None
     log_file: str | None = None  # read the log here, not from stdout
+
+    @field_validator("image")
+    @classmethod
+    def _reference(cls, image: str) -> str:
+        from jetllm.core.reference import parse
+
+        parse(image)  # ValueError names what is wrong
+        return image
 
 
 class Images(Record):
@@ -63,9 +86,25 @@ class Images(Record):
 
 
 class ReadyConfig(ReadySpec):
-    """A profile's `ready:`: the spec's ReadySpec, and a longer timeout for Jetson."""
+    """A profile's `ready:`: the spec's ReadySpec, checked as a user's file must be,
+    and a longer timeout for Jetson."""
 
-    timeout_s_jetson: float | None = Field(default=None, gt=0)  # loads from eMMC/NVMe are slower
+    health_path: ServerPath | None = "/health"
+    ok_statuses: tuple[HttpStatus, ...] = (200,)
+    loading_statuses: tuple[HttpStatus, ...] = (503,)
+    log_file: str | None = Field(default=None, pattern=r"^/")  # a path inside the container
+    timeout_s: Seconds = 600.0
+    timeout_s_jetson: Seconds | None = None  # loads from eMMC/NVMe are slower
+
+    @field_validator("log_line")
+    @classmethod
+    def _regex(cls, log_line: str | None) -> str | None:
+        if log_line is not None:
+            try:
+                re.compile(log_line)
+            except re.error as bad:
+                raise ValueError(f"not a regular expression: {bad}") from None
+        return log_line
 
     def for_platform(self, platform: str, log_file: str | None = None) -> ReadySpec:
         """The ReadySpec on this platform; `log_file` (an image's own) replaces the profile's."""
@@ -104,7 +143,7 @@ class ProfileSpec(Record):
     formats: list[ModelFormat] = Field(min_length=1)
     images: Images
     port: int = Field(gt=0, lt=65536)
-    api_base: str = "/v1"
+    api_base: ServerPath = "/v1"
     entrypoint: list[str] | None = None
     command: list[CommandItem] = Field(default_factory=list)
     env: dict[str, str] = Field(default_factory=dict)

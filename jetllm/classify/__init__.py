@@ -68,12 +68,13 @@ def classify_text(
 
 
 def _file_blocks(path: str | Path) -> Iterator[bytes]:
-    from jetllm.classify.reader import blocks_from_stream
+    from jetllm.classify.reader import Bounded, blocks_from_stream, seek_tail
 
     if str(path) == "-":
-        yield from blocks_from_stream(sys.stdin.buffer)
+        yield from blocks_from_stream(Bounded(sys.stdin.buffer, "standard input"))
         return
     with open(path, "rb") as stream:
+        seek_tail(stream)  # a failed start ends its log with its cause
         yield from blocks_from_stream(stream)
 
 
@@ -84,7 +85,8 @@ def classify_file(
     backend: str | None = None,
     jetson: bool = False,
 ) -> Diagnosis:
-    """Classify a log file, or standard input for '-'. OSError propagates to the caller."""
+    """Classify a log file (its last CLASSIFY_MAX_BYTES), or standard input for '-'
+    (UsageError past CLASSIFY_MAX_BYTES). OSError propagates to the caller."""
     return classify_blocks(_file_blocks(path), exit_state=exit_state, backend=backend, jetson=jetson)
 
 

@@ -10,10 +10,14 @@ becomes U+FFFD there), so no input can make the reader fail.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from collections.abc import Iterable, Iterator
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
+from jetllm.core.errors import UsageError
+from jetllm.core.limits import CLASSIFY_MAX_BYTES, MIB
 from jetllm.core.redact import WORD
 
 MAX_LINE = 8192
@@ -42,7 +46,61 @@ def _capped_block(block: bytes) -> bytes:
     return b"\n".join(map(cap, lines))
 
 
-def blocks_from_stream(stream: BinaryIO) -> Iterator[bytes]:
+class Readable(Protocol):
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
+class Bounded:
+    """A stream that cannot be seeked to its end (standard input): more than
+    `limit` bytes is bad input, so /dev/zero or an endless pipe ends."""
+
+    def __init__(self, stream: Readable, name: str, limit: int = CLASSIFY_MAX_BYTES) -> None:
+        self._stream, self._name, self._limit, self._read = stream, name, limit, 0
+
+    def read(self, size: int = -1, /) -> bytes:
+        data = self._stream.read(self._limit + 1 - self._read if size < 0 else size)
+        self._read += len(data)
+        if self._read > self._limit:
+            raise UsageError(f"{self._name}: more than {self._limit // MIB} MiB; save the log to a file "
+                             f"(of a file, jetllm classify reads the last {self._limit // MIB} MiB)")
+        return data
+
+
+def check_log_file(path: str) -> str | None:
+    """UsageError for a LOG argument jetllm cannot read to its end (a FIFO or
+    /dev/zero never ends; open() alone blocks on a FIFO); a note to show when
+    only the file's tail is read."""
+    if path == "-":
+        return None
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise UsageError(f"no such log file: {path}") from None
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise UsageError(f"{path} is a directory, not a log file")
+    if not stat.S_ISREG(info.st_mode):
+        raise UsageError(f"{path}: not a regular file (a pipe or a device); "
+                         f"a stream is read from standard input: jetllm classify - < {path}")
+    if not os.access(path, os.R_OK):
+        raise UsageError(f"cannot read {path}: permission denied")
+    if info.st_size <= CLASSIFY_MAX_BYTES:
+        return None
+    return (f"jetllm: {path} is {info.st_size / MIB:.0f} MiB: classifying its last "
+            f"{CLASSIFY_MAX_BYTES // MIB} MiB (evidence lines count from there)")
+
+
+def seek_tail(stream: BinaryIO, limit: int = CLASSIFY_MAX_BYTES) -> int:
+    """Position a regular file's stream at its last `limit` bytes; the bytes skipped."""
+    size = os.fstat(stream.fileno()).st_size
+    if size <= limit:
+        return 0
+    stream.seek(size - limit)
+    return size - limit
+
+
+def blocks_from_stream(stream: Readable) -> Iterator[bytes]:
     """Blocks of whole lines; together they hold every line of the stream, in order."""
     pending = b""  # the start of a line not yet ended
     long_head: bytes | None = None  # set while inside a line already longer than MAX_LINE

@@ -21,6 +21,7 @@ from jetllm.cli.options import Invocation
 from jetllm.core.errors import JetllmError
 from jetllm.core.exitcodes import ExitCode
 from jetllm.core.outcome import INTERNAL_ERROR, INTERRUPTED, USAGE_ERROR, ErrorItem, Outcome
+from jetllm.core.plaintext import plain
 from jetllm.render.envelope import write
 
 app = typer.Typer(
@@ -71,9 +72,9 @@ def _fail(message: str, fix: str | None, code: ExitCode, error_class: str) -> Ou
 
     # It may quote an argument; "field 'env.HF_TOKEN': ..." is no secret's value.
     message, fix = redact_shapes(message, named=False), redact_shapes(fix, named=False) if fix else fix
-    sys.stderr.write(f"jetllm: error: {message}\n")
+    sys.stderr.write(plain(f"jetllm: error: {message}\n"))
     if fix:
-        sys.stderr.write(f"  fix: {fix}\n")
+        sys.stderr.write(plain(f"  fix: {fix}\n"))
     return Outcome(code, None, (ErrorItem(error_class, message, fix),))
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -17,15 +15,12 @@ JSON_KEYS = ("class", "cause", "evidence", "fix", "retry_smaller")
 
 
 def _check_input(log: str) -> None:
-    if log == "-":
-        return
-    path = Path(log)
-    if not path.exists():
-        raise UsageError(f"no such log file: {log}")
-    if path.is_dir():
-        raise UsageError(f"{log} is a directory, not a log file")
-    if not os.access(path, os.R_OK):
-        raise UsageError(f"cannot read {log}: permission denied")
+    from jetllm.classify.reader import check_log_file
+    from jetllm.render.diagnosis import note
+
+    said = check_log_file(log)
+    if said:
+        note(said)
 
 
 def run_classify(

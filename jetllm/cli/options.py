@@ -15,6 +15,7 @@ import typer
 
 from jetllm.core.errors import UsageError
 from jetllm.core.labels import extra_labels
+from jetllm.core.limits import MAX_WAIT_S
 from jetllm.core.policy import PULL_POLICIES as POLICIES
 
 _MEMORY = re.compile(r"^\d+(\.\d+)?[bkmgBKMG]?$")
@@ -45,6 +46,12 @@ class Invocation:
 def invocation(ctx: typer.Context) -> Invocation:
     found = ctx.find_object(Invocation)
     return found if found is not None else Invocation(argv=[])
+
+
+def check_seconds(flag: str, value: float | None) -> None:
+    """A wait: more than 0, at most MAX_WAIT_S (nan and inf would wait forever)."""
+    if value is not None and not 0 < value <= MAX_WAIT_S:
+        raise UsageError(f"{flag} must be more than 0 and at most {MAX_WAIT_S:g} seconds, not {value:g}")
 
 
 def check_shared(*, model: str | None, image: str | None, gpu_util: float | None, max_len: int | None,

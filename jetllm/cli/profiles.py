@@ -46,11 +46,13 @@ def show_cmd(name: str | None, profile_file: Path | None, facts_file: Path | Non
              image: str | None, as_json: bool) -> Outcome:
     from jetllm.catalog import load_profile
     from jetllm.catalog.show import resolve
+    from jetllm.cli.options import check_image
     from jetllm.core.errors import UsageError
     from jetllm.render.profiles import render_shown
 
     if not name and not profile_file:
         raise UsageError("name a backend (jetllm profiles show vllm) or give --profile FILE")
+    check_image(image)
     profile = load_profile(str(profile_file) if profile_file else str(name))
     shown = resolve(profile, _facts(facts_file), image)
     missing = shown.no_image

@@ -11,7 +11,19 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from jetllm.cli.options import Facts, GpuUtil, Image, Json, MaxLen, Memory, Model, Pull, check_at_least, check_shared
+from jetllm.cli.options import (
+    Facts,
+    GpuUtil,
+    Image,
+    Json,
+    MaxLen,
+    Memory,
+    Model,
+    Pull,
+    check_at_least,
+    check_seconds,
+    check_shared,
+)
 from jetllm.core.errors import UsageError
 from jetllm.core.exitcodes import ExitCode
 from jetllm.core.outcome import ErrorItem, Outcome
@@ -47,8 +59,7 @@ def check(options: TryOptions) -> None:
     check_at_least("--gpu-layers", s.gpu_layers, 0)
     if options.port is not None and not 0 < options.port < 65536:
         raise UsageError(f"--port must be 1-65535, not {options.port}")
-    if options.timeout_s is not None and options.timeout_s <= 0:
-        raise UsageError(f"--timeout must be positive, not {options.timeout_s:g}")
+    check_seconds("--timeout", options.timeout_s)
 
 
 def build_spec(options: TryOptions, facts: object) -> ContainerSpec:

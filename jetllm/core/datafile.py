@@ -37,9 +37,15 @@ def problem(path: Path, text: str, *, shipped: bool) -> JetllmError:
 
 
 def read_yaml(path: Path, *, shipped: bool = False) -> Any:
-    """The document in a YAML file; a file that cannot be read or parsed is one line."""
+    """The document in a YAML file; a file that cannot be read or parsed is one line.
+    A user's file is read within the bounds of core/limits.py (core/inputs.py)."""
     import yaml
 
+    if not shipped:
+        from jetllm.core.inputs import load_yaml as bounded
+        from jetllm.core.limits import PROFILE_MAX_BYTES, PROFILE_MAX_VALUES
+
+        return bounded(path, limit=PROFILE_MAX_BYTES, max_values=PROFILE_MAX_VALUES, name=shown(path))
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:

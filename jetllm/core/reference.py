@@ -7,10 +7,19 @@ dot or a colon, or "localhost", is a registry.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 DOCKER_HUB = "registry-1.docker.io"
 _HUB_NAMES = ("docker.io", "index.docker.io", "registry-1.docker.io")
+# The grammar of Docker's reference parser (distribution/reference).
+_COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
+_PATH = re.compile(rf"{_COMPONENT}(?:/{_COMPONENT})*")
+_DOMAIN_PART = r"(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
+_REGISTRY = re.compile(rf"(?:{_DOMAIN_PART}(?:\.{_DOMAIN_PART})*|\[[0-9a-fA-F:.]+\])(?::[0-9]+)?")
+_TAG = re.compile(r"[\w][\w.-]{0,127}", re.ASCII)
+_DIGEST = re.compile(r"sha256:[0-9a-f]{64}")
+_MAX_NAME = 255
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,11 +69,13 @@ def parse(text: str) -> ImageRef:
     digest = None
     if "@" in ref:
         ref, digest = ref.split("@", 1)
-        if not digest.startswith("sha256:"):
-            raise ValueError(f"bad digest in {text!r}")
+        if not _DIGEST.fullmatch(digest):
+            raise ValueError(f"bad digest in {text!r} (sha256: and 64 hex digits)")
     first, _, rest = ref.partition("/")
     if rest and ("." in first or ":" in first or first == "localhost"):
         registry, path = first, rest
+        if not _REGISTRY.fullmatch(registry):
+            raise ValueError(f"not an image reference: {text!r} (bad registry {registry!r})")
     else:
         registry, path = DOCKER_HUB, ref
     if registry in _HUB_NAMES:
@@ -73,7 +84,11 @@ def parse(text: str) -> ImageRef:
     last = path.rsplit("/", 1)[-1]
     if ":" in last:
         path, tag = path.rsplit(":", 1)
-    if not path or path != path.lower() or path.startswith("/") or "//" in path:
+        if not _TAG.fullmatch(tag):
+            raise ValueError(f"not an image reference: {text!r} (bad tag {tag!r})")
+    if path != path.lower():
+        raise ValueError(f"not an image reference: {text!r} (repository names are lowercase)")
+    if not _PATH.fullmatch(path) or len(path) > _MAX_NAME:
         raise ValueError(f"not an image reference: {text!r}")
     if registry == DOCKER_HUB and "/" not in path:
         path = f"library/{path}"

@@ -69,8 +69,15 @@ def _take_over(replaced: dict[int, Any]) -> None:
 
 
 def _give_back(replaced: dict[int, Any]) -> None:
-    for sig, handler in replaced.items():
-        signal.signal(sig, handler)
+    """Put the replaced handlers back with the four signals blocked: one that comes
+    meanwhile waits (in the kernel) for the handler it finds once all are back, so a
+    handler that raises cannot cut the bookkeeping short half way."""
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
+    try:
+        for sig, handler in replaced.items():
+            signal.signal(sig, handler)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
 
 def install_handlers() -> None:
@@ -120,8 +127,11 @@ def shielded() -> Iterator[None]:
         _take_over(replaced)
         yield
     finally:
-        _give_back(replaced)
-        came, _held = _held, None
+        came = _held or []
+        try:
+            _give_back(replaced)
+        finally:
+            _held = None
     if came:
         raise _interruption(came[0])
 
@@ -206,6 +216,4 @@ def run_interrupts() -> Iterator[Interrupts]:
         yield interrupts
     finally:
         if not (interrupts.sealed and _process_wide):
-            for sig, handler in previous.items():
-                if handler is not None:
-                    signal.signal(sig, handler)
+            _give_back({sig: handler for sig, handler in previous.items() if handler is not None})

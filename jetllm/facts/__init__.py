@@ -47,20 +47,15 @@ def load_facts(path: Path | str) -> HostFacts:
 
     A file that is missing, not JSON or not facts is a UsageError with one line.
     """
-    import json
-
     from pydantic import ValidationError
 
     from jetllm.core.errors import UsageError
+    from jetllm.core.inputs import load_json
+    from jetllm.core.limits import FACTS_MAX_BYTES, JSON_MAX_VALUES
     from jetllm.core.record import field_error
 
     source = Path(path)
-    try:
-        document = json.loads(source.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise UsageError(f"cannot read facts file {source}: {exc.strerror or exc}") from exc
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise UsageError(f"{source} is not JSON: {exc}") from exc
+    document = load_json(source, limit=FACTS_MAX_BYTES, max_values=JSON_MAX_VALUES)
     if isinstance(document, dict) and isinstance(document.get("data"), dict):  # the --json envelope
         document = document["data"]
     if isinstance(document, dict) and isinstance(document.get("facts"), dict):

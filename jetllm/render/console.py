@@ -14,6 +14,8 @@ import sys
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TextIO
 
+from jetllm.core.plaintext import CONTROL, plain
+
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
@@ -55,12 +57,11 @@ class _LinesEndAtText:
 
 
 def _console(stderr: bool, **options: Any) -> Console:
-    from rich.console import Console
 
     stream = sys.stderr if stderr else sys.stdout
     if stream.isatty():  # live displays redraw over padded lines: leave them be
-        return Console(stderr=stderr, **options)
-    return Console(file=_LinesEndAtText(stderr), **options)  # type: ignore[arg-type]
+        return data_console(stderr=stderr, **options)
+    return data_console(file=_LinesEndAtText(stderr), **options)
 
 
 def out() -> Console:
@@ -86,3 +87,20 @@ def indented(lines: Iterable[str], indent: int = 2) -> Table:
         grid.add_row("", Text(line))
     return grid
 
+
+def data_console(**options: Any) -> Console:
+    """A Rich console for jetllm's output: data as text, never markup, emoji codes or
+    terminal controls (core/plaintext.py says why)."""
+    from rich.console import Console, ConsoleOptions, RenderableType
+    from rich.segment import Segment
+
+    class DataConsole(Console):
+        # Control characters are zero cells wide to Rich: dropping them from
+        # the segments it laid out keeps every column where it was.
+        def render(self, renderable: RenderableType, options: ConsoleOptions | None = None) -> Iterable[Segment]:
+            for segment in super().render(renderable, options):
+                if segment.control is None and CONTROL.search(segment.text):
+                    segment = Segment(plain(segment.text), segment.style)
+                yield segment
+
+    return DataConsole(**{"markup": False, "emoji": False, "highlight": False, **options})

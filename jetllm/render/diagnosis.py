@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from jetllm.render.console import out
 
@@ -25,15 +25,22 @@ def render(diagnosis: Diagnosis, console: Console | None = None) -> None:
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column(overflow="fold")
-    grid.add_row("class", f"[{style}]{name}[/]")
-    grid.add_row("cause", escape(diagnosis.cause))
+    grid.add_row("class", Text(name, style=style))
+    grid.add_row("cause", diagnosis.cause)
     if diagnosis.evidence:
         lines = Table.grid(padding=(0, 2))
         lines.add_column(style="dim", justify="right", no_wrap=True)
         lines.add_column(style="yellow", overflow="fold")
         for item in diagnosis.evidence:
-            lines.add_row(str(item.line), escape(item.text))
+            lines.add_row(str(item.line), item.text)
         grid.add_row("evidence", lines)
-    grid.add_row("fix", escape(diagnosis.fix))
+    grid.add_row("fix", diagnosis.fix)
     grid.add_row("retry_smaller", diagnosis.retry_smaller.value)
     console.print(grid)
+
+
+def note(line: str) -> None:
+    """A line about the input (a long log read from its end), on stderr."""
+    from jetllm.render.console import err
+
+    err().print(line)

@@ -56,8 +56,8 @@ def render(facts: HostFacts, checks: list[Check], console: Console | None = None
     commands, and narrow columns would fold them mid-word on an 80-column
     terminal or in a CI log.
     """
-    from rich.markup import escape
     from rich.table import Table
+    from rich.text import Text
 
     console = console or out()
     facts_table = Table(show_header=False, box=None, pad_edge=False)
@@ -73,10 +73,10 @@ def render(facts: HostFacts, checks: list[Check], console: Console | None = None
     grid.add_column(no_wrap=True, style="bold")
     grid.add_column(overflow="fold")
     for check in checks:
-        text = escape(check.message)
+        text = Text(check.message)
         if check.fix:
-            text += f"\n[dim]fix:[/] {escape(check.fix)}"
-        grid.add_row(f"[{STYLES[check.status]}]{check.status.value.upper()}[/]", check.id, text)
+            text.append("\nfix:", style="dim").append(f" {check.fix}")
+        grid.add_row(Text(check.status.value.upper(), style=STYLES[check.status]), check.id, text)
     console.print(grid)
     counts = {status: sum(c.status is status for c in checks) for status in Status}
     console.print(

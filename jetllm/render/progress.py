@@ -89,7 +89,7 @@ class ProgressView:
             from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
 
             pad = " " * (self._indent + 2)
-            self._bars = Progress(TextColumn(pad + "{task.description}"), BarColumn(),
+            self._bars = Progress(TextColumn(pad + "{task.description}", markup=False), BarColumn(),
                                   DownloadColumn(), TransferSpeedColumn(), console=self.console)
             self._bars.start()
         task = self._tasks.get(event.layer)
@@ -106,7 +106,7 @@ class ProgressView:
             self._bars.update(task, description=described)
 
     def _waiting(self, event: Waiting) -> None:
-        from rich.markup import escape
+        from rich.text import Text
 
         line = clip(event.last_line or "", 160)
         if not line and not self.live:
@@ -114,9 +114,9 @@ class ProgressView:
         text = f"{event.state} {event.elapsed_s:5.1f}s  {line}"
         if self.live:
             if self._status is None:
-                self._status = self.console.status(escape(text))
+                self._status = self.console.status(Text(text))
                 self._status.start()
-            self._status.update(escape(text))
+            self._status.update(Text(text))
             return
         last_time, last_key = self._last_plain
         now, key = time.monotonic(), f"{event.state} {line}"

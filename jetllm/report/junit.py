@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from jetllm.core.plaintext import plain
 from jetllm.report.model import Report
 from jetllm.report.rows import rows
 from jetllm.search.candidates import Verdict
@@ -41,4 +42,5 @@ def render_junit(report: Report) -> str:
         out.text = (f"verdict: {r.verdict}\nbest settings: {r.settings}\ntokens/s: {r.tokens_per_s}\n"
                     f"TTFT: {r.ttft}\nstarts: {r.starts}" + (f"\nnot tried: {r.untried}" if r.untried else ""))
     ET.indent(suites)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+    # XML 1.0 has no place for control characters (a log line can hold them).
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + plain(ET.tostring(suites, encoding="unicode")) + "\n"

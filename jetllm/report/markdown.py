@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from jetllm.core.plaintext import plain
 from jetllm.core.redact import clip
 from jetllm.core.units import GIB
 from jetllm.report.model import Report
@@ -72,4 +73,4 @@ def render_markdown(report: Report) -> str:
     if winner is not None:
         out += ["## Run it", "", "```sh", "docker compose up -d   # in this folder",
                 "set -a; . ./.env; set +a   # OPENAI_BASE_URL for OpenAI clients", "```", ""]
-    return "\n".join(out).rstrip() + "\n"
+    return plain("\n".join(out).rstrip() + "\n")  # data as text: no terminal control codes

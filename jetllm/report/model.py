@@ -4,7 +4,6 @@ re-renders a saved one, so every renderer reads only this record."""
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Literal
@@ -15,6 +14,8 @@ from jetllm.core.diagnosis import Diagnosis
 from jetllm.core.errors import UsageError
 from jetllm.core.exitcodes import ExitCode
 from jetllm.core.facts import HostFacts
+from jetllm.core.inputs import load_json
+from jetllm.core.limits import JSON_MAX_VALUES, REPORT_MAX_BYTES
 from jetllm.core.record import Record, field_error
 from jetllm.modelinfo import GgufInfo
 from jetllm.search.candidates import CandidateResult, SearchResult, Verdict
@@ -126,12 +127,9 @@ def load_report(directory: Path) -> Report:
     path = directory / REPORT_FILE
     if not directory.is_dir():
         raise UsageError(f"{directory}: no such report directory")
-    if not path.is_file():
+    if not path.exists():
         raise UsageError(f"{directory}: no {REPORT_FILE} here (is this a jetllm bringup --out folder?)")
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise UsageError(f"{path}: not readable JSON ({exc})") from exc
+    document = load_json(path, limit=REPORT_MAX_BYTES, max_values=JSON_MAX_VALUES)
     version = document.get("jetllm_report_version") if isinstance(document, dict) else None
     if version != REPORT_SCHEMA_VERSION:
         raise UsageError(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from jetllm.core.outcome import INTERRUPTED, ErrorItem
+from jetllm.core.plaintext import clipped
 from jetllm.report.model import Report, verdict_word
 from jetllm.search.candidates import CandidateResult, StopReason, Verdict
 from jetllm.search.ladder import describe
@@ -62,15 +63,15 @@ def row(result: CandidateResult, winner: str | None) -> Row:
         backend=result.candidate.backend,
         image=shown_image(result.candidate.image),
         verdict=verdict_word(result),
-        settings=describe(shown.settings) if shown else "-",
+        settings=clipped(describe(shown.settings)) if shown else "-",
         tokens_per_s=_num(smoke.tokens_per_s if smoke else None, "{:.1f}"),
         ttft=_num(smoke.ttft_s if smoke else None, "{:.2f} s"),
         starts=result.starts,
         failure_class=klass,
-        cause=cause,
+        cause=clipped(cause),  # joined from many fields: each is bounded, their sum is not
         evidence=evidence,
         fix=fix,
-        untried="; ".join(result.untried),
+        untried=clipped("; ".join(result.untried)),
         winner=result.candidate.name == winner,
         rank=result.rank,
     )

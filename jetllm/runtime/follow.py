@@ -14,6 +14,7 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from jetllm.core.limits import LOG_LINE_MAX_BYTES
 from jetllm.runtime.logtail import LogTail
 
 if TYPE_CHECKING:
@@ -23,22 +24,38 @@ FILE_POLL_S = 0.2
 
 
 class _Lines:
-    """Split a byte stream into lines; keep the unfinished rest."""
+    """Split a byte stream into lines; keep the unfinished rest, bounded.
+
+    A line that does not end (a progress bar without newlines, a stream of
+    dots) is cut at LOG_LINE_MAX_BYTES, as LogTail cuts every line, so it neither
+    grows nor is scanned again with each chunk (a TTY's log comes a byte at a
+    time). A carriage return past the cut starts the line over: LogTail keeps
+    a progress bar's last redraw."""
 
     def __init__(self, sink: Callable[[str], None]) -> None:
-        self._rest = b""
+        self._rest = bytearray()
         self._sink = sink
 
     def feed(self, chunk: bytes) -> None:
-        data = self._rest + chunk
-        *done, self._rest = data.split(b"\n")
-        for line in done:
-            self._sink(line.decode("utf-8", "replace"))
+        *done, last = chunk.split(b"\n")
+        for part in done:
+            self._keep(part)
+            self.flush()
+        self._keep(last)
+
+    def _keep(self, part: bytes) -> None:
+        room = LOG_LINE_MAX_BYTES - len(self._rest)
+        if len(part) > room:
+            redraw = part.rfind(b"\r")
+            if redraw != -1:
+                self._rest.clear()
+                part, room = part[redraw:], LOG_LINE_MAX_BYTES
+        self._rest += part[:room]
 
     def flush(self) -> None:
         if self._rest:
             self._sink(self._rest.decode("utf-8", "replace"))
-            self._rest = b""
+            self._rest.clear()
 
 
 def follow_stdout(container: Container, tail: LogTail, on_line: Callable[[], None]) -> threading.Thread:

@@ -6,15 +6,15 @@ import re
 import threading
 from collections import deque
 
+from jetllm.core.limits import LOG_LINE_MAX_CHARS
 from jetllm.core.redact import Redactor, clip
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
-MAX_LINE_CHARS = 2000
 
 
 def clean(line: str) -> str:
     """Drop colours and carriage-return progress redraws; keep the last redraw (whole:
-    it is redacted before it is cut to MAX_LINE_CHARS)."""
+    it is redacted before it is cut to LOG_LINE_MAX_CHARS)."""
     line = _ANSI.sub("", line)
     if "\r" in line:
         parts = [p for p in line.split("\r") if p.strip()]
@@ -34,7 +34,7 @@ class LogTail:
         self.ready_event = threading.Event()
 
     def add(self, raw: str) -> None:
-        line = clip(clean(raw), MAX_LINE_CHARS, self._redact)
+        line = clip(clean(raw), LOG_LINE_MAX_CHARS, self._redact)
         if not line:
             return
         with self._lock:

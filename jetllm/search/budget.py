@@ -7,6 +7,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from jetllm.core.limits import MAX_WAIT_S
+
 _PART = re.compile(r"(\d+(?:\.\d+)?)\s*([hms]?)")
 _UNIT = {"h": 3600.0, "m": 60.0, "s": 1.0, "": 1.0}
 
@@ -19,6 +21,8 @@ def parse_duration(text: str) -> float:
     seconds = sum(float(n) * _UNIT[unit] for n, unit in _PART.findall(cleaned))
     if seconds <= 0:
         raise ValueError(f"a duration must be more than 0: {text!r}")
+    if not seconds <= MAX_WAIT_S:  # also inf, from a number too long for a float
+        raise ValueError(f"a duration must be at most {MAX_WAIT_S / 86400:g} days: {text!r}")
     return seconds
 
 

@@ -185,8 +185,8 @@ def test_load_facts_reads_doctor_json_whole_or_facts_only(tmp_path):
 @pytest.mark.parametrize(
     ("content", "complaint"),
     [
-        (None, "cannot read facts file"),
-        ("{not json", "is not JSON"),
+        (None, "cannot read: No such file"),
+        ("{not json", "not valid JSON"),
         ('{"facts": {"platform": {}}}', "facts.json: field 'platform.arch': required field is missing"),
         ('{"platform": {"arch": "x"}, "surprise": 1}', "surprise"),
     ],

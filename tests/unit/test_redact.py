@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from jetllm.core.limits import LOG_LINE_MAX_CHARS as MAX_LINE_CHARS
 from jetllm.core.redact import (
     Redactor,
     args_without_secrets,
@@ -19,7 +20,7 @@ from jetllm.core.redact import (
     secret_args,
 )
 from jetllm.core.spec import ModelPullSpec
-from jetllm.runtime.logtail import MAX_LINE_CHARS, LogTail
+from jetllm.runtime.logtail import LogTail
 from jetllm.runtime.model_pull import ModelPullFailed, pull_model
 from jetllm.smoke.chat import SmokeFailed, chat
 from jetllm.smoke.sse import BadStream, events

@@ -21,6 +21,7 @@ from jetllm.report import write as write_module
 from jetllm.report.compose import render_compose
 from jetllm.report.junit import render_junit
 from jetllm.report.markdown import render_markdown
+from jetllm.report.model import Report
 from jetllm.search import Budget, Candidate, CandidateResult, PreflightVerdict, StopReason, Verdict, run_search
 from tests.support.needs import unavailable
 from tests.unit.search_fakes import FakeWorld, candidate, diagnosis, vllm_ladder
@@ -142,7 +143,7 @@ def test_load_report_errors(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="schema version"):
         load_report(tmp_path)
     (tmp_path / "report.json").write_text("{not json")
-    with pytest.raises(UsageError, match="not readable JSON"):
+    with pytest.raises(UsageError, match="not valid JSON"):
         load_report(tmp_path)
 
 
@@ -302,3 +303,12 @@ def test_compose_refers_to_secrets_and_env_file_is_private(tmp_path: Path) -> No
     # Rendered straight from a spec that holds the values, too.
     direct = render_compose(leaky_spec_of(candidate("vllm"), Settings(gpu_util=0.5)))
     assert not [v for v in (API_KEY, WANDB, OPENAI, SHAPED) if v in direct]
+
+
+def test_junit_is_well_formed_xml_whatever_a_log_held() -> None:
+    document = one_failed().to_json()
+    document["candidates"][0]["diagnosis"]["cause"] = "ImportError \x1b[31m\x00\x08\x0c: libcudart"
+    junit = render_junit(Report.model_validate(document))
+    failure = ET.fromstring(junit.split("\n", 1)[1]).find("testsuite/testcase/failure")
+    assert failure is not None and failure.text is not None
+    assert failure.text.startswith("ImportError [31m: libcudart")
