@@ -151,12 +151,15 @@ _IS_WORD = re.compile(WORD)
 
 
 def window(text: str, start: int, end: int) -> str:
-    """text[start:end] without the words its edges split, with … where it was cut."""
+    """text[start:end] without the words its edges split, with … where it was cut.
+
+    A word that fills the whole window is cut, not dropped: there is nothing else
+    to show, and no secret of a shape not masked already runs that long."""
     start, end = max(0, start), min(len(text), end)
     part = text[start:end]
-    if end < len(text) and _IS_WORD.match(text[end]):
+    if end < len(text) and _IS_WORD.match(text[end]) and _LAST_WORD.sub("", part).strip():
         part = _LAST_WORD.sub("", part)
-    if start > 0 and _IS_WORD.match(text[start - 1]):
+    if start > 0 and _IS_WORD.match(text[start - 1]) and _FIRST_WORD.sub("", part).strip():
         part = _FIRST_WORD.sub("", part)
     if end < len(text):
         part = part.rstrip() + ELLIPSIS
