@@ -22,6 +22,15 @@ MAX_TEXT = 300  # evidence text is cut around the match to this many characters
 _ANSI = re.compile(rb"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]")
 # Docker `--timestamps`: RFC 3339 with nanoseconds.
 _DOCKER_TS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d) ")
+# Error markers: words a failing program prints whatever its cause. A line
+# holding one of MARKER_WORDS (any case) is checked against the regexes.
+MARKER_WORDS = (b"error", b"exception", b"fail", b"fatal", b"panic", b"abort", b"core dumped", b"segmentation fault",
+                b"terminate called")  # fmt: skip
+_EXCEPTION = re.compile(r"(?:[A-Za-z_][\w.]*\.)?[A-Z]?\w*(?:Error|Exception)(?:\[[^\]]*\])?:(?:\s|$)")
+_FATAL = re.compile(r"\b(?:FATAL|CRITICAL|ERROR)\b|\blevel=(?:ERROR|FATAL)\b|\bAborted\b|Fatal Python error"
+                    r"|terminate called after throwing|core dumped|Segmentation fault|\[error\]"
+                    r"|(?:^|\s)[EF]\d{4} \d\d:\d\d:\d\d\.\d+ ")  # glog's E and F lines
+_FATAL_START = re.compile(r"panic: ")
 
 
 @dataclass(slots=True)
@@ -32,11 +41,17 @@ class Hit:
 
 @dataclass(slots=True)
 class Hits:
-    """What the scan found: per signature id, the first few matching lines and a count."""
+    """What the scan found: per signature id, the first few matching lines, a
+    count and the last line; and the generic error markers no signature names
+    (the last exception line, the first fatal line, the last marker's line)."""
 
     first: dict[str, list[Hit]] = field(default_factory=dict)
     count: dict[str, int] = field(default_factory=dict)
+    last: dict[str, int] = field(default_factory=dict)
     lines: int = 0
+    last_exception: Hit | None = None
+    first_fatal: Hit | None = None
+    last_marker: int = 0
 
     def keeps(self, sig: Signature) -> bool:
         """Whether the next hit of `sig` is kept (its text is wanted)."""
@@ -47,6 +62,24 @@ class Hits:
         if len(kept) < KEEP_PER_SIGNATURE:
             kept.append(hit)
         self.count[sig.id] = self.count.get(sig.id, 0) + 1
+        self.last[sig.id] = hit.line
+
+    def marker(self, lineno: int, segment: str, stripped: str) -> None:
+        """Note an error marker in this line, if it holds one."""
+        exception = _EXCEPTION.match(stripped)
+        if exception:
+            self.last_exception = Hit(lineno, _cut(redact(segment)))
+        elif _FATAL.search(segment) or _FATAL_START.match(stripped):
+            if self.first_fatal is None:
+                self.first_fatal = Hit(lineno, _cut(redact(segment)))
+        else:
+            return
+        self.last_marker = lineno
+
+    @property
+    def decisive(self) -> Hit | None:
+        """The line that tells most of a failure no signature names."""
+        return self.last_exception or self.first_fatal
 
 
 def clean_segments(raw: bytes) -> list[str]:
@@ -59,43 +92,115 @@ def clean_segments(raw: bytes) -> list[str]:
     return [s.rstrip() for s in segments]
 
 
-def _excerpt(segment: str, sig: Signature, match: re.Match[str]) -> str:
-    """The line around the match, redacted before it is cut (classify prints it)."""
-    from jetllm.core.redact import redact_shapes, window
+def redact(text: str) -> str:
+    from jetllm.core.redact import redact_shapes
 
-    text = redact_shapes(segment)
+    return redact_shapes(text)
+
+
+def _cut(text: str) -> str:
+    from jetllm.core.redact import window
+
+    return text.strip() if len(text) <= MAX_TEXT else window(text, 0, MAX_TEXT)
+
+
+def _excerpt(segment: str, sig: Signature, match: re.Match[str], offset: int) -> str:
+    """The original line around the match (found at `offset` + its start in the
+    line's stripped text), redacted before it is cut (classify prints it)."""
+    from jetllm.core.redact import window
+
+    text = redact(segment)
     if len(text) <= MAX_TEXT:
         return text.strip()
-    if text != segment:  # find the match again in the redacted line
-        again = next((m for p in sig.patterns if (m := p.search(text))), None)
-        at = again.start() if again else min(match.start(), len(text))
-    else:
-        at = match.start()
+    again = next((m for p in sig.patterns if (m := p.search(text))), None)
+    at = again.start() if again else min(offset + match.start(), len(text))
     start = max(0, min(at - MAX_TEXT // 3, len(text) - MAX_TEXT))
     return window(text, start, start + MAX_TEXT)
 
 
-def _match_line(raw: bytes, low: bytes, anchors: set[bytes], lineno: int, catalog: Catalog, hits: Hits) -> None:
-    candidates: dict[str, Signature] = {}
+# The prefixes programs and collectors put in front of each line: timestamps
+# (ISO, syslog with host and tag), Docker compose's `service-1  | `, torch's
+# `[rank0]:`, vLLM's `(VllmWorker rank=0 pid=123)` and its logging head
+# `INFO 05-12 10:11:12 [file.py:123]`, glog/Triton's `E1103 02:59:01.152656 81041 file.cc:553]`.
+_PREFIX = re.compile(
+    r"\s*(?:\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?\]?"
+    r"|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +\d{1,2} \d\d:\d\d:\d\d(?: [\w.-]+ [\w./@-]+(?:\[\d+\])?:)?"
+    r"|[\w.-]+[-_]\d+ +\|"
+    r"|\[rank\d+\]:"
+    r"|\([\w-]+(?:[ ,]+\w+=[^\s,)]*)+\)"
+    r"|[IWEF]\d{4} \d\d:\d\d:\d\d\.\d+ +\d+ [\w./-]+:\d+\]"
+    r"|(?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL) \d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?(?: \[[\w./-]+:\d+\]| [\w./-]+:\d+\])?"
+    r")(?=\s|$)\s*"
+)
+# Ollama's slog: `time=… level=ERROR source=sched.go:443 msg="…" error="…"`: matched inside msg.
+_SLOG = re.compile(r'time=\S+ level=\w+ source=\S+ msg=("(?:[^"\\]|\\.)*"|\S+)')
+MAX_PREFIXES = 6
+
+
+def strip_prefixes(text: str) -> str:
+    """The message of a line without the prefixes in front of it."""
+    for _ in range(MAX_PREFIXES):
+        found = _PREFIX.match(text)
+        if not found or not found.end():
+            break
+        text = text[found.end() :]
+    slog = _SLOG.match(text)
+    if slog:
+        msg = slog.group(1)
+        if msg.startswith('"'):
+            msg = msg[1:-1].replace('\\"', '"').replace("\\\\", "\\")
+        text = msg + text[slog.end() :]
+    return text
+
+
+def _search(sig: Signature, text: str) -> re.Match[str] | None:
+    return next((m for p in sig.patterns if (m := p.search(text))), None)
+
+
+def _find(sig: Signature, segments: list[tuple[str, str]]) -> tuple[str, re.Match[str], int] | None:
+    """The first segment `sig` matches, its message first (prefixes stripped), then as printed."""
+    for segment, stripped in segments:
+        if match := _search(sig, stripped):
+            return segment, match, len(segment) - len(stripped) if segment.endswith(stripped) else 0
+        if stripped != segment and (match := _search(sig, segment)):
+            return segment, match, 0
+    return None
+
+
+def _candidates(low: bytes, anchors: Iterable[bytes], catalog: Catalog) -> dict[str, Signature]:
+    found: dict[str, Signature] = {}
     for anchor in anchors:
-        for keyword in catalog.anchors[anchor]:
+        for keyword in catalog.anchors.get(anchor, ()):
             if keyword in low:
                 for sig in catalog.by_keyword[keyword]:
-                    candidates[sig.id] = sig
-    if not candidates:
+                    found[sig.id] = sig
+    return found
+
+
+def _segments(raw: bytes) -> list[tuple[str, str]]:
+    return [(s, strip_prefixes(s)) for s in clean_segments(raw)]
+
+
+def _match_line(raw: bytes, low: bytes, anchors: set[bytes], lineno: int, catalog: Catalog, hits: Hits) -> None:
+    candidates = _candidates(low, anchors, catalog)
+    if not candidates and not anchors & _MARKERS:
         return
-    segments = clean_segments(raw)
+    segments = _segments(raw)
+    for segment, stripped in segments:
+        hits.marker(lineno, segment, stripped)
     for sig in candidates.values():
-        for segment in segments:
-            match = next((m for p in sig.patterns if (m := p.search(segment))), None)
-            if match:
-                hits.add(sig, Hit(lineno, _excerpt(segment, sig, match) if hits.keeps(sig) else ""))
-                break
+        found = _find(sig, segments)
+        if found:
+            segment, match, offset = found
+            hits.add(sig, Hit(lineno, _excerpt(segment, sig, match, offset) if hits.keeps(sig) else ""))
+
+
+_MARKERS = frozenset(MARKER_WORDS)
 
 
 def scan(blocks: Iterable[bytes], catalog: Catalog) -> Hits:
     hits = Hits()
-    anchors = list(catalog.anchors)
+    anchors = list(dict.fromkeys([*catalog.anchors, *MARKER_WORDS]))
     first_line = 1
     for block in blocks:
         if b"\x1b" in block:

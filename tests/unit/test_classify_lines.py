@@ -1,0 +1,82 @@
+"""Lines as real logs bring them (prefixes, wrapped lines, varying case), and
+`none` only on evidence of health. Each log is written in the wording its
+program prints."""
+
+from __future__ import annotations
+
+from jetllm.classify import ExitState, FailureClass, classify_text
+
+C = FailureClass
+
+TRACEBACK = """\
+INFO 05-12 10:11:12 [api_server.py:1024] vLLM API server version 0.9.0
+[rank0]: Traceback (most recent call last):
+[rank0]:   File "/usr/local/lib/python3.12/dist-packages/vllm/model_executor/model_loader/loader.py", line 455, in load_model
+[rank0]:     model.load_weights(self._get_all_weights(model_config, model))
+[rank0]: KeyError: 'model.layers.0.mlp.experts.w13_weight'
+"""
+
+
+def test_an_unknown_exception_is_unknown_with_the_last_exception_line() -> None:
+    d = classify_text(TRACEBACK, backend="vllm")
+    assert d.failure_class is C.UNKNOWN
+    assert (5, "[rank0]: KeyError: 'model.layers.0.mlp.experts.w13_weight'") in [(e.line, e.text) for e in d.evidence]
+
+
+def test_a_fatal_line_no_signature_knows_is_unknown_not_none() -> None:
+    log = (
+        "I1103 02:59:00.101 81041 server.cc:674] Waiting for in-flight requests to complete.\n"
+        "E1103 02:59:01.152656 81041 model_lifecycle.cc:626] failed to load 'ensemble' version 1: Internal: "
+        "unexpected inference output 'logits' for model 'tensorrt_llm'\n"
+        "I1103 02:59:01.200 81041 server.cc:305] Timeout 30: Found 0 model versions that have in-flight inferences\n"
+    )
+    d = classify_text(log, backend="tensorrt-llm")
+    assert d.failure_class is C.UNKNOWN
+    assert [e.line for e in d.evidence] == [2]
+
+
+def test_an_ollama_slog_error_is_unknown_with_its_line() -> None:
+    log = (
+        'time=2025-06-01T10:00:00.000Z level=INFO source=server.go:405 msg="starting llama server"\n'
+        'time=2025-06-01T10:00:03.000Z level=ERROR source=sched.go:478 msg="error loading llama server" '
+        'error="llama runner exited: exit status 2"\n'
+    )
+    d = classify_text(log, backend="ollama")
+    assert d.failure_class is C.UNKNOWN and [e.line for e in d.evidence] == [2]
+
+
+def test_a_go_panic_behind_a_syslog_prefix_is_found() -> None:
+    log = (
+        "Dec 03 10:11:12 orin ollama[1234]: panic: runtime error: invalid memory address or nil pointer dereference\n"
+        "Dec 03 10:11:12 orin ollama[1234]: [signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x5f1c2a]\n"
+    )
+    d = classify_text(log, backend="ollama")
+    assert d.failure_class is C.UNKNOWN and d.evidence[0].line == 1
+    assert d.evidence[0].text.startswith("Dec 03 10:11:12 orin ollama[1234]: panic:")
+
+
+def test_a_log_with_no_health_and_no_failure_is_unknown() -> None:
+    log = "llm_load_tensors: offloading 31 repeating layers to GPU\nllm_load_tensors: offloaded 31/33 layers to GPU\n"
+    d = classify_text(log, backend="ollama")
+    assert d.failure_class is C.UNKNOWN and "no failure line was found" in d.cause
+
+
+def test_readiness_with_no_failure_after_it_is_none() -> None:
+    log = (
+        "ERROR 05-12 10:11:12 [registry.py:361] Error in inspecting model architecture 'Gemma3ForCausalLM'\n"
+        "INFO:     Application startup complete.\n"
+    )
+    assert classify_text(log, backend="vllm").failure_class is C.NONE
+
+
+def test_a_failure_after_readiness_is_not_none() -> None:
+    log = (
+        "INFO:     Application startup complete.\n"
+        "ERROR 05-12 10:20:00 [core.py:343] EngineCore encountered a fatal error.\n"
+    )
+    d = classify_text(log, backend="vllm")
+    assert d.failure_class is C.UNKNOWN and [e.line for e in d.evidence] == [2]
+
+
+def test_the_callers_report_that_it_served_is_health() -> None:
+    assert classify_text("loading weights\n", exit_state=ExitState(exit_code=0, ready=True)).failure_class is C.NONE
