@@ -181,21 +181,63 @@ def _segments(raw: bytes) -> list[tuple[str, str]]:
     return [(s, strip_prefixes(s)) for s in clean_segments(raw)]
 
 
-def _match_line(raw: bytes, low: bytes, anchors: set[bytes], lineno: int, catalog: Catalog, hits: Hits) -> None:
+def _match_line(raw: bytes, low: bytes, anchors: set[bytes], lineno: int, catalog: Catalog, hits: Hits,
+                skip: set[str]) -> set[str]:
+    """Match one line; the ids of the signatures it matched."""
     candidates = _candidates(low, anchors, catalog)
     if not candidates and not anchors & _MARKERS:
-        return
+        return set()
     segments = _segments(raw)
     for segment, stripped in segments:
         hits.marker(lineno, segment, stripped)
+    matched = set()
     for sig in candidates.values():
+        if sig.id in skip:
+            continue
         found = _find(sig, segments)
         if found:
             segment, match, offset = found
             hits.add(sig, Hit(lineno, _excerpt(segment, sig, match, offset) if hits.keeps(sig) else ""))
+            matched.add(sig.id)
+    return matched
+
+
+def _match_wrapped(block: bytes, low: bytes, first: tuple[int, int], second: tuple[int, int], lineno: int,
+                   anchors: list[bytes], catalog: Catalog, hits: Hits, skip: set[str]) -> set[str]:
+    """Match a line joined to the next, as a long line pasted wrapped into a
+    thread comes: with a space where the break was, or none (a word split).
+    Only a match that spans the break counts; the ids it matched."""
+    matched: set[str] = set()
+    head_raw, tail_raw = block[first[0] : first[1]], block[second[0] : second[1]]
+    head_low, tail_low = low[first[0] : first[1]], low[second[0] : second[1]]
+    if not head_low.strip() or not tail_low.strip():
+        return matched
+    head = _segments(head_raw)[-1:]
+    tail = _segments(tail_raw)[:1]
+    if not head or not tail:
+        return matched
+    segment, stripped = head[0]
+    for joiner in (" ", ""):
+        pair_low = head_low + joiner.encode() + tail_low
+        candidates = _candidates(pair_low, [a for a in anchors if a in pair_low], catalog)
+        text = stripped + joiner + tail[0][1]
+        for sig in candidates.values():
+            if sig.id in skip or sig.id in matched:
+                continue
+            match = _search(sig, text)
+            if match and match.start() < len(stripped) < match.end():
+                shown = _cut(redact(segment + joiner + tail[0][1])) if hits.keeps(sig) else ""
+                hits.add(sig, Hit(lineno, shown))
+                matched.add(sig.id)
+    return matched
 
 
 _MARKERS = frozenset(MARKER_WORDS)
+
+
+def _line_at(block: bytes, start: int) -> tuple[int, int]:
+    end = block.find(b"\n", start)
+    return start, len(block) if end == -1 else end
 
 
 def scan(blocks: Iterable[bytes], catalog: Catalog) -> Hits:
@@ -216,10 +258,21 @@ def scan(blocks: Iterable[bytes], catalog: Catalog) -> Hits:
                 spans.setdefault((start, end), set()).add(anchor)
                 at = low.find(anchor, end)
         pos, lineno = 0, first_line
+        carried: set[str] = set()  # matched by the previous line joined to this one
+        previous_end = -2
         for (start, end), found in sorted(spans.items()):
             lineno += block.count(b"\n", pos, start)
             pos = start
-            _match_line(block[start:end], low[start:end], found, lineno, catalog, hits)
+            skip = carried if previous_end == start - 1 else set()
+            matched = _match_line(block[start:end], low[start:end], found, lineno, catalog, hits, skip) | skip
+            if start > 0 and previous_end != start - 1:  # a line with no anchor before: a head of this one?
+                head = _line_at(block, block.rfind(b"\n", 0, start - 1) + 1)
+                matched |= _match_wrapped(block, low, head, (start, end), lineno - 1, anchors, catalog, hits, matched)
+            carried = set()
+            if end < len(block):
+                carried = _match_wrapped(block, low, (start, end), _line_at(block, end + 1), lineno, anchors,
+                                         catalog, hits, matched)  # fmt: skip
+            previous_end = end
         lines = block.count(b"\n") + 1
         first_line += lines
         hits.lines += lines

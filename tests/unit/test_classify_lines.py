@@ -4,6 +4,8 @@ program prints."""
 
 from __future__ import annotations
 
+import io
+
 from jetllm.classify import ExitState, FailureClass, classify_text
 
 C = FailureClass
@@ -80,3 +82,33 @@ def test_a_failure_after_readiness_is_not_none() -> None:
 
 def test_the_callers_report_that_it_served_is_health() -> None:
     assert classify_text("loading weights\n", exit_state=ExitState(exit_code=0, ready=True)).failure_class is C.NONE
+
+
+WRAPPED_KV = """\
+(EngineCore_DP0 pid=351) INFO 05-12 10:11:10 [gpu_worker.py:298] Available KV cache memory: 9.45 GiB
+(EngineCore_DP0 pid=351) ERROR 05-12 10:11:12 [core.py:700] ValueError: To serve at least one request with the \
+models's max seq len (131072), (16.00 GiB KV cache is needed, which is larger than the available KV cache
+memory (9.45 GiB). Try increasing `gpu_memory_utilization` or decreasing `max_model_len` when initializing the engine.
+"""
+
+
+def test_a_message_wrapped_in_two_lines_is_matched_across_the_break() -> None:
+    d = classify_text(WRAPPED_KV, backend="vllm")
+    assert d.failure_class is C.KV_CACHE_INSUFFICIENT
+    assert d.evidence[0].line == 2 and "larger than the available KV cache memory" in d.evidence[0].text
+
+
+def test_a_word_split_by_the_wrap_is_joined() -> None:
+    log = "[rank0]: RuntimeError: CUDA error: no kernel im\nage is available for execution on the device\n"
+    assert classify_text(log, backend="vllm").failure_class is C.UNSUPPORTED_GPU
+
+
+def test_a_wrapped_hit_is_counted_once() -> None:
+    from jetllm.classify.catalog import default_catalog
+    from jetllm.classify.reader import blocks_from_stream
+    from jetllm.classify.scan import scan
+
+    again = "ValueError: 16.00 GiB KV cache is needed, which is larger than the available KV cache memory (9.45 GiB)."
+    hits = scan(blocks_from_stream(io.BytesIO((WRAPPED_KV + again + "\n").encode())), default_catalog())
+    assert hits.count == {"vllm_kv_max_seq_len": 2}
+    assert [h.line for h in hits.first["vllm_kv_max_seq_len"]] == [2, 4]
