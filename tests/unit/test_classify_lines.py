@@ -5,6 +5,10 @@ program prints."""
 from __future__ import annotations
 
 import io
+import shutil
+from pathlib import Path
+
+import pytest
 
 from jetllm.classify import ExitState, FailureClass, classify_text
 
@@ -112,3 +116,23 @@ def test_a_wrapped_hit_is_counted_once() -> None:
     hits = scan(blocks_from_stream(io.BytesIO((WRAPPED_KV + again + "\n").encode())), default_catalog())
     assert hits.count == {"vllm_kv_max_seq_len": 2}
     assert [h.line for h in hits.first["vllm_kv_max_seq_len"]] == [2, 4]
+
+
+@pytest.mark.parametrize(("flag", "expected"), [("", C.UNKNOWN), ("  ignore_case: true\n", C.LIBRARY_MISMATCH)])
+def test_a_signature_opts_in_to_any_case(tmp_path: Path, flag: str, expected: FailureClass) -> None:
+    """Keywords are found in any case; a pattern only where its signature says the source's spelling varies."""
+    from jetllm.classify.catalog import DATA_DIR, load_catalog
+    from jetllm.classify.decide import decide
+    from jetllm.classify.reader import blocks_from_lines
+    from jetllm.classify.scan import scan
+
+    (tmp_path / "signatures").mkdir()
+    shutil.copy(DATA_DIR / "classes.yaml", tmp_path)
+    (tmp_path / "signatures" / "nvml.yaml").write_text(
+        "- id: nvml_mismatch\n  class: library_mismatch\n  strength: 85\n  backends: [any]\n"
+        "  patterns: ['Driver/library version mismatch']\n" + flag
+    )
+    catalog = load_catalog(tmp_path)
+    line = "nvidia-container-cli: initialization error: nvml error: driver/library version mismatch: unknown"
+    hits = scan(blocks_from_lines([line]), catalog)
+    assert decide(hits, None, catalog, backend=None, jetson=False).failure_class is expected
