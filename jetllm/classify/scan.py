@@ -49,8 +49,8 @@ class Hits:
     count: dict[str, int] = field(default_factory=dict)
     last: dict[str, int] = field(default_factory=dict)
     lines: int = 0
-    last_exception: Hit | None = None
-    first_fatal: Hit | None = None
+    last_exception: tuple[int, str] | None = None  # line number and line, redacted when shown
+    first_fatal: tuple[int, str] | None = None
     last_marker: int = 0
 
     def keeps(self, sig: Signature) -> bool:
@@ -68,10 +68,10 @@ class Hits:
         """Note an error marker in this line, if it holds one."""
         exception = _EXCEPTION.match(stripped)
         if exception:
-            self.last_exception = Hit(lineno, _cut(redact(segment)))
+            self.last_exception = (lineno, segment)
         elif _FATAL.search(segment) or _FATAL_START.match(stripped):
             if self.first_fatal is None:
-                self.first_fatal = Hit(lineno, _cut(redact(segment)))
+                self.first_fatal = (lineno, segment)
         else:
             return
         self.last_marker = lineno
@@ -79,7 +79,8 @@ class Hits:
     @property
     def decisive(self) -> Hit | None:
         """The line that tells most of a failure no signature names."""
-        return self.last_exception or self.first_fatal
+        found = self.last_exception or self.first_fatal
+        return Hit(found[0], _cut(redact(found[1]))) if found else None
 
 
 def clean_segments(raw: bytes) -> list[str]:
@@ -122,16 +123,17 @@ def _excerpt(segment: str, sig: Signature, match: re.Match[str], offset: int) ->
 # (ISO, syslog with host and tag), Docker compose's `service-1  | `, torch's
 # `[rank0]:`, vLLM's `(VllmWorker rank=0 pid=123)` and its logging head
 # `INFO 05-12 10:11:12 [file.py:123]`, glog/Triton's `E1103 02:59:01.152656 81041 file.cc:553]`.
-_PREFIX = re.compile(
-    r"\s*(?:\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?\]?"
+_ENTRY_HEADS = (
+    r"\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?\]?"
     r"|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +\d{1,2} \d\d:\d\d:\d\d(?: [\w.-]+ [\w./@-]+(?:\[\d+\])?:)?"
-    r"|[\w.-]+[-_]\d+ +\|"
-    r"|\[rank\d+\]:"
     r"|\([\w-]+(?:[ ,]+\w+=[^\s,)]*)+\)"
     r"|[IWEF]\d{4} \d\d:\d\d:\d\d\.\d+ +\d+ [\w./-]+:\d+\]"
     r"|(?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL) \d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?(?: \[[\w./-]+:\d+\]| [\w./-]+:\d+\])?"
-    r")(?=\s|$)\s*"
 )
+_STREAM_HEADS = r"[\w.-]+[-_]\d+ +\||\[rank\d+\]:"  # on every line of a stream, continuations too
+_PREFIX = re.compile(rf"\s*(?:{_ENTRY_HEADS}|{_STREAM_HEADS})(?=\s|$)\s*")
+# A line that starts a new log entry (a timestamp, a level) is no continuation of the one before.
+_ENTRY = re.compile(rf"\s*(?:(?:{_STREAM_HEADS})\s*)*(?:{_ENTRY_HEADS}|time=\S+ level=)")
 # Ollama's slog: `time=… level=ERROR source=sched.go:443 msg="…" error="…"`: matched inside msg.
 _SLOG = re.compile(r'time=\S+ level=\w+ source=\S+ msg=("(?:[^"\\]|\\.)*"|\S+)')
 MAX_PREFIXES = 6
@@ -181,10 +183,9 @@ def _segments(raw: bytes) -> list[tuple[str, str]]:
     return [(s, strip_prefixes(s)) for s in clean_segments(raw)]
 
 
-def _match_line(raw: bytes, low: bytes, anchors: set[bytes], lineno: int, catalog: Catalog, hits: Hits,
+def _match_line(raw: bytes, candidates: dict[str, Signature], anchors: set[bytes], lineno: int, hits: Hits,
                 skip: set[str]) -> set[str]:
-    """Match one line; the ids of the signatures it matched."""
-    candidates = _candidates(low, anchors, catalog)
+    """Match one line against the signatures whose keywords it holds; the ids it matched."""
     if not candidates and not anchors & _MARKERS:
         return set()
     segments = _segments(raw)
@@ -203,23 +204,33 @@ def _match_line(raw: bytes, low: bytes, anchors: set[bytes], lineno: int, catalo
 
 
 def _match_wrapped(block: bytes, low: bytes, first: tuple[int, int], second: tuple[int, int], lineno: int,
-                   anchors: list[bytes], catalog: Catalog, hits: Hits, skip: set[str]) -> set[str]:
+                   known: dict[str, Signature], anchors: list[bytes], catalog: Catalog, hits: Hits,
+                   skip: set[str]) -> set[str]:
     """Match a line joined to the next, as a long line pasted wrapped into a
     thread comes: with a space where the break was, or none (a word split).
-    Only a match that spans the break counts; the ids it matched."""
+    Only a match that spans the break counts; the ids it matched. `known`:
+    the signatures whose keywords either line holds; a keyword split by the
+    break is looked for here, in a window around it."""
     matched: set[str] = set()
-    head_raw, tail_raw = block[first[0] : first[1]], block[second[0] : second[1]]
-    head_low, tail_low = low[first[0] : first[1]], low[second[0] : second[1]]
-    if not head_low.strip() or not tail_low.strip():
+    head_low, tail_low = low[first[0] : first[1]].rstrip(), low[second[0] : second[1]].lstrip()
+    if not head_low or not tail_low or _ENTRY.match(block[second[0] : second[1]].decode("utf-8", "replace")):
         return matched
-    head = _segments(head_raw)[-1:]
-    tail = _segments(tail_raw)[:1]
-    if not head or not tail:
-        return matched
-    segment, stripped = head[0]
-    for joiner in (" ", ""):
+    reach = max(map(len, catalog.by_keyword), default=1) - 1
+    segments: tuple[list[tuple[str, str]], list[tuple[str, str]]] | None = None
+    # A word split by the break (no space): only between two word characters.
+    joiners = (" ", "") if head_low[-1:].isalnum() and tail_low[:1].isalnum() else (" ",)
+    for joiner in joiners:
         pair_low = head_low + joiner.encode() + tail_low
-        candidates = _candidates(pair_low, [a for a in anchors if a in pair_low], catalog)
+        window = pair_low[max(0, len(head_low) - reach) : len(head_low) + len(joiner) + reach]
+        candidates = {**known, **_candidates(window, [a for a in anchors if a in window], catalog)}
+        candidates = {k: v for k, v in candidates.items() if k not in skip and k not in matched}
+        if not candidates:
+            continue
+        if segments is None:
+            segments = (_segments(block[first[0] : first[1]])[-1:], _segments(block[second[0] : second[1]])[:1])
+        if not segments[0] or not segments[1]:
+            return matched
+        (segment, stripped), tail = segments[0][0], segments[1]
         text = stripped + joiner + tail[0][1]
         for sig in candidates.values():
             if sig.id in skip or sig.id in matched:
@@ -260,18 +271,26 @@ def scan(blocks: Iterable[bytes], catalog: Catalog) -> Hits:
         pos, lineno = 0, first_line
         carried: set[str] = set()  # matched by the previous line joined to this one
         previous_end = -2
+        candidates: dict[str, Signature] = {}
         for (start, end), found in sorted(spans.items()):
             lineno += block.count(b"\n", pos, start)
             pos = start
             skip = carried if previous_end == start - 1 else set()
-            matched = _match_line(block[start:end], low[start:end], found, lineno, catalog, hits, skip) | skip
+            if previous_end != start - 1:  # else computed as the previous line's continuation
+                candidates = _candidates(low[start:end], found, catalog)
+            matched = _match_line(block[start:end], candidates, found, lineno, hits, skip) | skip
             if start > 0 and previous_end != start - 1:  # a line with no anchor before: a head of this one?
                 head = _line_at(block, block.rfind(b"\n", 0, start - 1) + 1)
-                matched |= _match_wrapped(block, low, head, (start, end), lineno - 1, anchors, catalog, hits, matched)
-            carried = set()
+                matched |= _match_wrapped(block, low, head, (start, end), lineno - 1, candidates, anchors, catalog,
+                                          hits, matched)  # fmt: skip
+            carried, following = set(), {}
             if end < len(block):
-                carried = _match_wrapped(block, low, (start, end), _line_at(block, end + 1), lineno, anchors,
-                                         catalog, hits, matched)  # fmt: skip
+                tail = _line_at(block, end + 1)
+                if tail in spans:
+                    following = _candidates(low[tail[0] : tail[1]], spans[tail], catalog)
+                carried = _match_wrapped(block, low, (start, end), tail, lineno, {**candidates, **following},
+                                         anchors, catalog, hits, matched)  # fmt: skip
+            candidates = following
             previous_end = end
         lines = block.count(b"\n") + 1
         first_line += lines

@@ -136,3 +136,24 @@ def test_a_signature_opts_in_to_any_case(tmp_path: Path, flag: str, expected: Fa
     line = "nvidia-container-cli: initialization error: nvml error: driver/library version mismatch: unknown"
     hits = scan(blocks_from_lines([line]), catalog)
     assert decide(hits, None, catalog, backend=None, jetson=False).failure_class is expected
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "[rank0]: torch.OutOfMemoryError: CUDA out of memory.",
+        "(VllmWorker rank=0 pid=123) torch.OutOfMemoryError: CUDA out of memory.",
+        "(EngineCore_DP0 pid=351) ERROR 05-12 10:11:12 [core.py:700] torch.OutOfMemoryError: CUDA out of memory.",
+        "2025-11-12 10:00:00,123 [rank0]: torch.OutOfMemoryError: CUDA out of memory.",
+        "Nov 12 10:00:00 orin python3[812]: torch.OutOfMemoryError: CUDA out of memory.",
+        "vllm-1  | INFO 05-12 10:11:12 api_server.py:123] torch.OutOfMemoryError: CUDA out of memory.",
+        "E1103 02:59:01.152656 81041 pb_stub.cc:553] torch.OutOfMemoryError: CUDA out of memory.",
+        'time=2025-06-01T10:00:03.000Z level=ERROR source=sched.go:478 msg="torch.OutOfMemoryError: CUDA out of memory."',
+    ],
+)
+def test_the_usual_prefixes_are_stripped_before_matching(line: str) -> None:
+    from jetllm.classify.scan import strip_prefixes
+
+    assert strip_prefixes(line).startswith("torch.OutOfMemoryError: CUDA out of memory.")
+    d = classify_text(line + "\n")
+    assert d.failure_class is C.GPU_OOM and d.evidence[0].text == line
