@@ -223,6 +223,7 @@ class SignatureSpec(Record):
     backends: list[str] = Field(min_length=1)
     patterns: list[str] = Field(min_length=1)
     keywords: list[str] | None = None
+    ignore_case: bool = False  # where the source's own spelling varies (NVML/nvml)
     jetson_class: FailureClass | None = None
     retry_smaller: RetrySmaller | None = None
     cause: str | None = None
@@ -261,7 +262,7 @@ class SignatureSpec(Record):
             failure_class=self.failure_class,
             strength=self.strength,
             backends=frozenset(self.backends),
-            patterns=tuple(re.compile(p) for p in self.patterns),
+            patterns=tuple(re.compile(p, re.IGNORECASE if self.ignore_case else 0) for p in self.patterns),
             keywords=tuple(sorted({k.lower().encode() for k in keywords})),
             source=source,
             jetson_class=self.jetson_class,

@@ -13,9 +13,12 @@ Precedence (see signatures/README.md for the strength scale):
    is what ended the process; on Jetson both are one memory) but not causes
    that explain it less ambiguously. Exit 137 without OOMKilled, exit 139
    and a timeout are weak: any cause in the log beats them.
-4. Signatures of class `none` mark readiness. With no candidate: a non-zero
-   exit is `unknown`; exit 0 with no readiness (in state or log) is `unknown`;
-   otherwise `none`.
+4. Signatures of class `none` mark readiness. `none` needs evidence of
+   health: with no candidate, a non-zero exit is `unknown`; exit 0 with no
+   readiness (in state or log) is `unknown`; a caller's report that it served
+   (state.ready), or a readiness line with no error marker after it, is
+   `none`; error markers (an exception, a fatal line) are `unknown` with the
+   decisive line as evidence; a log with neither is `unknown`.
 """
 
 from __future__ import annotations
@@ -92,18 +95,29 @@ def decide(
     if candidates:
         best = max(candidates, key=lambda c: _rank(c, backend))
         evidence = _evidence(best, candidates, hits)
+        if best.failure_class is FailureClass.UNKNOWN and hits.decisive:  # a generic symptom: show the decisive line
+            evidence = _with(evidence, Evidence(line=hits.decisive.line, text=hits.decisive.text))
         fix = best.signature.fix.text(jetson) if best.signature and best.signature.fix else None
         return build(catalog, best.failure_class, cause=best.cause, evidence=evidence, jetson=jetson,
                      retry_smaller=best.retry_smaller, fix=fix, signature=best.id)  # fmt: skip
+    decisive = [Evidence(line=hits.decisive.line, text=hits.decisive.text)] if hits.decisive else []
     if state is not None and state.exit_code not in (None, 0):
-        return build(catalog, FailureClass.UNKNOWN, jetson=jetson, signature="exit:nonzero",
+        return build(catalog, FailureClass.UNKNOWN, jetson=jetson, signature="exit:nonzero", evidence=decisive,
                      cause=f"the process exited with code {state.exit_code}; its log names no known cause")  # fmt: skip
     if state is not None and state.exit_code == 0 and not state.ready and not ready_in_log:
         return build(catalog, FailureClass.UNKNOWN, jetson=jetson, signature="exit:0-not-ready",
                      retry_smaller=RetrySmaller.NO,
                      cause="the process exited with code 0 before it served: its command returned instead of "
                      "serving (a one-shot command, or an image whose command needs a TTY)")  # fmt: skip
-    return build(catalog, FailureClass.NONE, jetson=jetson)
+    last_ready = max((hits.last[sig.id] for sig in catalog.signatures
+                      if sig.id in hits.last and sig.class_for(jetson) is FailureClass.NONE), default=0)  # fmt: skip
+    if (state is not None and state.ready) or (last_ready and hits.last_marker < last_ready):
+        return build(catalog, FailureClass.NONE, jetson=jetson)
+    if decisive:
+        return build(catalog, FailureClass.UNKNOWN, jetson=jetson, signature="marker", evidence=decisive,
+                     cause="the log shows a failure no signature names (the decisive line is the evidence)")  # fmt: skip
+    return build(catalog, FailureClass.UNKNOWN, jetson=jetson, signature="no-evidence",
+                 cause="no failure line was found in the log, and no line shows the server ready")  # fmt: skip
 
 
 _MEMORY = {
@@ -126,6 +140,13 @@ def _evidence(best: Candidate, candidates: list[Candidate], hits: Hits) -> list[
             if len(chosen) < MAX_EVIDENCE:
                 chosen.setdefault(hit.line, hit.text)
     return [Evidence(line=line, text=text) for line, text in sorted(chosen.items())]
+
+
+def _with(evidence: list[Evidence], line: Evidence) -> list[Evidence]:
+    """`line` added to the evidence (in log order), within MAX_EVIDENCE."""
+    if any(e.line == line.line for e in evidence):
+        return evidence
+    return sorted([*evidence[: MAX_EVIDENCE - 1], line], key=lambda e: e.line)
 
 
 def build(

@@ -137,7 +137,9 @@ def test_platform_changes_the_reading_of_a_cublas_alloc_failure() -> None:
         (ExitState(exit_code=1), "loading weights\n", C.UNKNOWN),
         (ExitState(timed_out=True), "loading weights\n", C.STARTUP_TIMEOUT),
         (ExitState(timed_out=True), "cudaMalloc failed: out of memory\n", C.GPU_OOM),
-        (None, "loading weights\n", C.NONE),
+        (None, "loading weights\n", C.UNKNOWN),
+        (ExitState(ready=True), "loading weights\n", C.NONE),
+        (ExitState(exit_code=0, ready=True), "loading weights\n", C.NONE),
     ],
 )
 def test_exit_state_is_evidence(state: ExitState | None, log: str, expected: FailureClass) -> None:
@@ -184,9 +186,9 @@ def test_line_numbers_survive_block_boundaries() -> None:
 
 
 def test_empty_and_binary_input_never_crash() -> None:
-    assert classify_text(b"").failure_class is C.NONE
+    assert classify_text(b"").failure_class is C.UNKNOWN
     assert classify_text(bytes(range(256)) * 1000).failure_class in set(C)
-    assert classify_lines([]).failure_class is C.NONE
+    assert classify_lines([]).failure_class is C.UNKNOWN
 
 
 def test_diagnosis_for_uses_the_class_defaults() -> None:

@@ -2,10 +2,13 @@
 
 The corpus grew from 43 to 107 cases (64 real logs from threads the
 signatures were never written against). On the grown set the classifier
-scores 89.7 % with 6 real failures read as `none`: the floor below keeps it
-from sliding back, and the target (95 %, no failure read as `none`) is
-pinned as a strict expected failure until the signatures reach it, so the
-day they do, this file must be changed to assert it outright.
+scored 89.7 % with 6 real failures read as `none`. Since `none` needs
+evidence of health (a readiness line, or a caller's report that it served),
+no failure reads as `none`, but the 9 healthy cases, excerpts cut before
+any readiness line, read as `unknown`: 82.2 %. The floor below keeps it
+from sliding back, and the target (95 %) is pinned as a strict expected
+failure until the signatures reach it, so the day they do, this file must
+be changed to assert it outright.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from jetllm.core.diagnosis import FailureClass
 from tests.support.corpus import CaseResult, accuracy, run_corpus
 from tests.support.shared import shared_path
 
-FLOOR = 0.89  # measured on the 107 cases when they joined
+FLOOR = 0.82  # measured on the 107 cases once `none` needed evidence of health
 TARGET = 0.95
 
 
@@ -38,10 +41,10 @@ def _silent(outcomes: list[CaseResult]) -> list[str]:
 def test_corpus_accuracy_holds_its_floor() -> None:
     outcomes = _outcomes()
     assert accuracy(outcomes) >= FLOOR, _misses(outcomes)
-    assert len(_silent(outcomes)) <= 6, f"more failures classified none: {_silent(outcomes)}"
+    assert not _silent(outcomes), f"failures classified none: {_silent(outcomes)}"
 
 
-@pytest.mark.xfail(strict=True, reason="target not reached yet: 89.7 % and 6 failures read as none on 107 cases")
+@pytest.mark.xfail(strict=True, reason="target not reached yet: 82.2 % on 107 cases")
 def test_corpus_accuracy_target() -> None:
     outcomes = _outcomes()
     assert accuracy(outcomes) >= TARGET, _misses(outcomes)
