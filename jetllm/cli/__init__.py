@@ -158,11 +158,12 @@ def _words(bad: Exception) -> str:
 
 
 def main() -> None:
-    from jetllm.core.signals import install_handlers
+    from jetllm.core.signals import finishing, install_handlers
 
     install_handlers()  # kill, a CI timeout, a closed terminal (HUP), Ctrl-\\ (QUIT): like Ctrl-C
     try:
         code = run()
     except KeyboardInterrupt:  # in the instant between the command's end and finishing()
         code = int(ExitCode.INTERRUPTED)
+    finishing()  # also when run() ended early: exit with the code, not by a late signal
     sys.exit(code)

@@ -94,9 +94,8 @@ def finishing() -> None:
     signals are ignored. Else one landing while the result is written would cut it short, or
     (Python restores the default actions as it exits) end the process as killed by it."""
     if _process_wide and _main_thread():
-        for sig in SIGNALS:
-            if signal.getsignal(sig) is _on_signal:
-                signal.signal(sig, signal.SIG_IGN)
+        for sig in SIGNALS:  # whatever handler a stage left: nothing is left to interrupt
+            signal.signal(sig, signal.SIG_IGN)
 
 
 @contextmanager
