@@ -51,10 +51,9 @@ def read_yaml(path: Path, *, shipped: bool = False) -> Any:
     except OSError as exc:
         raise problem(path, f"cannot read: {exc.strerror or exc}", shipped=shipped) from None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        cause = getattr(exc, "problem", None) or "syntax error"
-        raise problem(path, f"not valid YAML{where}: {cause}", shipped=shipped) from None
+        from jetllm.core.inputs import yaml_problem
+
+        raise problem(path, yaml_problem(exc), shipped=shipped) from None
 
 
 def validate(model: type[M], document: Any, path: Path, *, shipped: bool = False) -> M:

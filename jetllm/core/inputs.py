@@ -104,6 +104,13 @@ def load_json(path: Path, *, limit: int, max_values: int, name: str | None = Non
     return document
 
 
+def yaml_problem(exc: Exception) -> str:
+    """A YAML parse error in one phrase: "not valid YAML at line N: what"."""
+    mark = getattr(exc, "problem_mark", None)
+    where = f" at line {mark.line + 1}" if mark is not None else ""
+    return f"not valid YAML{where}: {getattr(exc, 'problem', None) or 'syntax error'}"
+
+
 def load_yaml(path: Path, *, limit: int, max_values: int, name: str | None = None) -> Any:
     import yaml
 
@@ -117,10 +124,7 @@ def load_yaml(path: Path, *, limit: int, max_values: int, name: str | None = Non
         raise UsageError(f"{name}: line {line}: control character U+{exc.character:04X} is not allowed in YAML "
                          "(escape it in a double-quoted string)") from None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or "syntax error"
-        raise UsageError(f"{name}: not valid YAML{where}: {problem}") from None
+        raise UsageError(f"{name}: {yaml_problem(exc)}") from None
     except RecursionError:
         raise UsageError(f"{name}: nested more than {MAX_DEPTH} levels deep") from None
     except ValueError as exc:
