@@ -63,7 +63,8 @@ class Signature:
     backends: frozenset[str]
     patterns: tuple[re.Pattern[str], ...]
     keywords: tuple[bytes, ...]  # lower-case literals; a line holding none cannot match
-    source: str
+    file: str  # the signatures/*.yaml file it came from
+    source: str | None = None  # where the wording comes from: program, file and version
     jetson_class: FailureClass | None = None
     retry_smaller: RetrySmaller | None = None
     cause: str | None = None
@@ -228,6 +229,7 @@ class SignatureSpec(Record):
     retry_smaller: RetrySmaller | None = None
     cause: str | None = None
     fix: str | FixSpec | None = None
+    source: str | None = None  # where the wording comes from: repo, file and version (or release)
 
     @field_validator("backends")
     @classmethod
@@ -254,7 +256,7 @@ class SignatureSpec(Record):
             raise ValueError(f"keywords: each keyword needs {MIN_KEYWORD}+ characters")
         return self
 
-    def signature(self, source: str) -> Signature:
+    def signature(self, file: str) -> Signature:
         found = [required_literal(p) for p in self.patterns]
         keywords = self.keywords if self.keywords is not None else [k for k in found if k]
         return Signature(
@@ -264,7 +266,8 @@ class SignatureSpec(Record):
             backends=frozenset(self.backends),
             patterns=tuple(re.compile(p, re.IGNORECASE if self.ignore_case else 0) for p in self.patterns),
             keywords=tuple(sorted({k.lower().encode() for k in keywords})),
-            source=source,
+            file=file,
+            source=self.source.strip() if self.source is not None else None,
             jetson_class=self.jetson_class,
             retry_smaller=self.retry_smaller,
             cause=self.cause.strip() if self.cause is not None else None,
