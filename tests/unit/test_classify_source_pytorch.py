@@ -53,6 +53,8 @@ CASES = [
     ("RuntimeError: CUDA error: device-side assert triggered\nCUDA kernel errors might be asynchronously reported at some "
      "other API call, so the stacktrace below might be incorrect.\nFor debugging consider passing CUDA_LAUNCH_BLOCKING=1\n"
      "Compile with `TORCH_USE_CUDA_DSA` to enable device-side assertions.", C.UNKNOWN),
+    ("RuntimeError: operator torchvision::nms does not exist", C.LIBRARY_MISMATCH),
+    ("AttributeError: '_OpNamespace' '_C' object has no attribute 'rms_norm'", C.LIBRARY_MISMATCH),
     # a CUDA error inside PyTorch's wrapper: the CUDA text decides, not the wrapper's lines
     ("RuntimeError: CUDA error: no CUDA-capable device is detected\nCUDA kernel errors might be asynchronously reported at "
      "some other API call, so the stacktrace below might be incorrect.", C.GPU_RUNTIME_MISSING),

@@ -45,6 +45,13 @@ CASES = [
     ("ValueError: User-specified max_model_len (131072) is greater than the derived max_model_len "
      "(max_position_embeddings=32768 or model_max_length=None in model's config.json). This may lead to incorrect model "
      "outputs or CUDA errors.", C.UNSUPPORTED_MODEL),
+    ("ValueError: Total number of attention heads (32) must be divisible by tensor parallel size (3).",
+     C.UNSUPPORTED_MODEL),
+    ("INFO 09-01 10:00:00 [__init__.py:253] No platform detected, vLLM is running on UnspecifiedPlatform\n"
+     "RuntimeError: Failed to infer device type", C.GPU_RUNTIME_MISSING),
+    ("INFO 09-01 10:00:00 [__init__.py:253] No platform detected, vLLM is running on UnspecifiedPlatform\n"
+     "Traceback (most recent call last):\nAttributeError: 'NoneType' object has no attribute 'device_type'",
+     C.GPU_RUNTIME_MISSING),
     # symptoms alone are unknown; with the root cause above them the cause decides
     ("(EngineCore_0 pid=284) ERROR 09-01 10:00:00 [core.py:700] EngineCore failed to start.", C.UNKNOWN),
     ("(VllmWorker rank=0 pid=301) ERROR 09-01 10:00:00 [multiproc_executor.py:546] WorkerProc failed to start.",
