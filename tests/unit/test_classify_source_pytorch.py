@@ -52,6 +52,10 @@ CASES = [
      "Compile with `TORCH_USE_CUDA_DSA` to enable device-side assertions.", C.UNKNOWN),
     ("RuntimeError: operator torchvision::nms does not exist", C.LIBRARY_MISMATCH),
     ("AttributeError: '_OpNamespace' '_C' object has no attribute 'rms_norm'", C.LIBRARY_MISMATCH),
+    # Triton (bundled with PyTorch) python/triton/runtime/errors.py
+    ("triton.runtime.errors.OutOfResources: out of resource: shared memory, Required: 81920, Hardware limit: 65536. "
+     "Reducing block sizes or `num_stages` may help.", C.UNSUPPORTED_GPU),
+    ("RuntimeError: Triton Error [CUDA]: out of memory", C.GPU_OOM),
     # a CUDA error inside PyTorch's wrapper: the CUDA text decides, not the wrapper's lines
     ("RuntimeError: CUDA error: no CUDA-capable device is detected\nCUDA kernel errors might be asynchronously reported at "
      "some other API call, so the stacktrace below might be incorrect.", C.GPU_RUNTIME_MISSING),

@@ -52,6 +52,14 @@ CASES = [
     ("INFO 09-01 10:00:00 [__init__.py:253] No platform detected, vLLM is running on UnspecifiedPlatform\n"
      "Traceback (most recent call last):\nAttributeError: 'NoneType' object has no attribute 'device_type'",
      C.GPU_RUNTIME_MISSING),
+    ("RuntimeError: Cannot find any model weights with `/models/Qwen2.5-7B-Instruct`", C.MODEL_UNAVAILABLE),
+    ("ValueError: max_num_batched_tokens (2048) is smaller than max_model_len (8192). This effectively limits the "
+     "maximum sequence length to max_num_batched_tokens and makes vLLM reject longer sequences. Please increase "
+     "max_num_batched_tokens or decrease max_model_len.", C.UNKNOWN),
+    ("NotImplementedError: No operator found for `memory_efficient_attention_forward` with inputs:\n"
+     "     query       : shape=(1, 1024, 32, 128) (torch.bfloat16)\n"
+     "`cutlassF` is not supported because:\n    requires device with capability > (8, 0) but your GPU has capability "
+     "(7, 5) (too old)", C.UNSUPPORTED_GPU),
     # symptoms alone are unknown; with the root cause above them the cause decides
     ("(EngineCore_0 pid=284) ERROR 09-01 10:00:00 [core.py:700] EngineCore failed to start.", C.UNKNOWN),
     ("(VllmWorker rank=0 pid=301) ERROR 09-01 10:00:00 [multiproc_executor.py:546] WorkerProc failed to start.",
