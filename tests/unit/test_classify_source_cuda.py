@@ -113,3 +113,17 @@ INFO:     Application startup complete.
 
 def test_healthy_cuda_stack_lines_are_not_failures() -> None:
     assert classify_text(HEALTHY, backend="vllm").failure_class is C.NONE
+
+
+@pytest.mark.parametrize("file", ["cuda.yaml", "pytorch.yaml", "vllm.yaml", "memory.yaml", "library.yaml"])
+def test_every_entry_names_its_source(file: str) -> None:
+    """Each signature in these files says where its wording comes from: a repository
+    or a public header/doc, and a version."""
+    from jetllm.classify.catalog import default_catalog
+
+    entries = [s for s in default_catalog().signatures if s.file == file]
+    assert entries
+    for sig in entries:
+        # an open repository at a tag, or a closed-source program's public header/docs by release
+        closed = ("CUDA 12", "cuDNN 8", "TensorRT 8", "nvml.h")
+        assert sig.source and ("@" in sig.source or any(c in sig.source for c in closed)), sig.id
