@@ -29,6 +29,8 @@ CASES = [
      "peak memory takes 1.42GiB; the rest of the memory reserved for KV Cache is -1.05GiB.", C.KV_CACHE_INSUFFICIENT),
     ("INFO 02-26 09:54:05 executor_base.py:111] # cuda blocks: 0, # CPU blocks: 4681", C.KV_CACHE_INSUFFICIENT),
     ("INFO 06-10 14:02:11 distributed_gpu_executor.py:56] # GPU blocks: 0, # CPU blocks: 2048", C.KV_CACHE_INSUFFICIENT),
+    ("INFO 02-26 09:54:05 executor_base.py:116] Maximum concurrency for 4096 tokens per request: 0.47x",
+     C.KV_CACHE_INSUFFICIENT),
     ("ValueError: Free memory on device (6.12/7.44 GiB) on startup is less than desired GPU memory utilization (0.9, "
      "6.70 GiB). Decrease GPU memory utilization or reduce GPU memory used by other processes.", C.GPU_OOM),
     ("AssertionError: Error in memory profiling. Initial free memory 10.2 GiB, current free memory 11.5 GiB. This happens "
