@@ -42,6 +42,14 @@ CASES = [
     ("RuntimeError: CUDA driver error: out of memory", "pytorch", C.GPU_OOM, None),
     ("node1:284:311 [0] include/alloc.h:114 NCCL WARN Cuda failure 'out of memory'", "vllm", C.GPU_OOM, None),
     ("cuda.bindings.driver.CUresult.CUDA_ERROR_OUT_OF_MEMORY", "tensorrt-llm", C.GPU_OOM, None),
+    # NGC container entrypoint (triton-inference-server/server nvidia_entrypoint.sh; NGC framework images)
+    ("WARNING: The NVIDIA Driver was not detected.  GPU functionality will not be available.\n"
+     "   Use Docker with NVIDIA Container Toolkit to start this container; see\n   https://github.com/NVIDIA/nvidia-docker.",
+     "vllm", C.GPU_RUNTIME_MISSING, None),
+    ("ERROR: This container was built for NVIDIA Driver Release 580.82 or later, but\n"
+     "       version 540.4.0 was detected and compatibility mode is UNAVAILABLE.\n\n"
+     "       [[System has unsupported display driver / cuda driver combination (CUDA_ERROR_SYSTEM_DRIVER_MISMATCH) cuInit()=803]]",
+     "vllm", C.DRIVER_TOO_OLD, None),
     # cuBLAS statuses as PyTorch's CUDABlas.cpp / CublasHandlePool.cpp print them
     ("RuntimeError: CUDA error: CUBLAS_STATUS_ALLOC_FAILED when calling `cublasCreate(handle)`", "pytorch", C.GPU_OOM, C.LIBRARY_MISMATCH),
     ("RuntimeError: CUDA error: CUBLAS_STATUS_NOT_INITIALIZED when calling `cublasCreate(handle)`", "vllm", C.GPU_OOM, C.LIBRARY_MISMATCH),
@@ -97,8 +105,17 @@ def test_nccl_error_gives_way_to_the_cuda_failure_it_reports() -> None:
     assert classify_text(log, backend="vllm").failure_class is C.GPU_OOM
 
 
-# INFO/warning lines the same programs print on a healthy start, ending on vLLM's readiness.
+# INFO/warning lines the same programs print on a healthy start (the NGC entrypoint's notes too),
+# ending on vLLM's readiness.
 HEALTHY = """\
+==========
+== vLLM ==
+==========
+NVIDIA Release 25.09 (build 214638690)
+NOTE: Legacy NVIDIA Driver detected.  Compatibility mode ENABLED.
+NOTE: The SHMEM allocation limit is set to the default of 64MB.  This may be
+   insufficient for vLLM.  NVIDIA recommends the use of the following flags:
+   docker run --gpus all --ipc=host --ulimit memlock=-1 --ulimit stack=67108864 ...
 node1:284:284 [0] NCCL INFO Bootstrap : Using eth0:172.17.0.2<0>
 node1:284:284 [0] NCCL INFO cudaDriverVersion 12040
 NCCL version 2.21.5+cuda12.4
