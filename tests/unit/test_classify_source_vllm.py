@@ -44,6 +44,7 @@ CASES = [
      C.UNSUPPORTED_MODEL),
     ("ValueError: Quantization method specified in the model config (gptq) does not match the quantization method "
      "specified in the `quantization` argument (awq).", C.UNSUPPORTED_MODEL),
+    ("ValueError: Cannot find the config file for awq", C.UNSUPPORTED_MODEL),
     ("ValueError: User-specified max_model_len (131072) is greater than the derived max_model_len "
      "(max_position_embeddings=32768 or model_max_length=None in model's config.json). This may lead to incorrect model "
      "outputs or CUDA errors.", C.UNSUPPORTED_MODEL),
