@@ -42,6 +42,10 @@ CASES = [
     ("RuntimeError: CUDA driver error: out of memory", "pytorch", C.GPU_OOM, None),
     ("node1:284:311 [0] include/alloc.h:114 NCCL WARN Cuda failure 'out of memory'", "vllm", C.GPU_OOM, None),
     ("cuda.bindings.driver.CUresult.CUDA_ERROR_OUT_OF_MEMORY", "tensorrt-llm", C.GPU_OOM, None),
+    # Jetson's libcuda (L4T libnvrm_mem) when /dev/nvmap is not reachable
+    ("NvRmMemInitNvmap failed with Permission denied\n549: Memory Manager Not supported\n****NvRmMemInit failed**** "
+     "error type: 196626\nRuntimeError: No CUDA GPUs are available", "pytorch", C.GPU_RUNTIME_MISSING, None),
+    ("NvRmMemInitNvmap failed: error Permission denied", "ollama", C.GPU_RUNTIME_MISSING, None),
     # NGC container entrypoint (triton-inference-server/server nvidia_entrypoint.sh; NGC framework images)
     ("WARNING: The NVIDIA Driver was not detected.  GPU functionality will not be available.\n"
      "   Use Docker with NVIDIA Container Toolkit to start this container; see\n   https://github.com/NVIDIA/nvidia-docker.",
@@ -142,5 +146,5 @@ def test_every_entry_names_its_source(file: str) -> None:
     assert entries
     for sig in entries:
         # an open repository at a tag, or a closed-source program's public header/docs by release
-        closed = ("CUDA 12", "cuDNN 8", "TensorRT 8", "nvml.h")
+        closed = ("CUDA 12", "cuDNN 8", "TensorRT 8", "nvml.h", "(L4T) r3")
         assert sig.source and ("@" in sig.source or any(c in sig.source for c in closed)), sig.id
