@@ -30,6 +30,8 @@ CASES = [
     ("RuntimeError: CUDA error: device kernel image is invalid", "vllm", C.UNSUPPORTED_GPU, None),
     ("ggml_cuda_compute_forward: MUL_MAT failed\nCUDA error: a PTX JIT compilation failed", "llama.cpp", C.UNSUPPORTED_GPU, None),
     ("RuntimeError: CUDA driver error: operation not supported", "pytorch", C.UNSUPPORTED_GPU, None),
+    ("RuntimeError: CUDA error: operation not permitted", "pytorch", C.UNSUPPORTED_GPU, None),
+    ("RuntimeError: CUDA error: operation not permitted when stream is capturing", "vllm", C.UNKNOWN, None),
     ("torch.AcceleratorError: CUDA error: OS call failed or operation not supported on this OS", "vllm", C.UNSUPPORTED_GPU, None),
     ("RuntimeError: CUDA error: invalid device ordinal", "vllm", C.GPU_RUNTIME_MISSING, None),
     ("RuntimeError: CUDA error: too many resources requested for launch", "vllm", C.UNSUPPORTED_GPU, None),
