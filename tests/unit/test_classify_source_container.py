@@ -39,6 +39,16 @@ CASES = [
     # nvidia-container-toolkit internal/modifier/cdi/registry.go; moby daemon/cdi.go
     ("failed to create NVIDIA Container Runtime: failed to construct OCI spec modifier: failed to construct CDI modifier: failed to inject CDI devices: unresolvable CDI devices nvidia.com/gpu=all: unknown", C.GPU_RUNTIME_MISSING, "nvct_cdi_unresolvable"),
     ("docker: Error response from daemon: CDI device injection failed: unresolvable CDI devices nvidia.com/gpu=all", C.GPU_RUNTIME_MISSING, "nvct_cdi_unresolvable"),
+    # moby client/request.go (Windows, Docker Desktop not running)
+    ('error during connect: this error may indicate that the docker daemon is not running: Get "http://%2F%2F.%2Fpipe%2Fdocker_engine/v1.24/containers/json": '
+     "open //./pipe/docker_engine: The system cannot find the file specified.", C.DOCKER_UNAVAILABLE, "docker_daemon_unreachable"),
+    # containerd resolver: a private registry without docker login
+    ('docker: Error response from daemon: Head "https://nvcr.io/v2/nvidia/tritonserver/manifests/24.05-trtllm-python-py3": unauthorized: <html>', C.IMAGE_PULL_FAILED, "docker_pull_denied"),
+    # docker/cli before 19.03 (cobra)
+    ("unknown flag: --gpus\nSee 'docker run --help'.", C.GPU_RUNTIME_MISSING, "docker_gpus_flag_unknown"),
+    # libnvidia-container nvc_mount.c: an image that bundles libcuda
+    ("nvidia-container-cli: mount error: file creation failed: /var/lib/docker/overlay2/9f1c/merged/usr/lib/aarch64-linux-gnu/libcuda.so.1: file exists: unknown",
+     C.LIBRARY_MISMATCH, "nvct_mount_file_exists"),
 ]
 
 

@@ -42,6 +42,14 @@ CASES = [
     # file_download.py _check_disk_space
     ("UserWarning: Not enough free disk space to download the file. The expected file size is: 4965.80 MB. "
      "The target location /root/.cache/huggingface/hub/models--x/blobs only has 1203.44 MB free disk space.\n", C.DISK_FULL, "hf_not_enough_disk"),
+    ("requests.exceptions.ConnectionError: HTTPSConnectionPool(host='huggingface.co', port=443): Max retries exceeded with url: "
+     "/api/models/Qwen/Qwen2.5-0.5B (Caused by NewConnectionError('Failed to establish a new connection: [Errno 101] Network is unreachable'))\n",
+     C.MODEL_UNAVAILABLE, "hf_offline"),
+    # utils/_validators.py; transformers utils/hub.py: a local path that is not there
+    ("huggingface_hub.errors.HFValidationError: Repo id must be in the form 'repo_name' or 'namespace/repo_name': '/models/qwen'. Use `repo_type` argument if needed.\n",
+     C.MODEL_UNAVAILABLE, "hf_invalid_repo_id"),
+    ("OSError: Incorrect path_or_model_id: '/models/qwen'. Please provide either the path to a local folder or the repo_id of a model on the Hub.\n",
+     C.MODEL_UNAVAILABLE, "hf_invalid_repo_id"),
 ]
 
 

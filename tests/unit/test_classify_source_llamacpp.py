@@ -45,6 +45,9 @@ CASES = [
     # common.cpp / server.cpp: the load failed, the cause not in this excerpt
     ("common_init_from_params: failed to load model '/models/x.gguf'\nsrv    load_model: failed to load model, '/models/x.gguf'\nmain: exiting due to model loading error",
      C.UNKNOWN, "llama_server_model_load_failed"),
+    # src/llama.cpp: a build with run-time loaded backends that finds none
+    ("llama_model_load_from_file_impl: no backends are loaded. hint: use ggml_backend_load() or ggml_backend_load_all() to load a backend before calling this function",
+     C.LIBRARY_MISMATCH, "llama_cpp_no_backends"),
 ]
 
 

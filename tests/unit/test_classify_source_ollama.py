@@ -42,6 +42,10 @@ CASES = [
     ('time=2025-02-01T10:00:00.000Z level=WARN source=gpu.go:617 msg="version mismatch between driver and cuda driver library - '
      'reboot or upgrade may be required: library /usr/lib/x86_64-linux-gnu/libcuda.so.570.86.10"', C.LIBRARY_MISMATCH, "ollama_cuda_driver_library_mismatch"),
     ('time=2025-02-01T10:00:00.000Z level=INFO source=gpu.go:295 msg="[0] CUDA GPU is too old. Compute Capability detected: 3.5"', C.UNSUPPORTED_GPU, "gpu_too_old"),
+    ('time=2025-02-01T10:00:00.000Z level=WARN source=gpu.go:623 msg="unknown error initializing cuda driver library /usr/lib/x86_64-linux-gnu/libcuda.so.550.90.07: '
+     'cuda driver library init failure: 999. see https://github.com/ollama/ollama/blob/main/docs/troubleshooting.md for more information"', C.GPU_RUNTIME_MISSING, "ollama_cuda_unknown_error"),
+    # server/images.go
+    ("Error: digest mismatch, file must be downloaded again", C.MODEL_UNAVAILABLE, "ollama_digest_mismatch"),
 ]
 
 
