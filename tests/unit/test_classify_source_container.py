@@ -26,6 +26,8 @@ CASES = [
     ("exec /usr/bin/python3: exec format error", C.ARCH_MISMATCH, "exec_format_error"),
     # libnetwork portallocator.go; daemon/container_operations.go (docker 28+ prefix)
     ("docker: Error response from daemon: failed to set up container networking: driver failed programming external connectivity on endpoint jetllm-x (3f2a): Bind for 127.0.0.1:8000 failed: port is already allocated", C.PORT_IN_USE, "port_in_use"),
+    ("docker: Error response from daemon: Ports are not available: exposing port TCP 0.0.0.0:8080 -> 0.0.0.0:0: listen tcp 0.0.0.0:8080: "
+     "bind: An attempt was made to access a socket in a way forbidden by its access permissions.", C.PORT_IN_USE, "port_in_use"),
     ("write /var/lib/docker/tmp/GetImageBlob123: no space left on device", C.DISK_FULL, "no_space_left"),
     # moby daemon/errors.go, runtime_unix.go, pkg/oci/devices_linux.go
     ('docker: Error response from daemon: could not select device driver "" with capabilities: [[gpu]].', C.GPU_RUNTIME_MISSING, "docker_gpu_driver_missing"),

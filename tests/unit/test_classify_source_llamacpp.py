@@ -25,6 +25,7 @@ llama_model_loader: loaded meta data with 26 key-value pairs and 339 tensors fro
 CASES = [
     # tools/server/server.cpp
     ("main: couldn't bind HTTP server socket, hostname: 0.0.0.0, port: 8080", C.PORT_IN_USE, "llama_server_bind_failed"),
+    ("\ncouldn't bind to server socket: hostname=127.0.0.1 port=8080\n", C.PORT_IN_USE, "llama_server_bind_failed"),  # examples/server before b1500
     # src/llama.cpp + llama-model.cpp (exception text after "error loading model: ")
     ("llama_model_load: error loading model: error loading model architecture: unknown model architecture: 'gemma3'", C.UNSUPPORTED_MODEL, "llama_cpp_unknown_arch"),
     ("llama_model_load: error loading model: error loading model vocabulary: unknown pre-tokenizer type: 'deepseek-r1-qwen'", C.UNSUPPORTED_MODEL, "llama_cpp_unknown_arch"),
