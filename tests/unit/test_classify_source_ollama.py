@@ -27,6 +27,7 @@ CASES = [
      'error loading model: unable to allocate memory from device CUDA0 for model weights"', C.GPU_OOM, "ollama_llama_server_oom"),
     ('time=2025-09-20T09:58:54.221Z level=INFO source=server.go:812 msg="model layout did not fit, applying backoff" '
      'error="insufficient memory - required allocations: {InputWeights:0B CPU:{Name:CPU Weights:[0B 0B]}}"', C.GPU_OOM, "ollama_llama_server_oom"),
+    ('time=2025-09-20T09:58:55.000Z level=INFO source=sched.go:450 msg="Load failed" model=/m error="failed to commit memory for model"', C.GPU_OOM, "ollama_llama_server_oom"),
     # server/sched.go @ v0.5.7-v0.33.0-rc2
     ('time=2025-01-10T08:00:00.000Z level=ERROR source=sched.go:455 msg="error loading llama server" error="llama runner process has terminated: '
      'error loading model: missing tensor \'blk.0.attn_k_norm.weight\': this model may be incompatible with your version of Ollama. '
