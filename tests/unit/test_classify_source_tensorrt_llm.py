@@ -23,6 +23,7 @@ CASES = [
      "(/code/tensorrt_llm/cpp/tensorrt_llm/common/attentionOp.cpp:2357)", C.UNSUPPORTED_GPU, "trtllm_fp8_fmha_arch"),
     ("[TensorRT-LLM][ERROR] Assertion failed: Unsupported SM version 75 (/src/tensorrt_llm/cpp/tensorrt_llm/kernels/cutlass_kernels/fp8_gemm.cu:88)",
      C.UNSUPPORTED_GPU, "trtllm_unsupported_sm"),
+    ("RuntimeError: Unsupported SM version for FP8 block scaling GEMM", C.UNSUPPORTED_GPU, "trtllm_unsupported_sm"),  # thop/fp8BlockScalingGemm.cpp
     # tensorrt_llm/models/automodel.py; tensorrt_llm/_torch/models/modeling_auto.py
     ("NotImplementedError: The given huggingface model architecture DeepseekV3ForCausalLM is not supported in TRT-LLM yet",
      C.UNSUPPORTED_MODEL, "trtllm_hf_arch_not_supported"),
