@@ -18,12 +18,17 @@ START = """\
 """
 
 
-def test_cuda_graph_capture_failure_is_memory() -> None:
-    # cuda_graph_runner.py: the exception text is appended after "Capture cuda graph failed: "
-    d = classify_text(START + "[2025-06-01 10:00:21 TP0] Capture cuda graph begin. This can take up to several minutes. avail mem=7.60 GB\n"
-                      "Exception: Capture cuda graph failed: Triton Error [CUDA]: an illegal memory access was encountered\n"
-                      "Possible solutions:\n1. set --mem-fraction-static to a smaller value (e.g., 0.8 or 0.7)\n", backend="sglang")
-    assert (d.failure_class, d.signature) == (C.GPU_OOM, "sglang_cuda_graph_capture_failed")
+CAPTURE = "[2025-06-01 10:00:21 TP0] Capture cuda graph begin. This can take up to several minutes. avail mem=7.60 GB\n"
+HINTS = "Possible solutions:\n1. set --mem-fraction-static to a smaller value (e.g., 0.8 or 0.7)\n2. set --cuda-graph-max-bs to a smaller value (e.g., 16)\n"
+
+
+def test_a_failed_graph_capture_is_classed_by_the_exception_it_carries() -> None:
+    # cuda_graph_runner.py: raise Exception(f"Capture cuda graph failed: {e}\n{CUDA_GRAPH_CAPTURE_FAILED_MSG}")
+    oom = classify_text(START + CAPTURE + "Exception: Capture cuda graph failed: CUDA out of memory. Tried to allocate 2.00 GiB. "
+                        "GPU 0 has a total capacity of 79.10 GiB of which 1.10 GiB is free.\n" + HINTS, backend="sglang")
+    assert oom.failure_class is C.GPU_OOM
+    other = classify_text(START + CAPTURE + "Exception: Capture cuda graph failed: Ninja build failed.\n" + HINTS, backend="sglang")
+    assert (other.failure_class, other.signature) == (C.UNKNOWN, "sglang_cuda_graph_capture_failed")
 
 
 def test_the_named_cause_in_the_scheduler_traceback_decides() -> None:
