@@ -63,3 +63,18 @@ def test_an_ordinary_download_is_no_failure() -> None:
     log = ("Fetching 4 files: 100%|##########| 4/4 [00:12<00:00,  3.10s/it]\n"
            "model.safetensors: 100%|##########| 988M/988M [00:09<00:00, 102MB/s]\n")
     assert classify_text(log, backend="vllm").signature == "no-evidence"
+
+
+@pytest.mark.parametrize(("line", "expected", "signature"), [
+    # model.yaml, transformers models/auto/configuration_auto.py and auto_factory.py
+    ("ValueError: The checkpoint you are trying to load has model type `qwen3` but Transformers does not recognize this architecture. "
+     "This could be because of an issue with the checkpoint, or because your version of Transformers is out of date.",
+     C.UNSUPPORTED_MODEL, "transformers_unknown_model_type"),
+    ("ValueError: Unrecognized configuration class <class 'transformers.models.qwen3.configuration_qwen3.Qwen3Config'> for this kind of AutoModel: "
+     "AutoModelForCausalLM.", C.UNSUPPORTED_MODEL, "transformers_unknown_model_type"),
+    ("ValueError: Unrecognized model in /models/qwen. Should have a `model_type` key in its config.json, or contain one of the following strings in its name: "
+     "albert, align, altclip", C.MODEL_UNAVAILABLE, "transformers_not_a_model_folder"),
+])
+def test_transformers_model_errors(line: str, expected: FailureClass, signature: str) -> None:
+    d = classify_text(line + "\n", backend="vllm")
+    assert (d.failure_class, d.signature) == (expected, signature)
