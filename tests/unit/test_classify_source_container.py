@@ -38,6 +38,11 @@ CASES = [
     ("nvidia-container-cli: initialization error: load library failed: libnvidia-ml.so.1: cannot open shared object file: no such file or directory: unknown", C.GPU_RUNTIME_MISSING, "nvct_driver_not_loaded"),
     ("nvidia-container-cli: mount error: failed to add device rules: unable to find any existing device filters attached to the cgroup: bpf_prog_query(BPF_CGROUP_DEVICE) failed: operation not permitted: unknown", C.GPU_RUNTIME_MISSING, "nvct_cli_init_error"),
     ("nvidia-container-cli: requirement error: unsatisfied condition: cuda>=12.6, please update your driver to a newer version, or use an earlier cuda container: unknown", C.DRIVER_TOO_OLD, "nvct_unsatisfied_cuda"),
+    # nvidia-container-toolkit cmd/nvidia-container-runtime-hook/hook_config.go: --gpus on a Jetson (CSV mode)
+    ("docker: Error response from daemon: failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: "
+     "unable to start container process: error during container init: error running hook #0: error running hook: exit status 1, stdout: , stderr: "
+     "Auto-detected mode as 'csv'\ninvoking the NVIDIA Container Runtime Hook directly (e.g. specifying the docker --gpus flag) is not supported. "
+     "Please use the NVIDIA Container Runtime (e.g. specify the --runtime=nvidia flag) instead.: unknown", C.GPU_RUNTIME_MISSING, "nvct_hook_needs_runtime"),
     # nvidia-container-toolkit internal/modifier/cdi/registry.go; moby daemon/cdi.go
     ("failed to create NVIDIA Container Runtime: failed to construct OCI spec modifier: failed to construct CDI modifier: failed to inject CDI devices: unresolvable CDI devices nvidia.com/gpu=all: unknown", C.GPU_RUNTIME_MISSING, "nvct_cdi_unresolvable"),
     ("docker: Error response from daemon: CDI device injection failed: unresolvable CDI devices nvidia.com/gpu=all", C.GPU_RUNTIME_MISSING, "nvct_cdi_unresolvable"),
