@@ -1,0 +1,89 @@
+"""ollama.yaml: Ollama's scheduler, runner and discovery messages, as slog
+prints them (server/sched.go, llm/server.go up to v0.12, llm/llama_server.go
+since it runs llama-server, discover/, server/images.go, server/routes.go)."""
+
+from __future__ import annotations
+
+import pytest
+
+from jetllm.classify import FailureClass, classify_text
+
+C = FailureClass
+
+START = """\
+time=2025-06-01T10:00:00.000Z level=INFO source=routes.go:1234 msg="server config" env="map[OLLAMA_HOST:http://0.0.0.0:11434]"
+time=2025-06-01T10:00:00.010Z level=INFO source=images.go:463 msg="total blobs: 5"
+"""
+
+CASES = [
+    # llm/llama_server.go @ v0.33.0-rc2
+    ('time=2026-08-21T10:00:01.000Z level=INFO source=sched.go:641 msg="Load failed" model=/root/.ollama/models/blobs/sha256-6a0746a1 '
+     'error="llama-server reported out-of-memory during startup: ggml_backend_cuda_buffer_type_alloc_buffer: allocating 9000.00 MiB on device 0: cudaMalloc failed: out of memory"',
+     C.GPU_OOM, None),
+    ('time=2026-08-21T10:05:00.000Z level=INFO source=sched.go:641 msg="Load failed" model=/m error="timed out waiting for llama-server to start - loading model"',
+     C.STARTUP_TIMEOUT, "ollama_llama_server_timeout"),
+    # ml/backend/ggml/ggml.go @ v0.6.8, ml/backend.go @ v0.12.0
+    ('time=2025-04-14T09:58:54.221Z level=ERROR source=sched.go:457 msg="error loading llama server" error="llama runner process has terminated: '
+     'error loading model: unable to allocate memory from device CUDA0 for model weights"', C.GPU_OOM, "ollama_llama_server_oom"),
+    ('time=2025-09-20T09:58:54.221Z level=INFO source=server.go:812 msg="model layout did not fit, applying backoff" '
+     'error="insufficient memory - required allocations: {InputWeights:0B CPU:{Name:CPU Weights:[0B 0B]}}"', C.GPU_OOM, "ollama_llama_server_oom"),
+    ('time=2025-09-20T09:58:55.000Z level=INFO source=sched.go:450 msg="Load failed" model=/m error="failed to commit memory for model"', C.GPU_OOM, "ollama_llama_server_oom"),
+    # server/sched.go @ v0.5.7-v0.33.0-rc2
+    ('time=2025-01-10T08:00:00.000Z level=ERROR source=sched.go:455 msg="error loading llama server" error="llama runner process has terminated: '
+     'error loading model: missing tensor \'blk.0.attn_k_norm.weight\': this model may be incompatible with your version of Ollama. '
+     'If you previously pulled this model, try updating it by running `ollama pull qwen3:8b`"', C.UNSUPPORTED_MODEL, None),
+    ("Error: llama runner process has terminated: this model may be incompatible with your version of Ollama. If you previously pulled this model, "
+     "try updating it by running `ollama pull gemma3:4b`", C.UNSUPPORTED_MODEL, "ollama_model_incompatible"),
+    # registry errors through server/images.go ("pull model manifest: %s")
+    ("Error: pull model manifest: 412: The model you are attempting to pull requires a newer version of Ollama.", C.UNSUPPORTED_MODEL, "ollama_needs_newer_version"),
+    ("Error: pull model manifest: file does not exist", C.MODEL_UNAVAILABLE, "ollama_model_not_found"),
+    ('{"error":"model \\"llama9\\" not found, try pulling it first"}', C.MODEL_UNAVAILABLE, "ollama_model_not_found"),
+    # discover/gpu.go @ v0.12.0
+    ('time=2025-02-01T10:00:00.000Z level=INFO source=gpu.go:396 msg="no compatible GPUs were discovered"', C.GPU_RUNTIME_MISSING, "ollama_no_gpu"),
+    ('time=2025-02-01T10:00:00.000Z level=WARN source=gpu.go:617 msg="version mismatch between driver and cuda driver library - '
+     'reboot or upgrade may be required: library /usr/lib/x86_64-linux-gnu/libcuda.so.570.86.10"', C.LIBRARY_MISMATCH, "ollama_cuda_driver_library_mismatch"),
+    ('time=2025-02-01T10:00:00.000Z level=INFO source=gpu.go:295 msg="[0] CUDA GPU is too old. Compute Capability detected: 3.5"', C.UNSUPPORTED_GPU, "gpu_too_old"),
+    ('time=2025-02-01T10:00:00.000Z level=WARN source=gpu.go:623 msg="unknown error initializing cuda driver library /usr/lib/x86_64-linux-gnu/libcuda.so.550.90.07: '
+     'cuda driver library init failure: 999. see https://github.com/ollama/ollama/blob/main/docs/troubleshooting.md for more information"', C.GPU_RUNTIME_MISSING, "ollama_cuda_unknown_error"),
+    # server/images.go
+    ("Error: digest mismatch, file must be downloaded again", C.MODEL_UNAVAILABLE, "ollama_digest_mismatch"),
+]
+
+
+@pytest.mark.parametrize(("line", "expected", "signature"), CASES, ids=[f"{c[2]}-{i}" for i, c in enumerate(CASES)])
+def test_ollama_messages_as_ollama_prints_them(line: str, expected: FailureClass, signature: str | None) -> None:
+    d = classify_text(START + line + "\n", backend="ollama")
+    assert d.failure_class is expected
+    if signature:
+        assert d.signature == signature
+
+
+def test_no_gpu_on_jetson_is_an_unsupported_build() -> None:
+    d = classify_text(START + 'time=2025-02-01T10:00:00.000Z level=INFO source=gpu.go:396 msg="no compatible GPUs were discovered"\n',
+                      backend="ollama", jetson=True)
+    assert d.failure_class is C.UNSUPPORTED_GPU
+
+
+@pytest.mark.parametrize("ready", [
+    'time=2025-06-01T10:00:00.020Z level=INFO source=routes.go:1300 msg="Listening on [::]:11434 (version 0.6.8)"',
+    'time=2025-06-01T10:00:03.000Z level=INFO source=server.go:628 msg="llama runner started in 2.51 seconds"',
+    'time=2026-08-21T10:00:03.000Z level=INFO source=llama_server.go:1362 msg="llama-server started in 1.93 seconds"',
+    'time=2025-06-01T10:00:00.300Z level=INFO source=types.go:130 msg="inference compute" id=GPU-0c2f6a1b library=cuda variant=v12 '
+    'compute=8.7 driver=12.6 name=Orin total="61.4 GiB" available="55.1 GiB"',
+    "[GIN-debug] POST   /api/generate             --> github.com/ollama/ollama/server.(*Server).GenerateHandler-fm (5 handlers)",
+])
+def test_readiness_lines_read_as_none(ready: str) -> None:
+    assert classify_text(START + ready + "\n", backend="ollama").failure_class is C.NONE
+
+
+@pytest.mark.parametrize("line", [
+    # the CPU fallback's inference compute line is no evidence of a GPU server (another signature's concern)
+    'time=2025-06-01T10:00:00.300Z level=INFO source=types.go:130 msg="inference compute" id=0 library=cpu variant=avx2 compute="" driver=0.0 name="" total="31.2 GiB" available="28.0 GiB"',
+    'time=2026-08-21T10:00:00.300Z level=INFO source=types.go:50 msg="inference compute" id=cpu library=cpu compute="" name=cpu description=cpu',
+    # ordinary INFO lines
+    'time=2025-04-14T09:58:54.364Z level=INFO source=server.go:614 msg="waiting for server to become available" status="llm server loading model"',
+    'time=2025-04-14T09:58:54.513Z level=WARN source=ggml.go:152 msg="key not found" key=tokenizer.ggml.add_eot_token default=false',
+    'time=2025-06-01T10:00:00.000Z level=INFO source=sched.go:613 msg="system memory" total="62.8 GiB" free="55.0 GiB" free_swap="0 B"',
+])
+def test_ordinary_lines_match_no_signature(line: str) -> None:
+    assert classify_text(START + line + "\n", backend="ollama").signature == "no-evidence"
