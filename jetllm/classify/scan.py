@@ -1,11 +1,11 @@
 """Find the lines that signatures match.
 
 Speed comes from a prefilter: each signature carries literal keywords, grouped
-under a few anchor words (catalog.ANCHOR_WORDS). A block is searched for each
-anchor with bytes.find over its ASCII-lowered copy (C speed, no regex); one
-Python alternation of the keywords measured ~25x slower. Only lines holding
-a keyword are decoded, cleaned and tried against the regexes of the
-signatures that own that keyword.
+under a few anchor words (catalog.ANCHOR_WORDS). prefilter.py finds the lines
+of a block that hold an anchor, in one Hyperscan pass (or, without it, one
+bytes.find pass per anchor); one Python alternation of the keywords measured
+~25x slower than the finds. Only lines holding a keyword are decoded, cleaned
+and tried against the regexes of the signatures that own that keyword.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from jetllm.classify.catalog import Catalog, Signature
+from jetllm.classify.prefilter import Prefilter, make_prefilter
 
 KEEP_PER_SIGNATURE = 3
 MAX_TEXT = 300  # evidence text is cut around the match to this many characters
@@ -251,23 +252,31 @@ def _line_at(block: bytes, start: int) -> tuple[int, int]:
     return start, len(block) if end == -1 else end
 
 
-def scan(blocks: Iterable[bytes], catalog: Catalog) -> Hits:
+_PREFILTERS: dict[tuple[int, str | None], tuple[Catalog, Prefilter]] = {}
+
+
+def prefilter_for(catalog: Catalog, engine: str | None = None) -> Prefilter:
+    """The catalog's prefilter, built on first use (see prefilter.make_prefilter for `engine`)."""
+    key = (id(catalog), engine)
+    if key not in _PREFILTERS:  # the catalog is kept with it, so its id is not reused
+        _PREFILTERS[key] = (catalog, make_prefilter(anchor_words(catalog), engine))
+    return _PREFILTERS[key][1]
+
+
+def anchor_words(catalog: Catalog) -> list[bytes]:
+    return list(dict.fromkeys([*catalog.anchors, *MARKER_WORDS]))
+
+
+def scan(blocks: Iterable[bytes], catalog: Catalog, prefilter: Prefilter | None = None) -> Hits:
     hits = Hits()
-    anchors = list(dict.fromkeys([*catalog.anchors, *MARKER_WORDS]))
+    anchors = anchor_words(catalog)
+    prefilter = prefilter or prefilter_for(catalog)
     first_line = 1
     for block in blocks:
         if b"\x1b" in block:
             block = _ANSI.sub(b"", block)
         low = block.lower()  # ASCII only: offsets in `low` and `block` stay the same
-        spans: dict[tuple[int, int], set[bytes]] = {}
-        for anchor in anchors:
-            at = low.find(anchor)
-            while at != -1:
-                start = block.rfind(b"\n", 0, at) + 1
-                end = block.find(b"\n", at)
-                end = len(block) if end == -1 else end
-                spans.setdefault((start, end), set()).add(anchor)
-                at = low.find(anchor, end)
+        spans = prefilter.spans(block, low)
         pos, lineno = 0, first_line
         carried: set[str] = set()  # matched by the previous line joined to this one
         previous_end = -2
