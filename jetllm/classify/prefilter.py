@@ -5,13 +5,16 @@ ships Vectorscan on arm64) finds every anchor in one pass over a block, at
 GB/s; where it cannot be imported or does not run on the CPU, one
 bytes.find pass per anchor over the block's ASCII-lowered copy does (about
 30 MB/s with ~90 anchors). Anchors are lower-case literals matched in any
-ASCII case, as bytes.lower() folds them.
+ASCII case, as bytes.lower() folds them. A few shapes no literal names (a
+glog `E1103 02:59:01.152656` head) are regexes, matched as written; a line
+one matches is reported under the regex's name, as if it held an anchor.
 """
 
 from __future__ import annotations
 
+import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 Spans = dict[tuple[int, int], set[bytes]]  # (start, end) of a line in the block -> anchors it holds
@@ -28,11 +31,17 @@ class Prefilter(Protocol):
 class FindPrefilter:
     name = "python"
 
-    def __init__(self, anchors: Sequence[bytes]) -> None:
+    def __init__(self, anchors: Sequence[bytes], shapes: Mapping[bytes, bytes] | None = None) -> None:
         self._anchors = tuple(anchors)
+        self._shapes = [(name, re.compile(shape)) for name, shape in (shapes or {}).items()]
 
     def spans(self, block: bytes, low: bytes) -> Spans:
         spans: Spans = {}
+        for name, shape in self._shapes:
+            for found in shape.finditer(block):
+                start = block.rfind(b"\n", 0, found.start()) + 1
+                end = block.find(b"\n", found.start())
+                spans.setdefault((start, len(block) if end == -1 else end), set()).add(name)
         for anchor in self._anchors:
             at = low.find(anchor)
             while at != -1:
@@ -52,13 +61,16 @@ def _literal(word: bytes) -> bytes:
 class HyperscanPrefilter:
     name = "hyperscan"
 
-    def __init__(self, anchors: Sequence[bytes]) -> None:
+    def __init__(self, anchors: Sequence[bytes], shapes: Mapping[bytes, bytes] | None = None) -> None:
         import hyperscan
 
-        self._anchors = tuple(anchors)
+        shapes = shapes or {}
+        self._anchors = (*anchors, *shapes)
+        expressions = [*map(_literal, anchors), *shapes.values()]
+        flags = [hyperscan.HS_FLAG_CASELESS] * len(anchors) + [0] * len(shapes)
         self._db: Any = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-        self._db.compile(expressions=[_literal(a) for a in self._anchors], ids=list(range(len(self._anchors))),
-                         elements=len(self._anchors), flags=[hyperscan.HS_FLAG_CASELESS] * len(self._anchors))  # fmt: skip
+        self._db.compile(expressions=expressions, ids=list(range(len(expressions))), elements=len(expressions),
+                         flags=flags)  # fmt: skip
         self._lock = threading.Lock()  # a database's scratch space serves one scan at a time
 
     def spans(self, block: bytes, low: bytes) -> Spans:
@@ -78,14 +90,16 @@ class HyperscanPrefilter:
         return spans
 
 
-def make_prefilter(anchors: Sequence[bytes], engine: str | None = None) -> Prefilter:
+def make_prefilter(anchors: Sequence[bytes], shapes: Mapping[bytes, bytes] | None = None,
+                   engine: str | None = None) -> Prefilter:
     """Hyperscan where it runs, else the pure-Python finder; `engine` ("hyperscan"
-    or "python") asks for one (a test compares them)."""
+    or "python") asks for one (a test compares them). `shapes`: name -> regex
+    (bytes; a syntax both Python and Hyperscan read alike, no newline in a match)."""
     if engine == "python":
-        return FindPrefilter(anchors)
+        return FindPrefilter(anchors, shapes)
     try:
-        return HyperscanPrefilter(anchors)
+        return HyperscanPrefilter(anchors, shapes)
     except Exception:  # not installed, or no engine for this CPU (hyperscan.error): the fallback
         if engine == "hyperscan":
             raise
-        return FindPrefilter(anchors)
+        return FindPrefilter(anchors, shapes)

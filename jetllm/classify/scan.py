@@ -26,7 +26,9 @@ _DOCKER_TS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d
 # Error markers: words a failing program prints whatever its cause. A line
 # holding one of MARKER_WORDS (any case) is checked against the regexes.
 MARKER_WORDS = (b"error", b"exception", b"fail", b"fatal", b"panic", b"abort", b"core dumped", b"segmentation fault",
-                b"terminate called")  # fmt: skip
+                b"terminate called", b"critical")  # fmt: skip
+# Markers no word names, found by the prefilter as regexes: glog's E and F heads.
+MARKER_SHAPES = {b"<glog E/F>": rb"[EF]\d{4} \d\d:\d\d:\d\d\.\d+ "}
 _EXCEPTION = re.compile(r"(?:[A-Za-z_][\w.]*\.)?[A-Z]?\w*(?:Error|Exception)(?:\[[^\]]*\])?:(?:\s|$)")
 _FATAL = re.compile(r"\b(?:FATAL|CRITICAL|ERROR)\b|\blevel=(?:ERROR|FATAL)\b|\bAborted\b|Fatal Python error"
                     r"|terminate called after throwing|core dumped|Segmentation fault|\[error\]"
@@ -244,7 +246,7 @@ def _match_wrapped(block: bytes, low: bytes, first: tuple[int, int], second: tup
     return matched
 
 
-_MARKERS = frozenset(MARKER_WORDS)
+_MARKERS = frozenset([*MARKER_WORDS, *MARKER_SHAPES])
 
 
 def _line_at(block: bytes, start: int) -> tuple[int, int]:
@@ -259,7 +261,7 @@ def prefilter_for(catalog: Catalog, engine: str | None = None) -> Prefilter:
     """The catalog's prefilter, built on first use (see prefilter.make_prefilter for `engine`)."""
     key = (id(catalog), engine)
     if key not in _PREFILTERS:  # the catalog is kept with it, so its id is not reused
-        _PREFILTERS[key] = (catalog, make_prefilter(anchor_words(catalog), engine))
+        _PREFILTERS[key] = (catalog, make_prefilter(anchor_words(catalog), MARKER_SHAPES, engine))
     return _PREFILTERS[key][1]
 
 

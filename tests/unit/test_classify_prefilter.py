@@ -40,7 +40,7 @@ def test_the_installed_engine_is_hyperscan_and_without_it_the_python_finds() -> 
         patch.setitem(sys.modules, "hyperscan", None)  # as where the package is not installed
         assert isinstance(make_prefilter(anchors), FindPrefilter)
         with pytest.raises(ImportError):
-            make_prefilter(anchors, "hyperscan")
+            make_prefilter(anchors, engine="hyperscan")
 
 
 def test_both_engines_give_the_same_hits_on_every_dev_case() -> None:
@@ -65,6 +65,9 @@ def test_both_engines_give_the_same_hits_on_a_noisy_log_with_failures_in_any_cas
         "time=2025-02-21T01:40:58.260Z level=ERROR source=sched.go:443 msg=\"error loading llama server\"",
         "\x1b[31mFATAL\x1b[0m: Segmentation Fault (core dumped)",
         "Application startup complete.",
+        "E1103 02:59:01.152656 81041 model_lifecycle.cc:626] unexpected inference output 'logits'",
+        "CRITICAL 05-12 10:11:12 [launcher.py:99] giving up",
+        "mF1103 02:59:01.152656 81041 x.cc:1] not a glog head at the line's start",
     ]
     lines = list(itertools.islice(noise_lines(seed=5), 60000))
     for at in sorted(rng.sample(range(len(lines)), 200), reverse=True):
