@@ -126,13 +126,13 @@ def case_problems(case: dict[str, Any]) -> list[str]:
     return problems
 
 
-def load_records() -> list[dict[str, Any]]:
+def load_records(path: Path = BATCHES_FILE) -> list[dict[str, Any]]:
     """tests/corpus/batches.yaml: one entry per batch, its figures at first look."""
     import yaml
 
-    if not BATCHES_FILE.exists():
+    if not path.exists():
         return []
-    data = yaml.safe_load(BATCHES_FILE.read_text(encoding="utf-8"))
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
     return list(data or [])
 
 
