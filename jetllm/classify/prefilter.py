@@ -8,16 +8,19 @@ bytes.find pass per anchor over the block's ASCII-lowered copy does (about
 ASCII case, as bytes.lower() folds them. A few shapes no literal names (a
 glog `E1103 02:59:01.152656` head) are regexes, matched as written; a line
 one matches is reported under the regex's name, as if it held an anchor.
+Then, in each such line, the same engine finds the signatures' keywords
+(each holds its anchor: catalog.anchors groups them).
 """
 
 from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
 Spans = dict[tuple[int, int], set[bytes]]  # (start, end) of a line in the block -> anchors it holds
+Groups = Mapping[bytes, Sequence[bytes]]  # anchor -> the keywords that hold it
 
 
 class Prefilter(Protocol):
@@ -27,13 +30,21 @@ class Prefilter(Protocol):
         """The lines of `block` (`low`: its ASCII-lowered copy) that hold an anchor."""
         ...
 
+    def keywords(self, low: bytes, anchors: Iterable[bytes] | None = None) -> list[bytes]:
+        """The keywords an ASCII-lowered text holds, in the groups' order; `anchors`:
+        every anchor the text holds, where known (else they are looked for)."""
+        ...
+
 
 class FindPrefilter:
     name = "python"
 
-    def __init__(self, anchors: Sequence[bytes], shapes: Mapping[bytes, bytes] | None = None) -> None:
+    def __init__(self, anchors: Sequence[bytes], shapes: Mapping[bytes, bytes] | None = None,
+                 groups: Groups | None = None) -> None:  # fmt: skip
         self._anchors = tuple(anchors)
         self._shapes = [(name, re.compile(shape)) for name, shape in (shapes or {}).items()]
+        self._groups = groups or {}
+        self._order = {k: i for i, k in enumerate(k for kws in self._groups.values() for k in kws)}
 
     def spans(self, block: bytes, low: bytes) -> Spans:
         spans: Spans = {}
@@ -52,6 +63,11 @@ class FindPrefilter:
                 at = low.find(anchor, end)
         return spans
 
+    def keywords(self, low: bytes, anchors: Iterable[bytes] | None = None) -> list[bytes]:
+        held = [a for a in self._groups if a in low] if anchors is None else anchors
+        found = {k for a in held for k in self._groups.get(a, ()) if k in low}
+        return sorted(found, key=self._order.__getitem__)
+
 
 def _literal(word: bytes) -> bytes:
     """A Hyperscan expression matching `word` literally (every non-alphanumeric byte hex-escaped)."""
@@ -61,17 +77,27 @@ def _literal(word: bytes) -> bytes:
 class HyperscanPrefilter:
     name = "hyperscan"
 
-    def __init__(self, anchors: Sequence[bytes], shapes: Mapping[bytes, bytes] | None = None) -> None:
+    def __init__(self, anchors: Sequence[bytes], shapes: Mapping[bytes, bytes] | None = None,
+                 groups: Groups | None = None) -> None:  # fmt: skip
         import hyperscan
 
         shapes = shapes or {}
         self._anchors = (*anchors, *shapes)
-        expressions = [*map(_literal, anchors), *shapes.values()]
-        flags = [hyperscan.HS_FLAG_CASELESS] * len(anchors) + [0] * len(shapes)
-        self._db: Any = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-        self._db.compile(expressions=expressions, ids=list(range(len(expressions))), elements=len(expressions),
-                         flags=flags)  # fmt: skip
+        self._keywords = [k for kws in (groups or {}).values() for k in kws]
+        self._db = self._compile([*map(_literal, anchors), *shapes.values()],
+                                 [hyperscan.HS_FLAG_CASELESS] * len(anchors) + [0] * len(shapes))  # fmt: skip
+        self._keyword_db = self._compile(list(map(_literal, self._keywords)), [0] * len(self._keywords))
         self._lock = threading.Lock()  # a database's scratch space serves one scan at a time
+
+    @staticmethod
+    def _compile(expressions: list[bytes], flags: list[int]) -> Any:
+        import hyperscan
+
+        if not expressions:
+            return None
+        db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+        db.compile(expressions=expressions, ids=list(range(len(expressions))), elements=len(expressions), flags=flags)
+        return db
 
     def spans(self, block: bytes, low: bytes) -> Spans:
         spans: Spans = {}
@@ -85,21 +111,34 @@ class HyperscanPrefilter:
                 line[1] = len(block) if after == -1 else after
             spans.setdefault((line[0], line[1]), set()).add(anchors[index])
 
-        with self._lock:
-            self._db.scan(block, match_event_handler=found)
+        if self._db is not None:
+            with self._lock:
+                self._db.scan(block, match_event_handler=found)
         return spans
+
+    def keywords(self, low: bytes, anchors: Iterable[bytes] | None = None) -> list[bytes]:
+        ids: set[int] = set()
+
+        def found(index: int, _start: int, _end: int, _flags: int, _context: object) -> None:
+            ids.add(index)
+
+        if self._keyword_db is not None:
+            with self._lock:
+                self._keyword_db.scan(low, match_event_handler=found)
+        return [self._keywords[i] for i in sorted(ids)]
 
 
 def make_prefilter(anchors: Sequence[bytes], shapes: Mapping[bytes, bytes] | None = None,
-                   engine: str | None = None) -> Prefilter:
+                   engine: str | None = None, groups: Groups | None = None) -> Prefilter:
     """Hyperscan where it runs, else the pure-Python finder; `engine` ("hyperscan"
     or "python") asks for one (a test compares them). `shapes`: name -> regex
-    (bytes; a syntax both Python and Hyperscan read alike, no newline in a match)."""
+    (bytes; a syntax both Python and Hyperscan read alike, no newline in a match).
+    `groups`: the keywords under each anchor, for keywords()."""
     if engine == "python":
-        return FindPrefilter(anchors, shapes)
+        return FindPrefilter(anchors, shapes, groups)
     try:
-        return HyperscanPrefilter(anchors, shapes)
+        return HyperscanPrefilter(anchors, shapes, groups)
     except Exception:  # not installed, or no engine for this CPU (hyperscan.error): the fallback
         if engine == "hyperscan":
             raise
-        return FindPrefilter(anchors, shapes)
+        return FindPrefilter(anchors, shapes, groups)

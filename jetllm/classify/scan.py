@@ -172,13 +172,13 @@ def _find(sig: Signature, segments: list[tuple[str, str]]) -> tuple[str, re.Matc
     return None
 
 
-def _candidates(low: bytes, anchors: Iterable[bytes], catalog: Catalog) -> dict[str, Signature]:
+def _candidates(low: bytes, anchors: Iterable[bytes] | None, catalog: Catalog,
+                prefilter: Prefilter) -> dict[str, Signature]:  # fmt: skip
+    """The signatures whose keywords `low` holds (`anchors`: every anchor it holds, where known)."""
     found: dict[str, Signature] = {}
-    for anchor in anchors:
-        for keyword in catalog.anchors.get(anchor, ()):
-            if keyword in low:
-                for sig in catalog.by_keyword[keyword]:
-                    found[sig.id] = sig
+    for keyword in prefilter.keywords(low, anchors):
+        for sig in catalog.by_keyword[keyword]:
+            found[sig.id] = sig
     return found
 
 
@@ -207,25 +207,24 @@ def _match_line(raw: bytes, candidates: dict[str, Signature], anchors: set[bytes
 
 
 def _match_wrapped(block: bytes, low: bytes, first: tuple[int, int], second: tuple[int, int], lineno: int,
-                   known: dict[str, Signature], anchors: list[bytes], catalog: Catalog, hits: Hits,
-                   skip: set[str]) -> set[str]:
+                   known: dict[str, Signature], prefilter: Prefilter, catalog: Catalog, hits: Hits,
+                   skip: set[str], reach: int) -> set[str]:
     """Match a line joined to the next, as a long line pasted wrapped into a
     thread comes: with a space where the break was, or none (a word split).
     Only a match that spans the break counts; the ids it matched. `known`:
     the signatures whose keywords either line holds; a keyword split by the
-    break is looked for here, in a window around it."""
+    break is looked for here, in a window `reach` bytes either side of it."""
     matched: set[str] = set()
     head_low, tail_low = low[first[0] : first[1]].rstrip(), low[second[0] : second[1]].lstrip()
     if not head_low or not tail_low or _ENTRY.match(block[second[0] : second[1]].decode("utf-8", "replace")):
         return matched
-    reach = max(map(len, catalog.by_keyword), default=1) - 1
     segments: tuple[list[tuple[str, str]], list[tuple[str, str]]] | None = None
     # A word split by the break (no space): only between two word characters.
     joiners = (" ", "") if head_low[-1:].isalnum() and tail_low[:1].isalnum() else (" ",)
     for joiner in joiners:
         pair_low = head_low + joiner.encode() + tail_low
         window = pair_low[max(0, len(head_low) - reach) : len(head_low) + len(joiner) + reach]
-        candidates = {**known, **_candidates(window, [a for a in anchors if a in window], catalog)}
+        candidates = {**known, **_candidates(window, None, catalog, prefilter)}
         candidates = {k: v for k, v in candidates.items() if k not in skip and k not in matched}
         if not candidates:
             continue
@@ -261,7 +260,7 @@ def prefilter_for(catalog: Catalog, engine: str | None = None) -> Prefilter:
     """The catalog's prefilter, built on first use (see prefilter.make_prefilter for `engine`)."""
     key = (id(catalog), engine)
     if key not in _PREFILTERS:  # the catalog is kept with it, so its id is not reused
-        _PREFILTERS[key] = (catalog, make_prefilter(anchor_words(catalog), MARKER_SHAPES, engine))
+        _PREFILTERS[key] = (catalog, make_prefilter(anchor_words(catalog), MARKER_SHAPES, engine, catalog.anchors))
     return _PREFILTERS[key][1]
 
 
@@ -271,8 +270,8 @@ def anchor_words(catalog: Catalog) -> list[bytes]:
 
 def scan(blocks: Iterable[bytes], catalog: Catalog, prefilter: Prefilter | None = None) -> Hits:
     hits = Hits()
-    anchors = anchor_words(catalog)
     prefilter = prefilter or prefilter_for(catalog)
+    reach = max(map(len, catalog.by_keyword), default=1) - 1  # the longest keyword, less one byte
     first_line = 1
     for block in blocks:
         if b"\x1b" in block:
@@ -288,19 +287,19 @@ def scan(blocks: Iterable[bytes], catalog: Catalog, prefilter: Prefilter | None 
             pos = start
             skip = carried if previous_end == start - 1 else set()
             if previous_end != start - 1:  # else computed as the previous line's continuation
-                candidates = _candidates(low[start:end], found, catalog)
+                candidates = _candidates(low[start:end], found, catalog, prefilter)
             matched = _match_line(block[start:end], candidates, found, lineno, hits, skip) | skip
             if start > 0 and previous_end != start - 1:  # a line with no anchor before: a head of this one?
                 head = _line_at(block, block.rfind(b"\n", 0, start - 1) + 1)
-                matched |= _match_wrapped(block, low, head, (start, end), lineno - 1, candidates, anchors, catalog,
-                                          hits, matched)  # fmt: skip
+                matched |= _match_wrapped(block, low, head, (start, end), lineno - 1, candidates, prefilter, catalog,
+                                          hits, matched, reach)  # fmt: skip
             carried, following = set(), {}
             if end < len(block):
                 tail = _line_at(block, end + 1)
                 if tail in spans:
-                    following = _candidates(low[tail[0] : tail[1]], spans[tail], catalog)
+                    following = _candidates(low[tail[0] : tail[1]], spans[tail], catalog, prefilter)
                 carried = _match_wrapped(block, low, (start, end), tail, lineno, {**candidates, **following},
-                                         anchors, catalog, hits, matched)  # fmt: skip
+                                         prefilter, catalog, hits, matched, reach)  # fmt: skip
             candidates = following
             previous_end = end
         lines = block.count(b"\n") + 1
