@@ -216,7 +216,7 @@ def _match_wrapped(block: bytes, low: bytes, first: tuple[int, int], second: tup
     break is looked for here, in a window `reach` bytes either side of it."""
     matched: set[str] = set()
     head_low, tail_low = low[first[0] : first[1]].rstrip(), low[second[0] : second[1]].lstrip()
-    if not head_low or not tail_low or _ENTRY.match(block[second[0] : second[1]].decode("utf-8", "replace")):
+    if not head_low or not tail_low:
         return matched
     segments: tuple[list[tuple[str, str]], list[tuple[str, str]]] | None = None
     # A word split by the break (no space): only between two word characters.
@@ -228,7 +228,9 @@ def _match_wrapped(block: bytes, low: bytes, first: tuple[int, int], second: tup
         candidates = {k: v for k, v in candidates.items() if k not in skip and k not in matched}
         if not candidates:
             continue
-        if segments is None:
+        if segments is None:  # checked only now: most line pairs have no candidate, and this costs more
+            if _ENTRY.match(block[second[0] : second[1]].decode("utf-8", "replace")):
+                return matched
             segments = (_segments(block[first[0] : first[1]])[-1:], _segments(block[second[0] : second[1]])[:1])
         if not segments[0] or not segments[1]:
             return matched
