@@ -1,11 +1,11 @@
 """Find the lines that signatures match.
 
 Speed comes from a prefilter: each signature carries literal keywords, grouped
-under a few anchor words (catalog.ANCHOR_WORDS). A block is searched for each
-anchor with bytes.find over its ASCII-lowered copy (C speed, no regex); one
-Python alternation of the keywords measured ~25x slower. Only lines holding
-a keyword are decoded, cleaned and tried against the regexes of the
-signatures that own that keyword.
+under a few anchor words (catalog.ANCHOR_WORDS). prefilter.py finds the lines
+of a block that hold an anchor, in one Hyperscan pass (or, without it, one
+bytes.find pass per anchor); one Python alternation of the keywords measured
+~25x slower than the finds. Only lines holding a keyword are decoded, cleaned
+and tried against the regexes of the signatures that own that keyword.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from jetllm.classify.catalog import Catalog, Signature
+from jetllm.classify.prefilter import Prefilter, make_prefilter
 
 KEEP_PER_SIGNATURE = 3
 MAX_TEXT = 300  # evidence text is cut around the match to this many characters
@@ -25,7 +26,9 @@ _DOCKER_TS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d
 # Error markers: words a failing program prints whatever its cause. A line
 # holding one of MARKER_WORDS (any case) is checked against the regexes.
 MARKER_WORDS = (b"error", b"exception", b"fail", b"fatal", b"panic", b"abort", b"core dumped", b"segmentation fault",
-                b"terminate called")  # fmt: skip
+                b"terminate called", b"critical")  # fmt: skip
+# Markers no word names, found by the prefilter as regexes: glog's E and F heads.
+MARKER_SHAPES = {b"<glog E/F>": rb"[EF]\d{4} \d\d:\d\d:\d\d\.\d+ "}
 _EXCEPTION = re.compile(r"(?:[A-Za-z_][\w.]*\.)?[A-Z]?\w*(?:Error|Exception)(?:\[[^\]]*\])?:(?:\s|$)")
 _FATAL = re.compile(r"\b(?:FATAL|CRITICAL|ERROR)\b|\blevel=(?:ERROR|FATAL)\b|\bAborted\b|Fatal Python error"
                     r"|terminate called after throwing|core dumped|Segmentation fault|\[error\]"
@@ -169,13 +172,13 @@ def _find(sig: Signature, segments: list[tuple[str, str]]) -> tuple[str, re.Matc
     return None
 
 
-def _candidates(low: bytes, anchors: Iterable[bytes], catalog: Catalog) -> dict[str, Signature]:
+def _candidates(low: bytes, anchors: Iterable[bytes] | None, catalog: Catalog,
+                prefilter: Prefilter) -> dict[str, Signature]:  # fmt: skip
+    """The signatures whose keywords `low` holds (`anchors`: every anchor it holds, where known)."""
     found: dict[str, Signature] = {}
-    for anchor in anchors:
-        for keyword in catalog.anchors.get(anchor, ()):
-            if keyword in low:
-                for sig in catalog.by_keyword[keyword]:
-                    found[sig.id] = sig
+    for keyword in prefilter.keywords(low, anchors):
+        for sig in catalog.by_keyword[keyword]:
+            found[sig.id] = sig
     return found
 
 
@@ -204,29 +207,30 @@ def _match_line(raw: bytes, candidates: dict[str, Signature], anchors: set[bytes
 
 
 def _match_wrapped(block: bytes, low: bytes, first: tuple[int, int], second: tuple[int, int], lineno: int,
-                   known: dict[str, Signature], anchors: list[bytes], catalog: Catalog, hits: Hits,
-                   skip: set[str]) -> set[str]:
+                   known: dict[str, Signature], prefilter: Prefilter, catalog: Catalog, hits: Hits,
+                   skip: set[str], reach: int) -> set[str]:
     """Match a line joined to the next, as a long line pasted wrapped into a
     thread comes: with a space where the break was, or none (a word split).
     Only a match that spans the break counts; the ids it matched. `known`:
     the signatures whose keywords either line holds; a keyword split by the
-    break is looked for here, in a window around it."""
+    break is looked for here, in a window `reach` bytes either side of it."""
     matched: set[str] = set()
     head_low, tail_low = low[first[0] : first[1]].rstrip(), low[second[0] : second[1]].lstrip()
-    if not head_low or not tail_low or _ENTRY.match(block[second[0] : second[1]].decode("utf-8", "replace")):
+    if not head_low or not tail_low:
         return matched
-    reach = max(map(len, catalog.by_keyword), default=1) - 1
     segments: tuple[list[tuple[str, str]], list[tuple[str, str]]] | None = None
     # A word split by the break (no space): only between two word characters.
     joiners = (" ", "") if head_low[-1:].isalnum() and tail_low[:1].isalnum() else (" ",)
     for joiner in joiners:
         pair_low = head_low + joiner.encode() + tail_low
         window = pair_low[max(0, len(head_low) - reach) : len(head_low) + len(joiner) + reach]
-        candidates = {**known, **_candidates(window, [a for a in anchors if a in window], catalog)}
+        candidates = {**known, **_candidates(window, None, catalog, prefilter)}
         candidates = {k: v for k, v in candidates.items() if k not in skip and k not in matched}
         if not candidates:
             continue
-        if segments is None:
+        if segments is None:  # checked only now: most line pairs have no candidate, and this costs more
+            if _ENTRY.match(block[second[0] : second[1]].decode("utf-8", "replace")):
+                return matched
             segments = (_segments(block[first[0] : first[1]])[-1:], _segments(block[second[0] : second[1]])[:1])
         if not segments[0] or not segments[1]:
             return matched
@@ -243,7 +247,7 @@ def _match_wrapped(block: bytes, low: bytes, first: tuple[int, int], second: tup
     return matched
 
 
-_MARKERS = frozenset(MARKER_WORDS)
+_MARKERS = frozenset([*MARKER_WORDS, *MARKER_SHAPES])
 
 
 def _line_at(block: bytes, start: int) -> tuple[int, int]:
@@ -251,23 +255,31 @@ def _line_at(block: bytes, start: int) -> tuple[int, int]:
     return start, len(block) if end == -1 else end
 
 
-def scan(blocks: Iterable[bytes], catalog: Catalog) -> Hits:
+_PREFILTERS: dict[tuple[int, str | None], tuple[Catalog, Prefilter]] = {}
+
+
+def prefilter_for(catalog: Catalog, engine: str | None = None) -> Prefilter:
+    """The catalog's prefilter, built on first use (see prefilter.make_prefilter for `engine`)."""
+    key = (id(catalog), engine)
+    if key not in _PREFILTERS:  # the catalog is kept with it, so its id is not reused
+        _PREFILTERS[key] = (catalog, make_prefilter(anchor_words(catalog), MARKER_SHAPES, engine, catalog.anchors))
+    return _PREFILTERS[key][1]
+
+
+def anchor_words(catalog: Catalog) -> list[bytes]:
+    return list(dict.fromkeys([*catalog.anchors, *MARKER_WORDS]))
+
+
+def scan(blocks: Iterable[bytes], catalog: Catalog, prefilter: Prefilter | None = None) -> Hits:
     hits = Hits()
-    anchors = list(dict.fromkeys([*catalog.anchors, *MARKER_WORDS]))
+    prefilter = prefilter or prefilter_for(catalog)
+    reach = max(map(len, catalog.by_keyword), default=1) - 1  # the longest keyword, less one byte
     first_line = 1
     for block in blocks:
         if b"\x1b" in block:
             block = _ANSI.sub(b"", block)
         low = block.lower()  # ASCII only: offsets in `low` and `block` stay the same
-        spans: dict[tuple[int, int], set[bytes]] = {}
-        for anchor in anchors:
-            at = low.find(anchor)
-            while at != -1:
-                start = block.rfind(b"\n", 0, at) + 1
-                end = block.find(b"\n", at)
-                end = len(block) if end == -1 else end
-                spans.setdefault((start, end), set()).add(anchor)
-                at = low.find(anchor, end)
+        spans = prefilter.spans(block, low)
         pos, lineno = 0, first_line
         carried: set[str] = set()  # matched by the previous line joined to this one
         previous_end = -2
@@ -277,19 +289,19 @@ def scan(blocks: Iterable[bytes], catalog: Catalog) -> Hits:
             pos = start
             skip = carried if previous_end == start - 1 else set()
             if previous_end != start - 1:  # else computed as the previous line's continuation
-                candidates = _candidates(low[start:end], found, catalog)
+                candidates = _candidates(low[start:end], found, catalog, prefilter)
             matched = _match_line(block[start:end], candidates, found, lineno, hits, skip) | skip
             if start > 0 and previous_end != start - 1:  # a line with no anchor before: a head of this one?
                 head = _line_at(block, block.rfind(b"\n", 0, start - 1) + 1)
-                matched |= _match_wrapped(block, low, head, (start, end), lineno - 1, candidates, anchors, catalog,
-                                          hits, matched)  # fmt: skip
+                matched |= _match_wrapped(block, low, head, (start, end), lineno - 1, candidates, prefilter, catalog,
+                                          hits, matched, reach)  # fmt: skip
             carried, following = set(), {}
             if end < len(block):
                 tail = _line_at(block, end + 1)
                 if tail in spans:
-                    following = _candidates(low[tail[0] : tail[1]], spans[tail], catalog)
+                    following = _candidates(low[tail[0] : tail[1]], spans[tail], catalog, prefilter)
                 carried = _match_wrapped(block, low, (start, end), tail, lineno, {**candidates, **following},
-                                         anchors, catalog, hits, matched)  # fmt: skip
+                                         prefilter, catalog, hits, matched, reach)  # fmt: skip
             candidates = following
             previous_end = end
         lines = block.count(b"\n") + 1

@@ -55,6 +55,28 @@ def test_the_default_platform_is_the_host_doctor_sees(cli, fixtures_dir: Path, t
     assert found.data() == told.data()
 
 
+@pytest.mark.parametrize(("args", "expected"), [
+    ((), "unknown"),  # no readiness line, no failure: no evidence either way
+    (("--ready",), "none"),  # the caller saw it serve
+    (("--ready", "--exit-code", "0"), "none"),
+    (("--exit-code", "0"), "unknown"),  # exited cleanly without serving: its command returned
+    (("--ready", "--exit-code", "1"), "unknown"),  # served, then crashed
+    (("--exit-code", "137"), "host_oom_killed"),
+    (("--exit-code", "137", "--timed-out"), "startup_timeout"),
+])  # fmt: skip
+def test_what_the_caller_knows_decides_a_log_with_no_cause(cli, args: tuple[str, ...], expected: str) -> None:
+    log = "llama_model_loader: loaded meta data with 30 key-value pairs\nload_tensors: offloaded 33/33 layers to GPU\n"
+    result = cli("classify", "-", "--json", *args, stdin=log)
+    assert result.exit_code == 0, result.stderr
+    assert result.data()["class"] == expected
+
+
+def test_ready_does_not_hide_a_failure_in_the_log(cli) -> None:
+    log = "INFO:     Application startup complete.\ntorch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB\n"
+    result = cli("classify", "-", "--json", "--ready", "--platform", "x86", stdin=log)
+    assert result.exit_code == 0 and result.data()["class"] == "gpu_oom"
+
+
 def test_healthy_log_is_none(cli, fixtures_dir: Path) -> None:
     result = cli("classify", str(fixtures_dir / "logs" / "vllm-healthy.log"), "--json")
     assert result.exit_code == 0 and result.data()["class"] == "none"
@@ -69,6 +91,8 @@ def test_healthy_log_is_none(cli, fixtures_dir: Path) -> None:
         ("classify", "-", "--backend", "nosuch"),
         ("classify", "-", "--backend", "any"),  # a signature's word for every backend, not a backend
         ("classify", "-", "--exit-code", "x"),
+        ("classify", "-", "--exit-code", "256"),
+        ("classify", "-", "--exit-code", "-1"),
         ("classify",),
     ],
 )

@@ -157,3 +157,52 @@ def test_the_usual_prefixes_are_stripped_before_matching(line: str) -> None:
     assert strip_prefixes(line).startswith("torch.OutOfMemoryError: CUDA out of memory.")
     d = classify_text(line + "\n")
     assert d.failure_class is C.GPU_OOM and d.evidence[0].text == line
+
+
+@pytest.mark.parametrize("line", [
+    "E1103 02:59:01.152656 81041 model_lifecycle.cc:626] unexpected inference output 'logits' for model",
+    "F1103 02:59:01.152656 81041 backend.cc:99] Check not met: tensor shape [1, 4096] vs [1, 8192]",
+    "CRITICAL 05-12 10:11:12 [launcher.py:99] model weights are corrupt, giving up",
+    "tritonserver-1  | E1103 02:59:01.152656 81041 model_lifecycle.cc:626] unexpected inference output",
+])  # fmt: skip
+def test_a_fatal_line_holding_no_error_word_is_still_the_decisive_line(line: str) -> None:
+    """glog's E/F heads and CRITICAL mark a failure though no word like `error` is in the line."""
+    log = f"INFO 05-12 10:11:10 [api_server.py:1] starting\n{line}\nINFO 05-12 10:11:13 [api_server.py:2] shutting down\n"
+    d = classify_text(log)
+    assert d.failure_class is C.UNKNOWN and d.signature == "marker"
+    assert [(e.line, e.text) for e in d.evidence] == [(2, line)]
+
+
+def test_a_critical_line_after_readiness_is_not_none() -> None:
+    log = "INFO:     Application startup complete.\nCRITICAL 05-12 10:20:00 [launcher.py:99] engine died, giving up\n"
+    d = classify_text(log, backend="vllm")
+    assert d.failure_class is C.UNKNOWN and [e.line for e in d.evidence] == [2]
+
+
+def test_the_decisive_line_is_the_last_exception_of_the_last_traceback_behind_prefixes() -> None:
+    log = (
+        "(EngineCore_DP0 pid=351) ERROR 05-12 10:11:12 [core.py:700] Traceback (most recent call last):\n"
+        '(EngineCore_DP0 pid=351) ERROR 05-12 10:11:12 [core.py:700]   File "a.py", line 1, in f\n'
+        "(EngineCore_DP0 pid=351) ERROR 05-12 10:11:12 [core.py:700] KeyError: 'rope_type'\n"
+        "(EngineCore_DP0 pid=351) ERROR 05-12 10:11:12 [core.py:700] During handling of the above exception, "
+        "another exception occurred:\n"
+        "(EngineCore_DP0 pid=351) ERROR 05-12 10:11:12 [core.py:700] Traceback (most recent call last):\n"
+        "(EngineCore_DP0 pid=351) ERROR 05-12 10:11:12 [core.py:700] vllm.errors.EngineSetupError: setup failed\n"
+        "INFO 05-12 10:11:13 [launcher.py:1] shutting down\n"
+    )
+    d = classify_text(log, backend="vllm")
+    assert d.failure_class is C.UNKNOWN
+    assert d.evidence[-1].line == 6 and d.evidence[-1].text.endswith("vllm.errors.EngineSetupError: setup failed")
+
+
+def test_the_decisive_exception_line_of_a_wrapped_log_is_its_head() -> None:
+    """A long exception line pasted wrapped: the line that starts it is the evidence, not its continuation."""
+    log = (
+        "Traceback (most recent call last):\n"
+        '  File "serve.py", line 12, in main\n'
+        "mypkg.loader.WeightsLayoutError: the checkpoint's tensors are laid out for a newer release of the\n"
+        "loader than the one installed in this image\n"
+    )
+    d = classify_text(log)
+    assert d.failure_class is C.UNKNOWN
+    assert [(e.line, e.text) for e in d.evidence][-1] == (3, log.splitlines()[2])
