@@ -1,0 +1,135 @@
+"""`jetllm probe`: the probes run inside fixture images on a private Docker daemon whose
+`nvidia` runtime is a stand-in for NVIDIA's (tests/support/fake_nvidia_runtime.py), as
+seen from a Jetson Orin NX on L4T r36.4.3 (--facts). Each case gets its class in
+seconds, and no container is left."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from jetllm.core import labels
+from tests.support import probe_images
+from tests.support.fake_nvidia_runtime import NODES, daemon_config
+from tests.support.private_daemon import PrivateDaemon, started_daemon
+
+pytestmark = [pytest.mark.docker, pytest.mark.timeout(300)]
+
+ORIN = Path(__file__).parents[1] / "fixtures" / "profiles" / "hosts" / "orin-nx-r36.4.3.json"
+LIMIT_S = 10.0
+
+
+@pytest.fixture(scope="module")
+def daemon(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PrivateDaemon]:
+    yield from started_daemon(daemon_config(tmp_path_factory.mktemp("runtime")))
+
+
+def probe(cli, daemon: PrivateDaemon, image: str, *args: str):  # type: ignore[no-untyped-def]
+    started = time.monotonic()
+    result = cli("probe", image, "--facts", str(ORIN), "--json", *args, env={"DOCKER_HOST": daemon.docker_host})
+    took = time.monotonic() - started
+    assert took < LIMIT_S, f"the probe took {took:.1f} s"
+    left = daemon.client().containers.list(all=True, filters={"label": f"{labels.MANAGED}=1"})
+    assert left == [], [c.name for c in left]
+    return result
+
+
+def test_no_libcuda_is_gpu_runtime_missing(cli, daemon):
+    result = probe(cli, daemon, probe_images.bare(daemon.client()))
+    assert result.exit_code == 1
+    data = result.data()
+    assert data["verdict"] == "gpu_runtime_missing" and data["gpu"] == "runtime" and data["ran"] is True
+    assert data["facts"]["libcuda"] is None
+    assert sorted(data["facts"]["dev_nodes"]) == sorted(NODES)  # the runtime handed the nodes over
+    (error,) = result.errors()
+    assert error["class"] == "gpu_runtime_missing" and "no libcuda.so.1" in error["message"]
+    assert "--runtime nvidia" in error["fix"]
+
+
+def test_a_toolkit_stub_is_gpu_runtime_missing(cli, daemon):
+    result = probe(cli, daemon, probe_images.stub(daemon.client()))
+    assert result.exit_code == 1
+    facts = result.data()["facts"]
+    assert facts["libcuda_kind"] == "stub"
+    assert facts["libcuda_target"] == "/usr/local/cuda/lib64/stubs/libcuda.so"
+    (error,) = result.errors()
+    assert error["class"] == "gpu_runtime_missing" and "stub" in error["message"]
+
+
+def test_an_r35_image_on_an_r36_host_is_library_mismatch(cli, daemon):
+    result = probe(cli, daemon, probe_images.jetson(daemon.client(), probe_images.R35))
+    assert result.exit_code == 1
+    data = result.data()
+    assert data["facts"]["image_l4t"] == "35.4.1" and data["facts"]["libcuda_kind"] == "driver"
+    assert [p["class"] for p in data["problems"]] == ["library_mismatch"]
+    assert "L4T r35.4.1; this Jetson runs L4T r36.4.3" in data["problems"][0]["message"]
+    assert "r36.4" in data["problems"][0]["fix"]
+
+
+def test_the_same_image_built_for_r36_is_ok(cli, daemon):
+    result = probe(cli, daemon, probe_images.jetson(daemon.client()))
+    assert result.exit_code == 0, result.stdout
+    data = result.data()
+    assert data["verdict"] == "ok" and data["problems"] == [] and result.errors() == []
+    assert data["facts"]["image_l4t"] == "36.4.3"
+
+
+def test_torch_without_the_gpus_arch_is_unsupported_gpu(cli, daemon):
+    result = probe(cli, daemon, probe_images.torch_sbsa(daemon.client()))
+    assert result.exit_code == 1
+    data = result.data()
+    assert data["facts"]["torch_arch_list"] == ["sm_90", "compute_90"]
+    assert data["facts"]["torch_capability"] == "8.7"
+    (error,) = result.errors()
+    assert error["class"] == "unsupported_gpu" and "sm_87" in error["message"]
+
+
+def test_llama_cpp_without_a_gpu_device_is_cpu_fallback(cli, daemon):
+    result = probe(cli, daemon, probe_images.llama_cpu(daemon.client()))
+    assert result.exit_code == 0  # it works, from the CPU: reported, not a failure
+    data = result.data()
+    assert data["verdict"] == "cpu_fallback"
+    assert data["facts"]["llama_devices"] == ["Available devices:", "(none)"]
+    (problem,) = data["problems"]
+    assert problem["class"] == "cpu_fallback" and "dustynv/llama_cpp" in problem["fix"]
+
+
+def test_the_time_limit_ends_a_probe_that_hangs(cli, daemon):
+    result = probe(cli, daemon, probe_images.sleepy(daemon.client()), "--timeout", "2")
+    assert result.exit_code == 1
+    data = result.data()
+    assert data["timed_out"] is True and data["ran"] is False and data["container_removed"] is True
+    assert data["duration_s"] < 6
+    assert "did not finish within 2 s" in result.errors()[0]["message"]
+
+
+def test_human_output_names_facts_and_fix(cli, daemon):
+    image = probe_images.stub(daemon.client())
+    result = cli("probe", image, "--facts", str(ORIN), env={"DOCKER_HOST": daemon.docker_host})
+    assert result.exit_code == 1
+    assert f"{image}: gpu_runtime_missing" in result.stdout
+    assert "libcuda   /usr/lib/aarch64-linux-gnu/libcuda.so.1 -> /usr/local/cuda/lib64/stubs/libcuda.so (stub)" \
+        in result.stdout
+    assert "fix: " in result.stdout
+
+
+def test_a_daemon_without_the_nvidia_runtime(cli, docker_client):
+    """This host's own daemon has no `nvidia` runtime: the daemon's refusal is the finding."""
+    image = probe_images.bare(docker_client)
+    result = cli("probe", image, "--facts", str(ORIN), "--json")
+    assert result.exit_code == 1
+    (error,) = result.errors()
+    assert error["class"] == "gpu_runtime_missing" and "nvidia" in error["message"]
+    assert docker_client.containers.list(all=True, filters={"label": [f"{labels.MANAGED}=1",
+                                                                       f"{labels.BACKEND}=image"]}) == []
+
+
+def test_an_image_the_daemon_lacks_is_not_pulled(cli, docker_client):
+    result = cli("probe", "jetllm-test/probe-absent:never", "--json")
+    assert result.exit_code == 1
+    (error,) = result.errors()
+    assert error["class"] == "image_pull_failed" and "is not here" in error["message"]
+    assert "docker load" in error["fix"]
