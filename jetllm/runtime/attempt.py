@@ -22,7 +22,7 @@ from jetllm.core.events import Event, Note, Phase, ProgressCallback, ignore
 from jetllm.core.facts import HostFacts
 from jetllm.core.redact import Redactor
 from jetllm.core.signals import interruptions, shielded
-from jetllm.core.spec import ContainerSpec
+from jetllm.core.spec import ContainerSpec, GpuHandover
 from jetllm.runtime import diagnose, prereq
 from jetllm.runtime.docker import secret_values
 from jetllm.runtime.pull import PullFailed, ensure_image
@@ -297,7 +297,19 @@ def _smoke(run: _Run) -> Attempt:
         return run.failed(run.log_diagnosis(FailureClass.UNKNOWN, message, said=message))
     run.timings["smoke_s"] = time.monotonic() - start
     session.catch_up_logs()
-    return run.attempt(AttemptOutcome.READY, smoke=smoke)
+    return run.attempt(AttemptOutcome.READY, _cpu_fallback(run), smoke=smoke)
+
+
+def _cpu_fallback(run: _Run) -> Diagnosis | None:
+    """A GPU was handed over, yet the backend's start log says it serves from the CPU:
+    a verdict of its own (cpu_fallback), else None."""
+    from jetllm.classify import classify_lines
+
+    if run.session is None or run.spec.gpu is GpuHandover.NONE:
+        return None
+    found = classify_lines(run.session.tail.lines(), exit_state=ExitState(ready=True),
+                           backend=run.spec.backend, jetson=run.jetson)
+    return found if found.failure_class is FailureClass.CPU_FALLBACK else None
 
 
 def _running(session: Session) -> bool:
