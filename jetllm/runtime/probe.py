@@ -15,11 +15,9 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import Field
-
 from jetllm.core.diagnosis import FailureClass
 from jetllm.core.facts import HostFacts
-from jetllm.core.record import Record
+from jetllm.core.probe import ProbeFacts, ProbeProblem, ProbeResult
 from jetllm.core.resources import PACKAGE_DIR
 from jetllm.core.signals import shielded
 from jetllm.core.spec import ContainerSpec, GpuHandover
@@ -30,9 +28,6 @@ if TYPE_CHECKING:
 
 PROBE_TIMEOUT_S = 30.0
 MOUNT = "/jetllm-probes"
-# A GPU a retry cannot bring back: the candidate ends before any model load.
-BLOCKERS = (FailureClass.GPU_RUNTIME_MISSING, FailureClass.DRIVER_TOO_OLD,
-            FailureClass.UNSUPPORTED_GPU, FailureClass.LIBRARY_MISMATCH)
 _RELEASE = re.compile(r"R(\d+) \(release\), REVISION: ([0-9.]+)")
 _OLLAMA_VERSION = re.compile(r"(?:client version is|ollama version is)\s+(\S+)")
 _CUDA_INSUFFICIENT_DRIVER = 35  # cuInit's CUDA_ERROR_INSUFFICIENT_DRIVER
@@ -43,77 +38,6 @@ def probes_dir() -> Path:
     """The shipped probes: the top-level probes/ folder in a checkout, jetllm/_bundled/probes in a wheel."""
     bundled = PACKAGE_DIR / "_bundled" / "probes"
     return bundled if bundled.is_dir() else PACKAGE_DIR.parent / "probes"
-
-
-class ProbeFacts(Record):
-    """The GPU and the backend as the container sees them (None: not read, or not there)."""
-
-    libcuda: str | None = None
-    libcuda_target: str | None = None
-    libcuda_kind: str | None = None  # driver (mounted from the host), stub (the toolkit's), compat
-    dev_nodes: tuple[str, ...] = ()
-    image_l4t: str | None = None  # from the image's /etc/nv_tegra_release
-    cuda_version: str | None = None  # the image's CUDA_VERSION
-    python: str | None = None
-    cuda_init: int | None = None  # cuInit's result through the image's Python (0 = success)
-    cuda_driver_version: str | None = None
-    cuda_driver_error: str | None = None
-    torch_version: str | None = None
-    torch_cuda: str | None = None
-    torch_cuda_available: bool | None = None
-    torch_device: str | None = None
-    torch_capability: str | None = None
-    torch_arch_list: tuple[str, ...] | None = None
-    torch_error: str | None = None
-    llama_server: str | None = None
-    llama_devices: tuple[str, ...] = ()
-    vllm_version: str | None = None
-    sglang_version: str | None = None
-    tensorrt_llm_version: str | None = None
-    ollama_version: str | None = None
-
-
-class ProbeProblem(Record):
-    failure_class: FailureClass = Field(alias="class")
-    message: str
-    fix: str | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        return self.model_dump(mode="json", by_alias=True)
-
-
-class ProbeResult(Record):
-    image: str
-    backend: str | None = None
-    gpu: GpuHandover = GpuHandover.NONE
-    ran: bool = False  # the probe script ran to its end
-    facts: ProbeFacts = Field(default_factory=ProbeFacts)
-    problems: tuple[ProbeProblem, ...] = ()
-    timed_out: bool = False
-    exit_code: int | None = None
-    duration_s: float | None = None
-    container_removed: bool = True
-    note: str | None = None  # why the probe could not run (no shell in the image, ...)
-    output: tuple[str, ...] = ()  # the probe's own lines, redacted
-
-    @property
-    def blocker(self) -> ProbeProblem | None:
-        return next((p for p in self.problems if p.failure_class in BLOCKERS), None)
-
-    @property
-    def cpu_fallback(self) -> ProbeProblem | None:
-        return next((p for p in self.problems if p.failure_class is FailureClass.CPU_FALLBACK), None)
-
-    @property
-    def verdict(self) -> str:
-        found = self.blocker or self.cpu_fallback
-        return found.failure_class.value if found else ("ok" if self.ran else "not_probed")
-
-    def to_json(self) -> dict[str, Any]:
-        doc = self.model_dump(mode="json", by_alias=True)
-        doc["problems"] = [p.to_json() for p in self.problems]
-        doc["verdict"] = self.verdict
-        return doc
 
 
 def parse(output: str) -> tuple[ProbeFacts, bool]:

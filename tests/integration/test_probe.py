@@ -5,13 +5,17 @@ seconds, and no container is left."""
 
 from __future__ import annotations
 
+import json
+import platform
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 
 from jetllm.core import labels
+from tests.integration.try_support import FIXTURE_PROFILE
 from tests.support import probe_images
 from tests.support.fake_nvidia_runtime import NODES, daemon_config
 from tests.support.private_daemon import PrivateDaemon, started_daemon
@@ -133,3 +137,33 @@ def test_an_image_the_daemon_lacks_is_not_pulled(cli, docker_client):
     (error,) = result.errors()
     assert error["class"] == "image_pull_failed" and "is not here" in error["message"]
     assert "docker load" in error["fix"]
+
+
+def test_bringup_ends_a_non_starter_before_any_model_load(cli, daemon, tmp_path):
+    """bringup probes the candidate's image first: no libcuda ends it with no backend started,
+    and the report shows what the probe saw."""
+    image = probe_images.bare(daemon.client())
+    profile = yaml.safe_load(FIXTURE_PROFILE.read_text())
+    profile["name"] = "fakellm-probed"
+    profile["images"] = {"jetson": [{"image": image, "l4t": "36.4"}]}
+    profile_file = tmp_path / "fakellm-probed.yaml"
+    profile_file.write_text(yaml.safe_dump(profile))
+    # The Orin's facts, on this machine's architecture (the fixture images are built for it).
+    facts = json.loads(ORIN.read_text())
+    facts["platform"]["arch"] = platform.machine()
+    facts_file = tmp_path / "facts.json"
+    facts_file.write_text(json.dumps(facts))
+    out = tmp_path / "report"
+    result = cli("bringup", "--profile", str(profile_file), "--facts", str(facts_file), "--out", str(out),
+                 "--json", env={"DOCKER_HOST": daemon.docker_host})
+    assert result.exit_code == 1, result.stderr
+    (candidate,) = result.data()["candidates"]
+    assert candidate["verdict"] == "failed" and candidate["diagnosis"]["class"] == "gpu_runtime_missing"
+    (attempt,) = candidate["attempts"]
+    assert attempt["container_started"] is False  # the model was never loaded
+    assert attempt["probe"]["facts"]["libcuda"] is None
+    assert "no libcuda.so.1" in candidate["diagnosis"]["cause"]
+    markdown = (out / "report.md").read_text()
+    assert f"Probe of `{image}` before the first model load: gpu_runtime_missing" in markdown
+    assert "libcuda   none" in markdown
+    assert daemon.client().containers.list(all=True, filters={"label": f"{labels.MANAGED}=1"}) == []
