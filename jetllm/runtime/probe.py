@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from jetllm.core import labels
 from jetllm.core.diagnosis import FailureClass
 from jetllm.core.facts import HostFacts
 from jetllm.core.probe import ProbeFacts, ProbeProblem, ProbeResult
@@ -187,6 +188,7 @@ def probe_kwargs(spec: ContainerSpec, *, run_id: str, name: str, folder: Path) -
     kwargs = rt_docker.create_kwargs(spec.model_copy(update={"mounts": (), "memory_limit": None}),
                                      host_port=0, run_id=run_id, name=name)
     kwargs.pop("ports", None)
+    kwargs["labels"] = {**kwargs["labels"], labels.PROBE: "1"}
     names = set(spec.secret_env)
     kwargs.update({
         "entrypoint": ["sh", f"{MOUNT}/probe.sh"],
