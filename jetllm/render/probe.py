@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from jetllm.core.probe import fact_lines
+from jetllm.core.probe import BLOCKERS, fact_lines
 from jetllm.render.console import out
 
 if TYPE_CHECKING:
@@ -30,6 +30,7 @@ def render(result: ProbeResult | None, *, message: str | None = None, fix: str |
         for line in fact_lines(result.facts):
             console.print(f"  {line}", soft_wrap=True)
     for problem in result.problems:
-        console.print(f"  x {problem.failure_class.value}: {problem.message}", soft_wrap=True)
+        mark = "x" if problem.failure_class in BLOCKERS else "!"
+        console.print(f"  {mark} {problem.failure_class.value}: {problem.message}", soft_wrap=True)
         if problem.fix:
             console.print(f"      fix: {problem.fix}", soft_wrap=True)

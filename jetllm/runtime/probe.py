@@ -82,7 +82,7 @@ def parse(output: str) -> tuple[ProbeFacts, bool]:
         torch_device=get("torch_device"), torch_capability=get("torch_capability"),
         torch_arch_list=tuple(arch.split()) if arch is not None and get("torch_version") else None,
         torch_error=get("torch_error"), llama_server=get("llama_server"),
-        llama_devices=tuple(line.strip() for line in llama if line.strip()),
+        llama_devices=tuple(line.strip() for line in llama if line.strip() and line.strip() != "Available devices:"),
         vllm_version=get("vllm_version"), sglang_version=get("sglang_version"),
         tensorrt_llm_version=get("tensorrt_llm_version"), ollama_version=version,
     )
@@ -173,8 +173,11 @@ def judge(facts: ProbeFacts, host: HostFacts, gpu: GpuHandover, *, backend: str 
     if handed and facts.llama_server and not any(re.search(r"\b(CUDA|Vulkan|Metal)\d*:", line)
                                                  for line in facts.llama_devices):
         if all(c is not FailureClass.CPU_FALLBACK for c, _, _ in found):
+            fix = ("Use a CUDA build of llama.cpp made for Jetson (dustynv/llama_cpp:...-r36.x) and hand the GPU "
+                   "over with `--runtime nvidia`." if jetson else "Use a CUDA build of llama.cpp "
+                   "(ghcr.io/ggml-org/llama.cpp:server-cuda, or -DGGML_CUDA=ON) and hand the GPU over (`--gpus all`).")
             found.append((FailureClass.CPU_FALLBACK, "llama-server --list-devices lists no GPU: it will serve "
-                          "from the CPU", None))
+                          "from the CPU", fix))
     return [ProbeProblem(**{"class": cls, "message": message,
                             "fix": fix or diagnosis_for(cls, jetson=jetson).fix}) for cls, message, fix in found]
 

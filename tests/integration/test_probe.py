@@ -96,9 +96,10 @@ def test_llama_cpp_without_a_gpu_device_is_cpu_fallback(cli, daemon):
     assert result.exit_code == 0  # it works, from the CPU: reported, not a failure
     data = result.data()
     assert data["verdict"] == "cpu_fallback"
-    assert data["facts"]["llama_devices"] == ["Available devices:", "(none)"]
+    assert data["facts"]["llama_devices"] == ["(none)"]
     (problem,) = data["problems"]
     assert problem["class"] == "cpu_fallback" and "dustynv/llama_cpp" in problem["fix"]
+    assert "Ollama" not in problem["fix"]
 
 
 def test_the_time_limit_ends_a_probe_that_hangs(cli, daemon):
