@@ -20,7 +20,7 @@ from jetllm.core.diagnosis import FailureClass
 from jetllm.core.facts import HostFacts
 from jetllm.core.probe import ProbeFacts, ProbeProblem, ProbeResult
 from jetllm.core.resources import PACKAGE_DIR
-from jetllm.core.signals import shielded
+from jetllm.core.signals import interruptions, shielded
 from jetllm.core.spec import ContainerSpec, GpuHandover
 from jetllm.knowledge import l4t
 
@@ -215,23 +215,19 @@ def run_probe(client: DockerClient, spec: ContainerSpec, host: HostFacts, *, run
     base = {"image": spec.image, "backend": spec.backend, "gpu": spec.gpu}
     name = rt_docker.container_name(spec, run_id).replace("jetllm-", "jetllm-probe-", 1)
     kwargs = probe_kwargs(spec, run_id=run_id, name=name, folder=probes_dir())
-    container = None
-    timed_out, exit_code, raw = False, None, ""
+    held: list[Any] = []  # the container, once created
+    timed_out, exit_code, raw, refused = False, None, "", None
     redact = Redactor(rt_docker.secret_values(spec, {}))
     try:
-        with shielded():
-            container = rt_docker.create(client, kwargs)
-        container.start()
-        try:
-            exit_code = int(container.wait(timeout=timeout_s).get("StatusCode", -1))
-        except Exception:  # noqa: BLE001 (requests' read timeout: the time limit)
-            timed_out = True
-            container.kill()
-        raw = container.logs(stdout=True, stderr=True).decode("utf-8", "replace")
-    except Exception as exc:  # noqa: BLE001 (the daemon refused: its words are the finding)
-        message = redact(str(getattr(exc, "explanation", None) or exc))
-        return _refused(base, message, host, started, removed=_remove(container))
-    removed = _remove(container)
+        with interruptions():
+            try:
+                timed_out, exit_code, raw = _run(client, kwargs, timeout_s, held)
+            except Exception as exc:  # noqa: BLE001 (the daemon refused: its words are the finding)
+                refused = redact(str(getattr(exc, "explanation", None) or exc))
+    finally:  # however it ended, an interruption included
+        removed = _gone(held)
+    if refused is not None:
+        return _refused(base, refused, host, started, removed=removed)
     facts, done = parse(raw)
     note = None
     if not done:
@@ -244,10 +240,40 @@ def run_probe(client: DockerClient, spec: ContainerSpec, host: HostFacts, *, run
                        output=tuple(redact(line) for line in raw.splitlines()[-80:]))
 
 
-def _remove(container: Any) -> bool:
+def _run(client: DockerClient, kwargs: dict[str, Any], timeout_s: float, held: list[Any]) -> tuple[bool, int | None, str]:
+    """Create, start and wait for the probe: (timed out, exit code, its output)."""
     from jetllm.runtime import docker as rt_docker
 
-    return container is None or rt_docker.remove(container) is None
+    with shielded():  # a signal now waits until the container is known (to remove it)
+        held.append(rt_docker.create(client, kwargs))
+    container = held[0]
+    container.start()
+    timed_out, exit_code = False, None
+    try:
+        exit_code = int(container.wait(timeout=timeout_s).get("StatusCode", -1))
+    except Exception:  # noqa: BLE001 (requests' read timeout: the time limit)
+        timed_out = True
+        container.kill()
+    return timed_out, exit_code, container.logs(stdout=True, stderr=True).decode("utf-8", "replace")
+
+
+def _gone(held: list[Any]) -> bool:
+    """Remove the probe's container, shielded from signals; one that lands before the
+    shield is up is raised once the container is gone. True once it is (or there was none)."""
+    from jetllm.runtime import docker as rt_docker
+
+    came: KeyboardInterrupt | None = None
+    removed = not held
+    while held:
+        try:
+            with shielded():
+                removed = rt_docker.remove(held[0]) is None
+            break
+        except KeyboardInterrupt as exc:
+            came = came or exc
+    if came is not None:
+        raise came
+    return removed
 
 
 def _refused(base: dict[str, Any], message: str, host: HostFacts, started: float, *, removed: bool) -> ProbeResult:

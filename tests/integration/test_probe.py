@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import platform
+import signal
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +18,7 @@ import yaml
 from jetllm.core import labels
 from tests.integration.try_support import FIXTURE_PROFILE
 from tests.support import probe_images
+from tests.support.cli import start_jetllm
 from tests.support.fake_nvidia_runtime import NODES, daemon_config
 from tests.support.private_daemon import PrivateDaemon, started_daemon
 
@@ -168,3 +170,24 @@ def test_bringup_ends_a_non_starter_before_any_model_load(cli, daemon, tmp_path)
     assert f"Probe of `{image}` before the first model load: gpu_runtime_missing" in markdown
     assert "libcuda   none" in markdown
     assert daemon.client().containers.list(all=True, filters={"label": f"{labels.MANAGED}=1"}) == []
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_a_signal_mid_probe_removes_its_container(daemon, signum):
+    client = daemon.client()
+    image = probe_images.sleepy(client)
+    process = start_jetllm("probe", image, "--facts", str(ORIN), "--timeout", "60", "--json",
+                           env={"DOCKER_HOST": daemon.docker_host})
+    deadline = time.monotonic() + 30
+    running: list = []
+    for _ in range(300):  # until the probe's container runs (bounded by count and time)
+        running = client.containers.list(filters={"label": f"{labels.PROBE}=1"})
+        if running or time.monotonic() > deadline or process.poll() is not None:
+            break
+        time.sleep(0.1)
+    assert running, "the probe's container never ran"
+    process.send_signal(signum)
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    assert json.loads(stdout)["status"] == "interrupted"
+    assert client.containers.list(all=True, filters={"label": f"{labels.MANAGED}=1"}) == []
