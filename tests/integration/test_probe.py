@@ -191,3 +191,18 @@ def test_a_signal_mid_probe_removes_its_container(daemon, signum):
     assert process.returncode == 130, stderr
     assert json.loads(stdout)["status"] == "interrupted"
     assert client.containers.list(all=True, filters={"label": f"{labels.MANAGED}=1"}) == []
+
+
+def test_a_profile_is_probed_with_its_image_for_this_platform(cli, daemon, tmp_path):
+    image = probe_images.jetson(daemon.client())
+    profile = yaml.safe_load(FIXTURE_PROFILE.read_text())
+    profile["name"] = "fakellm-jetson"
+    profile["images"] = {"cpu": [{"image": "example/not-this:1"}], "jetson": [{"image": image, "l4t": "36.4"}]}
+    path = tmp_path / "fakellm-jetson.yaml"
+    path.write_text(yaml.safe_dump(profile))
+    result = cli("probe", "--profile", str(path), "--facts", str(ORIN), "--json",
+                 env={"DOCKER_HOST": daemon.docker_host})
+    assert result.exit_code == 0, result.stdout
+    data = result.data()
+    assert data["image"] == image and data["backend"] == "fakellm-jetson" and data["gpu"] == "runtime"
+    assert data["verdict"] == "ok"
