@@ -42,6 +42,10 @@ def test_an_offline_board_answers_from_local_images(jetllm, docker_client, tmp_p
     assert verdict["compatible"] is True and verdict["source"] == "daemon"
     assert any(r["rule"] == "cuda" and r["severity"] == "info" for r in verdict["reasons"])
 
+    said = jetllm("preflight", image, "--facts", str(orin)).stdout
+    assert "no registry asked, so it works offline; whether the tag now names a newer image there was not checked" \
+        in said
+
     probed = jetllm("probe", image, "--facts", str(HOSTS / "x86-cpu.json"), "--json")
     assert probed.exit_code == 0, probed.stdout
     data = probed.data()
