@@ -58,8 +58,12 @@ if [ -n "$server" ]; then
     "$server" --list-devices 2>&1 | while IFS= read -r l; do say llama_devices "$l"; done
 fi
 
-# Ollama's client prints its version (and that no server runs: none is started here).
-if command -v ollama >/dev/null 2>&1; then
-    ollama --version 2>&1 | while IFS= read -r l; do say ollama_version_line "$l"; done
+# Ollama's client prints its version (and that no server runs: none is started here). On a
+# Jetson it finds its CUDA libraries by JETSON_JETPACK, else the image's /etc/nv_tegra_release.
+ollama=$(command -v ollama 2>/dev/null)
+say ollama "$ollama"
+say jetson_jetpack "${JETSON_JETPACK:-}"
+if [ -n "$ollama" ]; then
+    "$ollama" --version 2>&1 | while IFS= read -r l; do say ollama_version_line "$l"; done
 fi
 say probe_done 1

@@ -42,7 +42,9 @@ class ProbeFacts(Record):
     vllm_version: str | None = None
     sglang_version: str | None = None
     tensorrt_llm_version: str | None = None
+    ollama: str | None = None  # the ollama binary's path
     ollama_version: str | None = None
+    jetson_jetpack: str | None = None  # JETSON_JETPACK in the container (Ollama reads it on Jetson)
 
 
 class ProbeProblem(Record):

@@ -84,7 +84,8 @@ def parse(output: str) -> tuple[ProbeFacts, bool]:
         torch_error=get("torch_error"), llama_server=get("llama_server"),
         llama_devices=tuple(line.strip() for line in llama if line.strip() and line.strip() != "Available devices:"),
         vllm_version=get("vllm_version"), sglang_version=get("sglang_version"),
-        tensorrt_llm_version=get("tensorrt_llm_version"), ollama_version=version,
+        tensorrt_llm_version=get("tensorrt_llm_version"), ollama=get("ollama"), ollama_version=version,
+        jetson_jetpack=get("jetson_jetpack"),
     )
     return facts, values.get("probe_done") == "1"
 
@@ -178,6 +179,13 @@ def judge(facts: ProbeFacts, host: HostFacts, gpu: GpuHandover, *, backend: str 
                    "(ghcr.io/ggml-org/llama.cpp:server-cuda, or -DGGML_CUDA=ON) and hand the GPU over (`--gpus all`).")
             found.append((FailureClass.CPU_FALLBACK, "llama-server --list-devices lists no GPU: it will serve "
                           "from the CPU", fix))
+    if handed and jetson and facts.ollama and not facts.jetson_jetpack and facts.image_l4t is None:
+        release = l4t.jetpack_for(host.jetson.l4t) if host.jetson.l4t else None
+        major = release.split(".")[0] if release else "6"
+        found.append((FailureClass.CPU_FALLBACK, "Ollama finds the Jetson's CUDA libraries by JETSON_JETPACK or "
+                      "the image's /etc/nv_tegra_release, and this container has neither: it will run on the CPU",
+                      f"Set JETSON_JETPACK={major} in the container (`-e JETSON_JETPACK={major}`, or the profile's "
+                      "env), or use an image built for Jetson (dustynv/ollama:r36.x)."))
     return [ProbeProblem(**{"class": cls, "message": message,
                             "fix": fix or diagnosis_for(cls, jetson=jetson).fix}) for cls, message, fix in found]
 

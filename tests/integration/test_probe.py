@@ -104,6 +104,17 @@ def test_llama_cpp_without_a_gpu_device_is_cpu_fallback(cli, daemon):
     assert "Ollama" not in problem["fix"]
 
 
+def test_ollama_on_a_jetson_without_jetson_jetpack_is_cpu_fallback(cli, daemon):
+    result = probe(cli, daemon, probe_images.ollama(daemon.client()))
+    assert result.exit_code == 0
+    data = result.data()
+    assert data["verdict"] == "cpu_fallback" and data["facts"]["ollama_version"] == "0.12.3"
+    (problem,) = data["problems"]
+    assert "JETSON_JETPACK" in problem["message"] and "JETSON_JETPACK=6" in problem["fix"]
+    told = probe(cli, daemon, probe_images.ollama(daemon.client(), jetpack="6")).data()
+    assert told["verdict"] == "ok" and told["facts"]["jetson_jetpack"] == "6"
+
+
 def test_the_time_limit_ends_a_probe_that_hangs(cli, daemon):
     result = probe(cli, daemon, probe_images.sleepy(daemon.client()), "--timeout", "2")
     assert result.exit_code == 1

@@ -28,6 +28,11 @@ LLAMA_CPU = """#!/bin/sh
 echo "Available devices:"
 echo "  (none)"
 """
+# Ollama's client with no server running (cmd/cmd.go: the version check's warnings).
+OLLAMA = """#!/bin/sh
+echo "Warning: could not connect to a running Ollama instance"
+echo "Warning: client version is 0.12.3"
+"""
 SLEEPY_PYTHON = "#!/bin/sh\nsleep 600\n"
 _DRIVER = (f"RUN mkdir -p {LIB}/tegra && echo driver > {LIB}/tegra/libcuda.so.1.1 "
            f"&& ln -s libcuda.so.1.1 {LIB}/tegra/libcuda.so.1\n")
@@ -68,3 +73,9 @@ def llama_cpu(client: docker.DockerClient) -> str:
 def sleepy(client: docker.DockerClient) -> str:
     """A `python3` that never returns: the probe's time limit must end it."""
     return _image(client, "sleepy", _DRIVER + "COPY python3 /usr/bin/python3\n", {"python3": SLEEPY_PYTHON})
+
+
+def ollama(client: docker.DockerClient, jetpack: str | None = None) -> str:
+    """Ollama's binary with no /etc/nv_tegra_release; JETSON_JETPACK set when `jetpack` is."""
+    env = f"ENV JETSON_JETPACK={jetpack}\n" if jetpack else ""
+    return _image(client, f"ollama{jetpack or ''}", _DRIVER + "COPY ollama /usr/bin/ollama\n" + env, {"ollama": OLLAMA})
