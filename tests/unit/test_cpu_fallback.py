@@ -77,3 +77,31 @@ def test_report_and_junit_show_the_fallback_and_its_fix():
     out = ollama.findtext("system-out") or ""
     assert "verdict: works (CPU)" in out and "cpu_fallback: Ollama found no usable GPU" in out
     assert "JETSON_JETPACK" in out
+
+
+def test_a_probe_found_fallback_is_kept_in_the_report_and_read_back(tmp_path):
+    """The probe behind a verdict travels in report.json and `jetllm report` reads it back."""
+    from jetllm.core.probe import ProbeFacts, ProbeProblem, ProbeResult
+    from jetllm.report import load_report, write_report_dir
+
+    probe = ProbeResult(image="example/ollama:1", ran=True, facts=ProbeFacts(ollama="/usr/bin/ollama"),
+                        problems=(ProbeProblem.model_validate(
+                            {"class": "cpu_fallback", "message": "no JETSON_JETPACK", "fix": "set it"}),))
+
+    class Probed(OnCpu):
+        def __call__(self, c: Candidate, settings: Settings, timeout: float | None) -> Attempt:
+            return super().__call__(c, settings, timeout).model_copy(update={"probe": probe})
+
+    world = Probed(rules={"ollama": lambda s: None}, speed={"ollama": 5.0})
+    result = run_search([candidate("ollama")], preflight=lambda c: PreflightVerdict(compatible=True),
+                        attempt=world, budget=Budget(clock=world.clock))
+    report = build_report(result, facts=HostFacts(platform=PlatformFacts(arch="aarch64")),
+                          command=["jetllm", "bringup"], model="tiny", version="0.0.0")
+    written = write_report_dir(report, tmp_path / "out")
+    again = load_report(tmp_path / "out")
+    assert again == written
+    kept = again.candidates[0].attempts[0].probe
+    assert kept is not None and kept.verdict == "cpu_fallback"
+    markdown = (tmp_path / "out" / "report.md").read_text()
+    assert "Probe of `example/ollama:1` before the first model load: cpu_fallback" in markdown
+    assert "cpu_fallback: no JETSON_JETPACK" in markdown
