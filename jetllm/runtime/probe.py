@@ -32,6 +32,7 @@ MOUNT = "/jetllm-probes"
 _RELEASE = re.compile(r"R(\d+) \(release\), REVISION: ([0-9.]+)")
 _OLLAMA_VERSION = re.compile(r"(?:client version is|ollama version is)\s+(\S+)")
 _CUDA_INSUFFICIENT_DRIVER = 35  # cuInit's CUDA_ERROR_INSUFFICIENT_DRIVER
+_CUDA_COMPAT_NOT_SUPPORTED = 804  # cuda-compat cannot lift this driver (CUDA_ERROR_COMPAT_NOT_SUPPORTED_ON_DEVICE)
 _CUDA_STUB_LIBRARY = 34  # cuInit's CUDA_ERROR_STUB_LIBRARY
 
 
@@ -150,7 +151,7 @@ def judge(facts: ProbeFacts, host: HostFacts, gpu: GpuHandover, *, backend: str 
                       "this host is not a Jetson", "use the backend's x86_64 or arm64 server image"))
     driver = _major(facts.cuda_driver_version)
     needs = max((v for v in (_major(facts.torch_cuda), _major(facts.cuda_version)) if v is not None), default=None)
-    if facts.cuda_init == _CUDA_INSUFFICIENT_DRIVER or (driver is not None and needs is not None and needs > driver):
+    if facts.cuda_init in (_CUDA_INSUFFICIENT_DRIVER, _CUDA_COMPAT_NOT_SUPPORTED) or (driver is not None and needs is not None and needs > driver):
         found.append((FailureClass.DRIVER_TOO_OLD, f"the image needs CUDA {facts.torch_cuda or facts.cuda_version}; "
                       f"the driver in the container supports CUDA {facts.cuda_driver_version or '(too old to say)'}",
                       None))

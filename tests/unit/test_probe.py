@@ -94,3 +94,12 @@ def test_a_torch_that_does_not_import_goes_through_the_classifier():
                      "probe_done=1\n")
     (problem,) = judge(facts, ORIN, GpuHandover.RUNTIME)
     assert problem.failure_class.value == "library_mismatch" and "libcudnn.so.9" in problem.message
+
+
+def test_cuinit_saying_the_driver_is_insufficient_is_driver_too_old():
+    for code in (35, 804):  # CUDA_ERROR_INSUFFICIENT_DRIVER, CUDA_ERROR_COMPAT_NOT_SUPPORTED_ON_DEVICE
+        facts, _ = parse("libcuda=/usr/lib/aarch64-linux-gnu/tegra/libcuda.so.1\ndev_nodes=/dev/nvmap\n"
+                         f"cuda_init={code}\ncuda_version=13.0.1\nprobe_done=1\n")
+        (problem,) = judge(facts, ORIN, GpuHandover.RUNTIME)
+        assert problem.failure_class.value == "driver_too_old"
+        assert "(too old to say)" in problem.message
