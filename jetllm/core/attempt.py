@@ -10,7 +10,8 @@ from enum import Enum
 
 from pydantic import Field
 
-from jetllm.core.diagnosis import Diagnosis, ExitState
+from jetllm.core.diagnosis import Diagnosis, ExitState, FailureClass
+from jetllm.core.probe import ProbeResult
 from jetllm.core.record import Record
 from jetllm.core.spec import Settings
 
@@ -46,7 +47,7 @@ class Attempt(Record):
     image: str
     settings: Settings
     outcome: AttemptOutcome
-    diagnosis: Diagnosis | None = None  # present when outcome != ready
+    diagnosis: Diagnosis | None = None  # present when outcome != ready, or when it served on the CPU
     timings: Timings = Field(default_factory=Timings)
     smoke: Smoke | None = None
     exit_state: ExitState | None = None
@@ -54,6 +55,16 @@ class Attempt(Record):
     container_started: bool = False  # did this attempt start a container at all
     base_url: str | None = None  # where it served (http://127.0.0.1:PORT/v1), if it did
     container_name: str | None = None  # set when --keep left it running
+    probe: ProbeResult | None = None  # the image probed before its first model load (bringup)
+
+    @property
+    def on_cpu(self) -> bool:
+        """It served, but from the CPU although a GPU was handed over (class cpu_fallback)."""
+        return (self.outcome is AttemptOutcome.READY and self.diagnosis is not None
+                and self.diagnosis.failure_class is FailureClass.CPU_FALLBACK)
 
     def to_json(self) -> dict[str, object]:
-        return self.model_dump(mode="json", by_alias=True)
+        doc = self.model_dump(mode="json", by_alias=True)
+        if self.probe is not None:
+            doc["probe"] = self.probe.to_json()
+        return doc

@@ -31,6 +31,7 @@ class FailureClass(str, Enum):
     DOCKER_UNAVAILABLE = "docker_unavailable"
     LIBRARY_MISMATCH = "library_mismatch"
     STARTUP_TIMEOUT = "startup_timeout"
+    CPU_FALLBACK = "cpu_fallback"  # it serves, but on the CPU although a GPU was handed over
     UNKNOWN = "unknown"
     NONE = "none"
 

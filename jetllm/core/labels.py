@@ -14,6 +14,7 @@ MANAGED = "jetllm.managed"  # always "1": the filter `jetllm gc` uses
 HOST = "jetllm.host"  # the host name of the machine jetllm ran on
 PID = "jetllm.pid"  # the process id of that jetllm
 PID_START = "jetllm.pid_start"  # that process's start time (/proc/PID/stat): a reused id is another process
+PROBE = "jetllm.probe"  # "1" on the short-lived container that probes an image (no model load)
 KEEP = "jetllm.keep"  # "1" when started with --keep: left running on purpose if it serves
 # Labels cannot change once a container exists: one started with --keep is renamed
 # NAME-kept when it has served, and only then counts as kept (jetllm/core/owner.py).

@@ -13,7 +13,9 @@ if TYPE_CHECKING:
 
 MARKS = {Severity.BLOCKER: "x ", Severity.WARNING: "! ", Severity.INFO: "ok"}
 UNKNOWN = "not known to work: the registry could not be read, so nothing was checked but the tag"
-SOURCES = {Source.DAEMON: "the image the local Docker daemon holds", Source.REGISTRY: "the registry (no layer pulled)"}
+SOURCES = {Source.DAEMON: "the image the local Docker daemon holds (no registry asked, so it works offline; "
+                          "whether the tag now names a newer image there was not checked)",
+           Source.REGISTRY: "the registry (no layer pulled)"}
 
 
 def render(image: str, backend: str | None, result: Compatibility, console: Console | None = None) -> None:

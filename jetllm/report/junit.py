@@ -40,7 +40,9 @@ def render_junit(report: Report) -> str:
             ET.SubElement(case, "skipped", {"message": f"{r.verdict}: {r.cause}"})
         out = ET.SubElement(case, "system-out")
         out.text = (f"verdict: {r.verdict}\nbest settings: {r.settings}\ntokens/s: {r.tokens_per_s}\n"
-                    f"TTFT: {r.ttft}\nstarts: {r.starts}" + (f"\nnot tried: {r.untried}" if r.untried else ""))
+                    f"TTFT: {r.ttft}\nstarts: {r.starts}" + (f"\nnot tried: {r.untried}" if r.untried else "")
+                    + (f"\n{r.failure_class}: {r.cause}\nfix: {r.fix}"
+                       if result.verdict is Verdict.WORKS and r.failure_class else ""))
     ET.indent(suites)
     # XML 1.0 has no place for control characters (a log line can hold them).
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + plain(ET.tostring(suites, encoding="unicode")) + "\n"

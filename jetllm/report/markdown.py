@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from jetllm.core.plaintext import plain
+from jetllm.core.probe import fact_lines
 from jetllm.core.redact import clip
 from jetllm.core.units import GIB
 from jetllm.report.model import Report
@@ -68,6 +69,11 @@ def render_markdown(report: Report) -> str:
             secs = attempt.timings.total_s
             took = f" ({secs:.0f} s)" if secs is not None else ""
             out.append(f"{n}. {describe(attempt.settings)}: {what}{took}")
+        probe = next((a.probe for a in result.attempts if a.probe is not None), None)
+        if probe is not None:
+            out += ["", f"Probe of `{probe.image}` before the first model load: {probe.verdict}", "", "```"]
+            out += [*fact_lines(probe.facts), *(f"{p.failure_class.value}: {p.message}" for p in probe.problems)]
+            out.append("```")
         out.append("")
     winner = report.winning
     if winner is not None:

@@ -142,6 +142,8 @@ def load_report(directory: Path) -> Report:
 
 
 def verdict_word(result: CandidateResult) -> str:
+    if result.verdict is Verdict.WORKS and result.best_attempt is not None and result.best_attempt.on_cpu:
+        return "works (CPU)"
     return {
         Verdict.WORKS: "works",
         Verdict.FAILED: "failed",

@@ -47,6 +47,8 @@ def row(result: CandidateResult, winner: str | None) -> Row:
     if diagnosis is not None and result.verdict is not Verdict.WORKS:
         klass, cause, fix = diagnosis.failure_class.value, diagnosis.cause, diagnosis.fix
         evidence = next((e.text.strip() for e in diagnosis.evidence if e.text.strip()), "")
+    elif result.verdict is Verdict.WORKS and best is not None and best.on_cpu and best.diagnosis is not None:
+        klass, cause, fix = best.diagnosis.failure_class.value, best.diagnosis.cause, best.diagnosis.fix
     elif result.verdict is Verdict.INCOMPATIBLE and result.check is not None:
         cause = "; ".join(result.check.reasons)
     elif result.verdict in (Verdict.NOT_TRIED, Verdict.INTERRUPTED):

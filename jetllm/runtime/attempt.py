@@ -22,16 +22,21 @@ from jetllm.core.events import Event, Note, Phase, ProgressCallback, ignore
 from jetllm.core.facts import HostFacts
 from jetllm.core.redact import Redactor
 from jetllm.core.signals import interruptions, shielded
-from jetllm.core.spec import ContainerSpec
+from jetllm.core.spec import ContainerSpec, GpuHandover
 from jetllm.runtime import diagnose, prereq
 from jetllm.runtime.docker import secret_values
 from jetllm.runtime.pull import PullFailed, ensure_image
 from jetllm.runtime.session import PortTaken, Session, StartFailed
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from docker import DockerClient
 
     from jetllm.core.compat import Compatibility
+    from jetllm.core.probe import ProbeResult
+
+    Prober = Callable[[DockerClient, ContainerSpec], ProbeResult]
 
 LOG_TAIL_LINES = 60  # kept in the Attempt; the classifier reads up to LogTail's limit
 
@@ -49,6 +54,8 @@ class _Run:
         self.timings: dict[str, float | None] = {}
         self.exit_state: ExitState | None = None
         self.session: Session | None = None
+        self.prober: Prober | None = None
+        self.probe: ProbeResult | None = None
 
     def attempt(self, outcome: AttemptOutcome, diagnosis: Diagnosis | None = None,
                 smoke: Smoke | None = None, kept: bool = False) -> Attempt:
@@ -69,6 +76,7 @@ class _Run:
             container_started=started,
             base_url=session.base_url if served and session is not None else None,
             container_name=session.name if kept and session is not None else None,
+            probe=self.probe,
         )
 
     def failed(self, diagnosis: Diagnosis) -> Attempt:
@@ -86,10 +94,13 @@ class _Run:
 def run_attempt(spec: ContainerSpec, *, facts: HostFacts, pull_policy: str = "missing",
                 keep: bool = False, force: bool = False, run_id: str | None = None,
                 progress: ProgressCallback | None = None, client: DockerClient | None = None,
-                preflight: Compatibility | None = None) -> Attempt:
+                preflight: Compatibility | None = None, probe: Prober | None = None) -> Attempt:
     """One attempt of `spec` on this host; see the module docstring. `preflight`:
-    its answer for spec.image when the caller has one (bringup), so it is not asked again."""
+    its answer for spec.image when the caller has one (bringup), so it is not asked again.
+    `probe`: probes the image once it is here, before the model load (bringup); a blocker
+    ends the attempt there, with no backend started."""
     run = _Run(spec, facts, progress or ignore)
+    run.prober = probe
     with interruptions():
         result: Attempt | None = None
         interrupted = False
@@ -176,6 +187,10 @@ def _attempt(run: _Run, pull_policy: str, force: bool, keep: bool, run_id: str, 
         run.timings["pull_s"] = ensure_image(client, spec.image, pull_policy, facts, progress)
     except PullFailed as exc:
         return run.failed(exc.diagnosis)
+    if run.prober is not None:
+        blocked = _probe(run, client)
+        if blocked is not None:
+            return blocked
     progress(Phase("starting", f"starting {spec.backend}"))
     run.session = session = Session(client, spec, run_id, run.redact, progress, keep=keep)
     asked = time.monotonic()  # start to ready counts create and start too, as a user waits them
@@ -297,7 +312,43 @@ def _smoke(run: _Run) -> Attempt:
         return run.failed(run.log_diagnosis(FailureClass.UNKNOWN, message, said=message))
     run.timings["smoke_s"] = time.monotonic() - start
     session.catch_up_logs()
-    return run.attempt(AttemptOutcome.READY, smoke=smoke)
+    return run.attempt(AttemptOutcome.READY, _cpu_fallback(run), smoke=smoke)
+
+
+def _probe(run: _Run, client: DockerClient) -> Attempt | None:
+    """Probe the image before the model load: a blocker ends the attempt (no backend started)."""
+    from jetllm.classify import diagnosis_for
+
+    assert run.prober is not None
+    run.progress(Phase("probing", f"probing {run.spec.image} (the GPU as the container sees it)"))
+    run.probe = found = run.prober(client, run.spec)
+    if found.blocker is None:
+        if found.cpu_fallback is not None:
+            run.progress(Note(f"probe: {found.cpu_fallback.message}"))
+        return None
+    blocker = found.blocker
+    cause = f"the probe of the image found: {blocker.message}"
+    return run.failed(diagnosis_for(blocker.failure_class, cause=cause, jetson=run.jetson, fix=blocker.fix))
+
+
+def _cpu_fallback(run: _Run) -> Diagnosis | None:
+    """A GPU was handed over, yet the backend's start log says it serves from the CPU:
+    a verdict of its own (cpu_fallback), else None."""
+    from jetllm.classify import classify_lines
+
+    if run.session is None or run.spec.gpu is GpuHandover.NONE:
+        return None
+    found = classify_lines(run.session.tail.lines(), exit_state=ExitState(ready=True),
+                           backend=run.spec.backend, jetson=run.jetson)
+    if found.failure_class is FailureClass.CPU_FALLBACK:
+        return found
+    said = run.probe.cpu_fallback if run.probe is not None else None
+    if said is None:
+        return None
+    from jetllm.classify import diagnosis_for
+
+    return diagnosis_for(FailureClass.CPU_FALLBACK, cause=f"the probe of the image found: {said.message}",
+                         jetson=run.jetson, fix=said.fix)
 
 
 def _running(session: Session) -> bool:

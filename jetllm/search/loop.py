@@ -93,15 +93,16 @@ def without_secrets(spec: ContainerSpec) -> ContainerSpec:
 
 
 def rank(results: list[CandidateResult]) -> list[CandidateResult]:
-    """Number the working candidates: tokens/s (highest first), then TTFT (lowest first),
-    then preference order."""
+    """Number the working candidates: those on the GPU before those that fell back to the CPU
+    (cpu_fallback), then tokens/s (highest first), then TTFT (lowest first), then preference order."""
 
-    def key(item: tuple[int, CandidateResult]) -> tuple[float, float, int]:
+    def key(item: tuple[int, CandidateResult]) -> tuple[bool, float, float, int]:
         position, result = item
-        smoke = result.best_attempt.smoke if result.best_attempt else None
+        best = result.best_attempt
+        smoke = best.smoke if best else None
         tps = smoke.tokens_per_s if smoke and smoke.tokens_per_s is not None else -1.0
         ttft = smoke.ttft_s if smoke and smoke.ttft_s is not None else float("inf")
-        return (-tps, ttft, position)
+        return (best is not None and best.on_cpu, -tps, ttft, position)
 
     working = sorted(
         ((i, r) for i, r in enumerate(results) if r.verdict is Verdict.WORKS), key=key

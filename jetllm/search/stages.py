@@ -14,10 +14,13 @@ from jetllm.search.candidates import Candidate, CandidateResult, PreflightVerdic
 from jetllm.search.ladder import refined
 
 if TYPE_CHECKING:
+    from docker import DockerClient
+
     from jetllm.catalog import Profile
     from jetllm.core.attempt import Attempt
     from jetllm.core.compat import Compatibility
     from jetllm.core.facts import HostFacts
+    from jetllm.core.probe import ProbeResult
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -58,6 +61,7 @@ class Stages:
     model_context: int | None = None  # a local GGUF's trained context: no step searches above it
     profiles: dict[str, tuple[Profile, bool]] = field(default_factory=dict)  # bound: a Selection's profiles
     answers: dict[str, Compatibility] = field(default_factory=dict)  # image -> preflight's, once per run
+    probes: dict[str, ProbeResult] = field(default_factory=dict)  # image -> its probe, once per run
 
     def candidates(self, profiles: list[Profile]) -> Selection:
         from jetllm.catalog import candidates as variants_for
@@ -192,7 +196,16 @@ class Stages:
             pull = spec.model_pull.model_copy(update={"timeout_s": timeout})
             spec = spec.model_copy(update={"model_pull": pull})
         return run_attempt(spec, facts=self.facts, pull_policy=self.overrides.pull,
-                           run_id=self.run_id, progress=self.progress, preflight=self.answer(spec.image))
+                           run_id=self.run_id, progress=self.progress, preflight=self.answer(spec.image),
+                           probe=self.probe)
+
+    def probe(self, client: DockerClient, spec: ContainerSpec) -> ProbeResult:
+        """The image's probe, run once per run before its first model load."""
+        from jetllm.runtime.probe import run_probe
+
+        if spec.image not in self.probes:
+            self.probes[spec.image] = run_probe(client, spec, self.facts, run_id=self.run_id or "probe")
+        return self.probes[spec.image]
 
 
 def load_profiles(files: list[str], backends: list[str] | None, facts: HostFacts) -> list[Profile]:

@@ -39,12 +39,14 @@ def env(tmp_path: Path) -> dict[str, str]:
     return {"JETLLM_CACHE_DIR": str(tmp_path / "cache"), "HF_TOKEN": SECRET}
 
 
-def starts(client: Any, since: int, run_id: str) -> Counter[str]:
-    """Containers one jetllm run started, per backend, as the daemon saw them."""
+def starts(client: Any, since: int, run_id: str, *, probes: bool = False) -> Counter[str]:
+    """Containers one jetllm run started, per backend, as the daemon saw them: the backends,
+    or (probes) the short-lived containers that probed their images."""
     events = client.api.events(since=since, until=int(time.time()) + 1, decode=True,
                                filters={"type": "container", "event": "start",
                                         "label": f"jetllm.run={run_id}"})
-    return Counter(e["Actor"]["Attributes"]["jetllm.backend"] for e in events)
+    return Counter(e["Actor"]["Attributes"]["jetllm.backend"] for e in events
+                   if ("jetllm.probe" in e["Actor"]["Attributes"]) == probes)
 
 
 def bringup(jetllm: Any, scenario: Scenario, out: Path, *extra: str, names: tuple[str, ...] = ALL,
@@ -93,6 +95,9 @@ def test_story_scenario(docker_client, story, jetllm, env, tmp_path):
     assert counted == Counter({"vllm-jetson": len(vllm["attempts"]), "trtllm-jetson": 1,
                                "ollama-jetson": 1, "llamacpp-jetson": 1})
     assert sum(c["attempts"].__len__() for c in report["candidates"]) == sum(counted.values())
+    # Each image was probed once, before its first model load.
+    assert starts(docker_client, since, report["run_id"], probes=True) == Counter(
+        {"vllm-jetson": 1, "trtllm-jetson": 1, "ollama-jetson": 1, "llamacpp-jetson": 1})
 
     # Files: compose with exactly what worked, .env, logs of failures, JUnit; no secret anywhere.
     compose = yaml.safe_load((out / "docker-compose.yml").read_text())

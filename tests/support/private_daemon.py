@@ -32,7 +32,8 @@ START_TIMEOUT_S = 60
 
 
 class PrivateDaemon:
-    def __init__(self) -> None:
+    def __init__(self, config: str = "{}\n") -> None:
+        self.config = config  # its daemon.json (e.g. a runtime named nvidia)
         self.tag = uuid.uuid4().hex[:8]
         self.bridge = f"jlt{self.tag}"  # at most 15 characters
         # Short: containerd's sockets live under the exec root, and a socket path has a limit.
@@ -56,7 +57,7 @@ class PrivateDaemon:
             stale.unlink()
         namespace = f"jetllm-test-{self.tag}"
         config = self.folder / "daemon.json"  # not the host's /etc/docker/daemon.json
-        config.write_text("{}\n")
+        config.write_text(self.config)
         with open(self.folder / "dockerd.log", "ab") as log:
             self.process = subprocess.Popen(
                 ["dockerd", "--config-file", str(config), "--data-root", str(self.folder / "data"),
@@ -136,12 +137,16 @@ def _running(pid: str) -> bool:
 
 @pytest.fixture
 def private_daemon() -> Iterator[PrivateDaemon]:
+    yield from started_daemon()
+
+
+def started_daemon(config: str = "{}\n") -> Iterator[PrivateDaemon]:
     if os.geteuid() != 0:
         unavailable("a private Docker daemon needs root")
     missing = [tool for tool in ("dockerd", "ip") if shutil.which(tool) is None]
     if missing:
         unavailable(f"a private Docker daemon needs {' and '.join(missing)}")
-    daemon = PrivateDaemon()
+    daemon = PrivateDaemon(config)
     try:
         daemon.start()
         yield daemon
