@@ -76,10 +76,18 @@ def test_readiness_lines_read_as_none(ready: str) -> None:
     assert classify_text(START + ready + "\n", backend="ollama").failure_class is C.NONE
 
 
-@pytest.mark.parametrize("line", [
-    # the CPU fallback's inference compute line is no evidence of a GPU server (another signature's concern)
+CPU_LINES = [
     'time=2025-06-01T10:00:00.300Z level=INFO source=types.go:130 msg="inference compute" id=0 library=cpu variant=avx2 compute="" driver=0.0 name="" total="31.2 GiB" available="28.0 GiB"',
     'time=2026-08-21T10:00:00.300Z level=INFO source=types.go:50 msg="inference compute" id=cpu library=cpu compute="" name=cpu description=cpu',
+]
+
+
+@pytest.mark.parametrize("line", CPU_LINES)
+def test_cpu_inference_compute_is_a_cpu_fallback_not_readiness(line: str) -> None:
+    assert classify_text(START + line + "\n", backend="ollama").failure_class is C.CPU_FALLBACK
+
+
+@pytest.mark.parametrize("line", [
     # ordinary INFO lines
     'time=2025-04-14T09:58:54.364Z level=INFO source=server.go:614 msg="waiting for server to become available" status="llm server loading model"',
     'time=2025-04-14T09:58:54.513Z level=WARN source=ggml.go:152 msg="key not found" key=tokenizer.ggml.add_eot_token default=false',
