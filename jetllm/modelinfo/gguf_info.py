@@ -92,22 +92,30 @@ def gguf_info(path: str | Path) -> GgufInfo:
     path = Path(path)
     try:
         with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
-            header = _Header(data)
-            fields, parameters = header.read()
-            alignment = fields.get("general.alignment")
-            alignment = alignment if isinstance(alignment, int) and alignment > 0 else 32
-            data_start = -(-header.at // alignment) * alignment
+            return header_info(data, file_size=path.stat().st_size, name=str(path))
     except (OSError, ValueError, struct.error) as exc:
         raise UsageError(f"{path}: not a readable GGUF file ({exc})") from exc
+
+
+def header_info(data: Any, *, file_size: int, name: str) -> GgufInfo:
+    """The header in `data` (the file, or its first bytes: struct.error when they end too soon)."""
+    header = _Header(data)
+    fields, parameters = header.read()
+    alignment = fields.get("general.alignment")
+    alignment = alignment if isinstance(alignment, int) and alignment > 0 else 32
+    if header.at > len(data):
+        raise struct.error("the header runs past the bytes read")
+    data_start = -(-header.at // alignment) * alignment
     arch = _text(fields.get("general.architecture"))
 
     def of_arch(key: str) -> int | None:
         value = fields.get(f"{arch}.{key}") if arch else None
         return value if isinstance(value, int) else None
 
+    tokens = fields.get(_TOKENS_COUNT)
     return GgufInfo(
-        path=str(path),
-        file_size=path.stat().st_size,
+        path=name,
+        file_size=file_size,
         architecture=arch,
         name=_text(fields.get("general.name")),
         context_length=of_arch("context_length"),
@@ -121,8 +129,8 @@ def gguf_info(path: str | Path) -> GgufInfo:
         value_length=of_arch("attention.value_length"),
         feed_forward_length=of_arch("feed_forward_length"),
         sliding_window=of_arch("attention.sliding_window"),
-        vocab_size=fields.get(_TOKENS_COUNT) if isinstance(fields.get(_TOKENS_COUNT), int) else None,
-        weight_bytes=max(path.stat().st_size - data_start, 0) if data_start else None,
+        vocab_size=tokens if isinstance(tokens, int) else None,
+        weight_bytes=max(file_size - data_start, 0),
     )
 
 
