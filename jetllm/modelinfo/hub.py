@@ -102,8 +102,8 @@ def gguf_file(repo: str, names: list[str], quant: str) -> str:
 
 
 def _gguf(repo: str, quant: str) -> ModelShape:
-    from huggingface_hub import hf_hub_url
-    from huggingface_hub.utils import build_hf_headers, get_session, hf_raise_for_status
+    from huggingface_hub import get_session, hf_hub_url, hf_raise_for_status
+    from huggingface_hub.utils import build_hf_headers  # type: ignore[attr-defined]  # a lazy module's export
 
     files = _files(repo)
     name = gguf_file(repo, list(files), quant)

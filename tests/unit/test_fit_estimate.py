@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
 import yaml
 
 from jetllm.core.facts import GpuFacts, HostFacts, JetsonFacts, NvmlFacts, PlatformFacts, SystemFacts
