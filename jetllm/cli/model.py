@@ -15,7 +15,7 @@ from jetllm.core.outcome import Outcome
 
 def inspect_cmd(model: str, facts_file: Path | None, as_json: bool) -> Outcome:
     from jetllm.facts import host_facts
-    from jetllm.modelinfo.estimate import BACKENDS, fits_table, usable_memory
+    from jetllm.modelinfo.estimate import backends_for, fits_table, usable_memory
     from jetllm.modelinfo.inspect import inspect_model
     from jetllm.render.model import render
 
@@ -30,7 +30,7 @@ def inspect_cmd(model: str, facts_file: Path | None, as_json: bool) -> Outcome:
             gpu = bool(facts.nvml.gpus) or facts.nvml.shared_memory or facts.jetson.is_jetson
             document["memory"] = memory.model_dump(mode="json")
             document["fits"] = [fit.model_dump(mode="json") for fit in fits_table(
-                report.shape, memory, gpu=gpu, backends=BACKENDS if gpu else ("llama.cpp",))]
+                report.shape, memory, gpu=gpu, backends=backends_for(report.shape.format, gpu=gpu))]
     if not as_json:
         render(document)
     return Outcome(ExitCode.OK, document)

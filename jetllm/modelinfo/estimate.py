@@ -42,6 +42,15 @@ CONTEXT_STEP = 1024  # the resolution a user cares about
 BACKENDS = ("vllm", "sglang", "llama.cpp")  # Ollama counts as llama.cpp does
 
 
+def backends_for(model_format: str | None, *, gpu: bool) -> tuple[str, ...]:
+    """The backends whose costs apply to a model in this format (on the CPU only llama.cpp runs)."""
+    if not gpu or model_format == "gguf":
+        return ("llama.cpp",)
+    if model_format == "ollama":
+        return ("ollama",)
+    return ("vllm", "sglang")
+
+
 class Memory(Record):
     usable_bytes: int
     total_bytes: int  # what a backend's memory fraction is a fraction of
