@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
+from jetllm.classify.figures import read_figures
 from jetllm.core.attempt import Attempt, AttemptOutcome
 from jetllm.core.diagnosis import Diagnosis, FailureClass, RetrySmaller
 from jetllm.core.events import SearchProgress, StepFailed, StepStarted, StepWorked, ignore
@@ -31,6 +32,7 @@ from jetllm.core.ladder import Knob
 from jetllm.core.spec import Settings
 from jetllm.search.budget import Budget
 from jetllm.search.candidates import Candidate, CandidateResult, StopReason, Verdict
+from jetllm.search.figured import figure_index
 from jetllm.search.ladder import describe
 
 AttemptFn = Callable[[Candidate, Settings, "float | None"], Attempt]
@@ -96,12 +98,21 @@ class _Walk:
             self.sometimes_left -= 1
         return "fail"
 
+    def figure_step(self, knob: Knob, lowest: int) -> int | None:
+        """The index the last failed start's own figures point at (search/figured.py)."""
+        last = self.attempts[-1] if self.attempts else None
+        if last is None or last.outcome is AttemptOutcome.READY:
+            return None
+        figures = read_figures(last.log_tail, backend=self.candidate.backend)
+        return figure_index(knob, lowest, last.settings, figures)
+
     def pick(self, exhausted: set[str]) -> Knob | None:
         knobs = [
             k for k in self.candidate.ladder.knobs
             if k.name not in exhausted and self.indices.get(k.name, 0) < len(k.values) - 1
         ]
         cls = self.last_failure.failure_class if self.last_failure else None
+        knobs = [k for k in knobs if k.steps_down_on(cls.value if cls else None)]
         preference = KNOB_PREFERENCE.get(cls, ()) if cls else ()
         knobs.sort(key=lambda k: preference.index(k.name) if k.name in preference else len(preference))
         return knobs[0] if knobs else None
@@ -128,7 +139,14 @@ def search_candidate(
             walk.stop = StopReason.LADDER_EXHAUSTED
             break
         lo, hi, found = walk.indices.get(knob.name, 0), len(knob.values), None
-        while hi - lo > 1:
+        jump = walk.figure_step(knob, lo)
+        if jump is not None:  # the backend said what fits: go there, bisect only if it fails
+            result = walk.step({**walk.indices, knob.name: jump})
+            if result == "ok":
+                lo, hi, found = jump - 1, jump, len(walk.attempts) - 1
+            elif result == "fail":
+                lo = jump
+        while hi - lo > 1 and walk.stop is None:
             mid = (lo + hi) // 2
             result = walk.step({**walk.indices, knob.name: mid})
             if result == "ok":
