@@ -33,6 +33,10 @@ from jetllm.modelinfo.shape import ModelShape
 KV_DTYPE_BYTES = {"f32": 4.0, "f16": 2.0, "bf16": 2.0, "auto": 2.0, "fp8": 1.0, "q8_0": 34 / 32, "q4_0": 18 / 32}
 LLAMA_UBATCH = 512  # llama.cpp's default -ub
 GPU_CONTEXT_BYTES = 256 * MIB  # CUDA context and cuBLAS workspaces of a GPU process
+# On the CPU under a memory limit what counts is what is resident: the compute buffers are
+# reserved but paged in only as a batch uses them (measured: llama-server under docker
+# --memory holds weights + KV + about 6 MiB of its own at start, whatever the context).
+CPU_PROCESS_BYTES = 8 * MIB
 VLLM_CUDA_GRAPHS_BYTES = 512 * MIB
 VLLM_NON_TORCH_BYTES = 256 * MIB
 VLLM_MIN_BATCHED_TOKENS = 2048  # its profiling batch is at least this, at most VLLM_MAX_BATCHED_TOKENS
@@ -86,7 +90,8 @@ def kv_bytes_per_token(shape: ModelShape, dtype: str = "f16") -> int | None:
 
 
 def llama_cpp_cost(shape: ModelShape, context: int, sequences: int = 1, *, kv_dtype: str = "f16",
-                   gpu: bool = True, logit_rows: int | None = None, ubatch: int = LLAMA_UBATCH) -> Cost:
+                   gpu: bool = True, logit_rows: int | None = None, ubatch: int = LLAMA_UBATCH,
+                   resident: bool = False) -> Cost:
     """--ctx-size is context x sequences (one unified cache). Builds before late 2025 reserve logits
     for a whole micro-batch (logit_rows=ubatch, the default); newer ones one row per sequence."""
     cells = context * sequences
@@ -95,9 +100,12 @@ def llama_cpp_cost(shape: ModelShape, context: int, sequences: int = 1, *, kv_dt
     rows = ubatch if logit_rows is None else logit_rows
     compute = context * ubatch * 2 + max(rows * vocab * 4, ubatch * (ff * 8 + hidden * 16))
     output = sequences * vocab * 4
+    if resident and not gpu:  # what a memory limit on the CPU meets (see CPU_PROCESS_BYTES)
+        overhead = output + CPU_PROCESS_BYTES
+    else:
+        overhead = compute + output + (GPU_CONTEXT_BYTES if gpu else 0)
     return Cost(backend="llama.cpp", context=context, sequences=sequences, weights_bytes=shape.weight_bytes or 0,
-                kv_bytes=cells * per_token, overhead_bytes=compute + output + (GPU_CONTEXT_BYTES if gpu else 0),
-                compute_bytes=compute, output_bytes=output)
+                kv_bytes=cells * per_token, overhead_bytes=overhead, compute_bytes=compute, output_bytes=output)
 
 
 def activation_bytes(shape: ModelShape, context: int) -> int:
@@ -115,9 +123,10 @@ def vllm_cost(shape: ModelShape, context: int, sequences: int = 1, *, kv_dtype: 
                 kv_bytes=context * sequences * (kv_bytes_per_token(shape, kv_dtype) or 0), overhead_bytes=overhead)
 
 
-def cost(backend: str, shape: ModelShape, context: int, sequences: int = 1, *, gpu: bool = True) -> Cost:
+def cost(backend: str, shape: ModelShape, context: int, sequences: int = 1, *, gpu: bool = True,
+         resident: bool = False) -> Cost:
     if backend in ("llama.cpp", "ollama"):
-        return llama_cpp_cost(shape, context, sequences, gpu=gpu)
+        return llama_cpp_cost(shape, context, sequences, gpu=gpu, resident=resident)
     return vllm_cost(shape, context, sequences, backend="sglang" if backend == "sglang" else "vllm")
 
 

@@ -45,11 +45,21 @@ def refined(ladder: Ladder) -> Ladder:
     """The ladder the search walks: a continuous knob expanded between its steps,
     a stepped one without repeats (from the catalog's `Profile.ladder(facts)`)."""
     knobs = [
-        knob.model_copy(update={"values": expand(knob.values, CONTEXT_RESOLUTION) if knob.name == "max_len"
+        knob.model_copy(update={"values": context_steps(knob.values) if knob.name == "max_len"
                                 else expand(knob.values) if knob.continuous else _descending(knob.values)})
         for knob in ladder.knobs
     ]
     return ladder.model_copy(update={"knobs": knobs})
+
+
+def context_steps(steps: Sequence[Value]) -> list[Value]:
+    """The first step, then every multiple of CONTEXT_RESOLUTION below it down to the last step."""
+    hi, lo = steps[0], steps[-1]
+    if not isinstance(hi, int) or not isinstance(lo, int) or hi <= lo:
+        return _descending(steps)
+    multiples = range((hi - 1) // CONTEXT_RESOLUTION, -(-lo // CONTEXT_RESOLUTION) - 1, -1)
+    values: list[Value] = [hi, *(k * CONTEXT_RESOLUTION for k in multiples)]
+    return values if values[-1] == lo else [*values, lo]
 
 
 def _descending(steps: Sequence[Value]) -> list[Value]:
