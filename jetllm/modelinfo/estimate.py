@@ -35,8 +35,8 @@ LLAMA_UBATCH = 512  # llama.cpp's default -ub
 GPU_CONTEXT_BYTES = 256 * MIB  # CUDA context and cuBLAS workspaces of a GPU process
 # On the CPU under a memory limit what counts is what is resident: the compute buffers are
 # reserved but paged in only as a batch uses them (measured: llama-server under docker
-# --memory holds weights + KV + about 6 MiB of its own at start, whatever the context).
-CPU_PROCESS_BYTES = 8 * MIB
+# --memory holds weights + KV + 4.2 to 4.5 MiB of its own at start; 6 MiB leaves room for a request).
+CPU_PROCESS_BYTES = 6 * MIB
 VLLM_CUDA_GRAPHS_BYTES = 512 * MIB
 VLLM_NON_TORCH_BYTES = 256 * MIB
 VLLM_MIN_BATCHED_TOKENS = 2048  # its profiling batch is at least this, at most VLLM_MAX_BATCHED_TOKENS

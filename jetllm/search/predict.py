@@ -25,6 +25,7 @@ class Prediction(Record):
     how: str
     start_context: int | None = None  # the most ambitious context predicted to fit; None: none does
     cost: Cost  # at start_context, or at the smallest step when none fits
+    start_fraction: float | None = None  # the largest memory fraction whose share is usable
 
 
 def limit_bytes(memory: str | None) -> int | None:
@@ -50,25 +51,39 @@ def memory_for(facts: HostFacts, limit: str | None, *, gpu: bool) -> Memory | No
     return memory
 
 
+def fractions(ladder: Ladder, memory: Memory) -> list[float]:
+    """The memory fractions (gpu_util: vLLM's of total memory, SGLang's static one) whose share of
+    total memory is within what is usable; the smallest is kept whatever it asks."""
+    knob = ladder.knob("gpu_util")
+    values = [float(v) for v in knob.values if isinstance(v, (int, float))] if knob else []
+    fitting = [v for v in values if v * memory.total_bytes <= memory.usable_bytes]
+    return fitting or values[-1:]
+
+
 def predict(ladder: Ladder, backend: str, shape: ModelShape, memory: Memory, *, gpu: bool) -> Prediction | None:
-    """The prediction for the ladder's context steps; None when the ladder has none or the model is not sized."""
+    """The prediction for the ladder's context steps; None when the ladder has none or the model is not sized.
+    Where a memory fraction is stepped, the memory counted is the largest fraction's share that is usable."""
     knob = ladder.knob("max_len")
     if knob is None or not shape.sized:
         return None
     steps = [int(value) for value in knob.values if isinstance(value, int)]
     if not steps:
         return None
+    shares = fractions(ladder, memory)
+    usable = min(memory.usable_bytes, int(shares[0] * memory.total_bytes)) if shares else memory.usable_bytes
     prices = [cost(backend, shape, step, gpu=gpu, resident=True) for step in steps]
-    fitting = [price for price in prices if price.total_bytes <= memory.usable_bytes]
+    fitting = [price for price in prices if price.total_bytes <= usable]
     chosen = fitting[0] if fitting else prices[-1]
-    return Prediction(backend=backend, usable_bytes=memory.usable_bytes, how=memory.how,
-                      start_context=chosen.context if fitting else None, cost=chosen)
+    return Prediction(backend=backend, usable_bytes=usable, how=memory.how,
+                      start_context=chosen.context if fitting else None, cost=chosen,
+                      start_fraction=shares[0] if shares else None)
 
 
 def trimmed(ladder: Ladder, prediction: Prediction) -> Ladder:
     """The ladder without the context steps predicted not to fit."""
     if prediction.start_context is None:
         return ladder
-    knobs = [knob.model_copy(update={"values": [v for v in knob.values if v <= prediction.start_context]})
-             if knob.name == "max_len" else knob for knob in ladder.knobs]
+    tops = {"max_len": prediction.start_context, "gpu_util": prediction.start_fraction}
+    knobs = [knob.model_copy(update={"values": [v for v in knob.values if v <= top]})
+             if (top := tops.get(knob.name)) is not None else knob for knob in ladder.knobs]
     return ladder.model_copy(update={"knobs": knobs})
