@@ -44,6 +44,14 @@ def unavailable(repo: str, exc: Exception) -> JetllmError:
                            "local cache", failure_class=UNAVAILABLE)
 
 
+# The client's transport errors by class name: requests, httpx or httpx2 by huggingface_hub's version.
+TRANSPORT_ERRORS = ("HTTPError", "TransportError", "RequestError", "RequestException", "TimeoutException")
+
+
+def _transport(exc: BaseException) -> bool:
+    return any(cls.__name__ in TRANSPORT_ERRORS for cls in type(exc).__mro__)
+
+
 def hub_shape(repo: str, quant: str | None = None) -> ModelShape:
     from huggingface_hub import constants
     from huggingface_hub.errors import HfHubHTTPError, LocalEntryNotFoundError, OfflineModeIsEnabled
@@ -54,7 +62,11 @@ def hub_shape(repo: str, quant: str | None = None) -> ModelShape:
         return _gguf(repo, quant) if quant else _checkpoint(repo)
     except (OfflineModeIsEnabled, LocalEntryNotFoundError):
         return _cached(repo, quant)
-    except (HfHubHTTPError, OSError, ValueError) as exc:
+    except (HfHubHTTPError, OSError, ValueError) as exc:  # the Hub refused
+        raise unavailable(repo, exc) from None
+    except Exception as exc:  # the Hub out of reach: the transport's own error class (re-raised if not one)
+        if not _transport(exc):
+            raise
         raise unavailable(repo, exc) from None
 
 

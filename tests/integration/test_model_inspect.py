@@ -170,6 +170,15 @@ def test_gated_and_missing_repos_are_model_unavailable_with_the_fix(jetllm: Any,
         assert granted.exit_code == 0 and granted.data()["shape"]["layers"] == 4
 
 
+def test_a_hub_out_of_reach_is_model_unavailable_with_the_fix(jetllm: Any, tmp_path: Path) -> None:
+    with running_hub({}) as hub:
+        url = hub.url  # a port that was just served, and is closed once the hub stops
+    result = jetllm("model", "inspect", "org/repo", "--json", env={"HF_ENDPOINT": url, "HF_HOME": str(tmp_path)})
+    assert result.exit_code == 1, result.stdout
+    error = result.errors()[0]
+    assert error["class"] == "model_unavailable" and "HF_HUB_OFFLINE" in error["fix"], error
+
+
 def test_ollama_tags_known_and_unknown(jetllm: Any, tmp_path: Path) -> None:
     known = jetllm("model", "inspect", "llama3.2:3b", "--json", "--facts", str(facts_file(tmp_path)))
     assert known.exit_code == 0, known.stderr
