@@ -12,10 +12,17 @@ failure, the diagnosis's retry_smaller decides:
 * `sometimes` (startup_timeout, unknown): as `yes`, but only
   `Policy.sometimes_steps` further starts are allowed after such a failure.
 
+Before bisecting a knob, the failed start's own figures are read (search/figured.py):
+where the backend said what fits (vLLM's largest context for its KV cache, the memory
+free at start), the next start goes straight to the largest value at or below it, and
+bisection goes on below that value only if it fails. A knob whose profile lists the
+failure's class in `up_on` (or leaves it out of a non-empty `down_on`) is not stepped
+down after it (SGLang's static fraction on a KV pool too small).
+
 Bisection assumes a knob is monotone (a value that works means every smaller
 one works). Per knob of n values it needs at most ceil(log2(n)) starts after
 the first; a candidate needs at most `Ladder.bound()` = 1 + sum over knobs of
-ceil(log2(n_k)) starts.
+ceil(log2(n_k)) starts, and one more per knob where a figure's step failed.
 """
 
 from __future__ import annotations
