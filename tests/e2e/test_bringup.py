@@ -50,6 +50,8 @@ def test_bringup_finds_the_largest_context_under_a_memory_limit(
     assert len(tried) <= 3 and largest >= 65536, sorted(tried)
     memory = attempts[0]["memory"]
     assert memory["usable_bytes"] == 48 << 20 and memory["predicted_bytes"] <= 48 << 20, memory
+    # what the server says it ran with: the context asked for, not one it chose itself
+    assert memory["measured"]["ran_context_per_sequence"] == first, memory
     assert report["model_info"]["context_length"] == TRAINED and report["model_info"]["architecture"] == "llama"
     for length, attempt in killed.items():
         assert length > largest, (length, largest)

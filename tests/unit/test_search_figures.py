@@ -128,5 +128,8 @@ def test_figures_read_from_real_logs(tmp_path: Path) -> None:
     assert round(negative["usable_bytes"] / (1 << 30), 2) == 5.6
     llama = read_figures(log("llama-cpp-1m-context-kv-137gb-01"), backend="llama.cpp")
     assert llama["alloc_failed_bytes"] == 137438953504
+    offloaded = read_figures(["load_tensors: offloaded 31/33 layers to GPU",
+                              "llama_new_context_with_model: n_ctx      = 1048576"], backend="llama.cpp")
+    assert (offloaded["ran_gpu_layers"], offloaded["model_layers"], offloaded["ran_context"]) == (31, 33, 1048576)
     orin = read_figures(log("vllm-jetson-orin-eager-healthy-startup-01"), backend="vllm")
     assert orin["kv_tokens"] == 872960 and orin["concurrency"] == 426.25
