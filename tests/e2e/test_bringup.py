@@ -52,6 +52,9 @@ def test_bringup_finds_the_largest_context_under_a_memory_limit(
     assert memory["usable_bytes"] == 48 << 20 and memory["predicted_bytes"] <= 48 << 20, memory
     # what the server says it ran with: the context asked for, not one it chose itself
     assert memory["measured"]["ran_context_per_sequence"] == first, memory
+    markdown = (tmp_path / "report" / "report.md").read_text()
+    assert f"memory: predicted {memory['predicted_bytes'] / (1 << 20):.1f} MiB of 48.0 MiB usable" in markdown
+    assert f"ran_context_per_sequence {first}" in markdown
     assert report["model_info"]["context_length"] == TRAINED and report["model_info"]["architecture"] == "llama"
     for length, attempt in killed.items():
         assert length > largest, (length, largest)
