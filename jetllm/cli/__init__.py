@@ -85,6 +85,8 @@ def _command(argv: list[str]) -> str:
         return "jetllm"
     if words[0] == "profiles" and len(words) > 1 and words[1] == "show":
         return "profiles show"
+    if words[0] == "model" and len(words) > 1 and words[1] == "inspect":
+        return "model inspect"
     return words[0]
 
 
