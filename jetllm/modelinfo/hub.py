@@ -21,7 +21,7 @@ from typing import Any
 from jetllm.core.diagnosis import FailureClass
 from jetllm.core.errors import JetllmError
 from jetllm.modelinfo.gguf_info import header_info
-from jetllm.modelinfo.shape import ModelShape, from_config, from_gguf, local_folder
+from jetllm.modelinfo.shape import ModelShape, from_config, from_gguf, local_folder, parameter_count, quant_bits
 
 GGUF_HEADER_READS = (1 << 21, 1 << 23, 1 << 25, 1 << 27)  # 2 MiB first; a large vocabulary needs more
 TIMEOUT_S = 30.0
@@ -89,11 +89,11 @@ def _checkpoint(repo: str) -> ModelShape:
     weight_bytes = parameters = None
     try:
         metadata = get_safetensors_metadata(repo)
-        weight_bytes = sum(
-            tensor.data_offsets[1] - tensor.data_offsets[0]
-            for file in metadata.files_metadata.values() for tensor in file.tensors.values()
-        )
-        parameters = sum(metadata.parameter_count.values())
+        tensors = [(name, str(tensor.dtype), list(tensor.shape))
+                   for file in metadata.files_metadata.values() for name, tensor in file.tensors.items()]
+        weight_bytes = sum(tensor.data_offsets[1] - tensor.data_offsets[0]
+                           for file in metadata.files_metadata.values() for tensor in file.tensors.values())
+        parameters = parameter_count(tensors, quant_bits(config))
     except NotASafetensorsRepoError:
         weights = [size or 0 for name, size in files.items() if name.endswith((".bin", ".pt", ".pth"))]
         weight_bytes = sum(weights) or None

@@ -84,8 +84,6 @@ def from_config(config: Mapping[str, Any], *, source: str, weight_bytes: int | N
     quant = quant if isinstance(quant, Mapping) else {}
     method = quant.get("quant_method")
     bits = _int(quant, "bits", "w_bit")
-    if method in ("awq", "gptq") and parameters is not None and bits:
-        parameters = None  # packed integers: the element count is not the parameter count
     return ModelShape(
         source=source, format=method if method in ("awq", "gptq", "fp8") else "hf",
         dtype=_text(config, "torch_dtype", "dtype"),
@@ -116,20 +114,42 @@ def safetensors_header(path: Path) -> dict[str, Any]:
     return header
 
 
-def tensor_totals(headers: list[Mapping[str, Any]]) -> tuple[int, int]:
-    """(bytes, elements) of the tensors the headers index."""
-    total = elements = 0
+Tensor = tuple[str, str, "list[int]"]  # name, dtype, shape
+QUANT_METADATA = ("qzeros", "scales", "g_idx")  # AWQ/GPTQ tensors beside the packed weights
+
+
+def parameter_count(tensors: list[Tensor], bits: int | None) -> int:
+    """Parameters: elements, where AWQ/GPTQ pack 32 // bits of them in each 32-bit integer
+    (their zeros, scales and group indices are not parameters)."""
+    total = 0
+    for name, dtype, shape in tensors:
+        if bits and name.endswith(QUANT_METADATA):
+            continue
+        count = 1
+        for dim in shape:
+            count *= int(dim)
+        total += count * (32 // bits) if bits and dtype in ("I32", "U32") else count
+    return total
+
+
+def tensor_totals(headers: list[Mapping[str, Any]]) -> tuple[int, list[Tensor]]:
+    """(bytes, tensors) that the headers index."""
+    total, tensors = 0, []
     for header in headers:
         for name, tensor in header.items():
             if name == "__metadata__" or not isinstance(tensor, Mapping):
                 continue
             start, end = tensor.get("data_offsets", (0, 0))
             total += int(end) - int(start)
-            count = 1
-            for dim in tensor.get("shape", ()):
-                count *= int(dim)
-            elements += count
-    return total, elements
+            tensors.append((name, str(tensor.get("dtype")), [int(d) for d in tensor.get("shape", ())]))
+    return total, tensors
+
+
+def quant_bits(config: Mapping[str, Any]) -> int | None:
+    quant = config.get("quantization_config")
+    if not isinstance(quant, Mapping) or quant.get("quant_method") not in ("awq", "gptq"):
+        return None
+    return _int(quant, "bits", "w_bit")
 
 
 def local_folder(path: Path) -> ModelShape:
@@ -138,6 +158,6 @@ def local_folder(path: Path) -> ModelShape:
     if not isinstance(config, dict):
         raise ValueError("config.json is not a JSON object")
     files = sorted(path.glob("*.safetensors"))
-    weight_bytes, elements = tensor_totals([safetensors_header(file) for file in files]) if files else (0, 0)
-    return from_config(config, source="config.json + safetensors headers",
-                       weight_bytes=weight_bytes or None, parameters=elements or None)
+    weight_bytes, tensors = tensor_totals([safetensors_header(file) for file in files])
+    return from_config(config, source="config.json + safetensors headers", weight_bytes=weight_bytes or None,
+                       parameters=parameter_count(tensors, quant_bits(config)) or None)

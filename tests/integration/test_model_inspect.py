@@ -100,6 +100,21 @@ def test_awq_folder_says_bits_and_group_size(jetllm: Any, tmp_path: Path) -> Non
     assert (shape["format"], shape["quant_bits"], shape["group_size"]) == ("awq", 4, 128)
 
 
+def test_awq_parameters_count_the_packed_weights(jetllm: Any, tmp_path: Path) -> None:
+    config = {**CONFIG, "quantization_config": {"quant_method": "awq", "bits": 4, "group_size": 64}}
+    folder = tmp_path / "awq"
+    folder.mkdir()
+    (folder / "config.json").write_text(json.dumps(config))
+    save_file({"model.embed_tokens.weight": np.zeros((1000, 64), dtype=np.float16),
+               "model.layers.0.mlp.up_proj.qweight": np.zeros((64, 16), dtype=np.int32),
+               "model.layers.0.mlp.up_proj.qzeros": np.zeros((1, 16), dtype=np.int32),
+               "model.layers.0.mlp.up_proj.scales": np.zeros((1, 128), dtype=np.float16)},
+              str(folder / "model.safetensors"))
+    shape = jetllm("model", "inspect", str(folder), "--json").data()["shape"]
+    # 8 four-bit weights packed in each int32 of qweight; scales and zeros are not parameters
+    assert shape["parameters"] == 1000 * 64 + 64 * 16 * 8
+
+
 def test_gguf_file(jetllm: Any, tmp_path: Path) -> None:
     model = write_gguf(tmp_path / "tiny.gguf")
     result = jetllm("model", "inspect", str(model), "--facts", str(facts_file(tmp_path, available=2 * GIB)))
