@@ -169,6 +169,32 @@ def test_gguf_in_hub_repo_chosen_by_quant(jetllm: Any, tmp_path: Path) -> None:
         assert "q4_k_m" in wrong.errors()[0]["message"]
 
 
+def test_a_gguf_header_larger_than_the_first_read(jetllm: Any, tmp_path: Path) -> None:
+    """A 152k-token vocabulary (Qwen's) makes a header of several MiB: read in growing ranges."""
+    writer = GGUFWriter(tmp_path / "big.gguf", "qwen2")
+    writer.add_block_count(3)
+    writer.add_embedding_length(32)
+    writer.add_head_count(4)
+    writer.add_head_count_kv(2)
+    writer.add_token_list([f"token-{i:08d}" for i in range(152_064)])
+    writer.add_tensor("output_norm.weight", np.ones(32, dtype=np.float32))
+    writer.add_tensor("token_embd.weight", np.zeros((4096, 1024), dtype=np.float16))  # 8 MiB of weights
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()
+    writer.close()
+    data = (tmp_path / "big.gguf").read_bytes()
+    with running_hub({"Qwen/Big-GGUF": Repo({"big-q4_k_m.gguf": data})}) as hub:
+        result = jetllm("model", "inspect", "Qwen/Big-GGUF:Q4_K_M", "--json",
+                        env={"HF_ENDPOINT": hub.url, "HF_HOME": str(tmp_path / "hf")})
+        assert result.exit_code == 0, result.stderr
+        shape = result.data()["shape"]
+        assert (shape["vocab"], shape["layers"], shape["kv_heads"]) == (152_064, 3, 2)
+        assert shape["weight_bytes"] >= 4096 * 1024 * 2
+        ranges = [r.range for r in hub.requests if r.method == "GET" and r.path.endswith(".gguf")]
+        assert len(ranges) >= 2 and all(ranges), ranges  # a second, larger range after the first fell short
+
+
 def test_gated_and_missing_repos_are_model_unavailable_with_the_fix(jetllm: Any, tmp_path: Path) -> None:
     folder = write_folder(tmp_path / "src")
     files = {name: (folder / name).read_bytes() for name in ("config.json", "model.safetensors")}
