@@ -22,7 +22,7 @@ class Profile(ProfileSpec):
 
         platform = host_platform(facts)
         knobs = [
-            Knob(name=name, values=steps, continuous=knob.continuous)
+            Knob(name=name, values=steps, continuous=knob.continuous, up_on=knob.up_on, down_on=knob.down_on)
             for name, knob in self.knobs.items()
             if (steps := knob.ladder.get(platform) or knob.ladder.get("default"))
         ]

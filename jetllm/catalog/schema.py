@@ -123,6 +123,21 @@ class KnobSpec(Record):
     # platform (or "default") -> steps, most ambitious first
     ladder: dict[str, list[Step]] = Field(default_factory=dict)
     help: str | None = None
+    # Its direction by cause (failure classes): after one in up_on the search never steps it
+    # down (the backend asks for more of it); a non-empty down_on limits stepping it down to those.
+    up_on: list[str] = Field(default_factory=list)
+    down_on: list[str] = Field(default_factory=list)
+
+    @field_validator("up_on", "down_on")
+    @classmethod
+    def _known_classes(cls, classes: list[str]) -> list[str]:
+        from jetllm.core.diagnosis import FailureClass
+
+        known = {c.value for c in FailureClass}
+        unknown = [c for c in classes if c not in known]
+        if unknown:
+            raise ValueError(f"unknown failure class {unknown[0]!r}")
+        return classes
 
     @field_validator("ladder")
     @classmethod

@@ -16,7 +16,7 @@ from typing import Annotated, Protocol, cast
 import typer
 
 from jetllm import __version__
-from jetllm.cli import bringup, classify, doctor, gc, preflight, probe, profiles, report, try_
+from jetllm.cli import bringup, classify, doctor, gc, model, preflight, probe, profiles, report, try_
 from jetllm.cli.options import Invocation
 from jetllm.core.errors import JetllmError
 from jetllm.core.exitcodes import ExitCode
@@ -63,7 +63,7 @@ def _root(
         ctx.obj.debug = True
 
 
-for _module in (doctor, classify, profiles, preflight, probe, try_, gc, bringup, report):
+for _module in (doctor, classify, profiles, preflight, probe, try_, gc, bringup, report, model):
     _module.register(app)
 
 
@@ -85,6 +85,8 @@ def _command(argv: list[str]) -> str:
         return "jetllm"
     if words[0] == "profiles" and len(words) > 1 and words[1] == "show":
         return "profiles show"
+    if words[0] == "model" and len(words) > 1 and words[1] == "inspect":
+        return "model inspect"
     return words[0]
 
 

@@ -18,6 +18,7 @@ from jetllm.core.outcome import Outcome
 if TYPE_CHECKING:
     from jetllm.core.signals import Interrupts
     from jetllm.modelinfo import GgufInfo
+    from jetllm.modelinfo.shape import ModelShape
     from jetllm.search.stages import Overrides
 
 
@@ -63,6 +64,22 @@ def _model_info(model: str | None) -> GgufInfo | None:
     return gguf_info(path) if path else None
 
 
+def _model_shape(model: str | None, info: GgufInfo | None) -> ModelShape | None:
+    """The model's memory figures where they are local (a GGUF header, a checkpoint folder's
+    config.json and safetensors headers): the search starts at the context predicted to fit."""
+    from jetllm.modelinfo.shape import from_gguf, local_folder
+
+    if info is not None:
+        return from_gguf(info)
+    folder = Path(model).expanduser() if model else None
+    if folder is not None and (folder / "config.json").is_file():
+        try:
+            return local_folder(folder)
+        except (OSError, ValueError):
+            return None  # the search runs blind; the start says what is wrong with the model
+    return None
+
+
 def run_bringup(options: BringupOptions) -> Outcome:
     from jetllm.core.signals import run_interrupts
 
@@ -92,7 +109,8 @@ def _run_bringup(options: BringupOptions, interrupts: Interrupts) -> Outcome:
     model_info = _model_info(options.overrides.model)
     with ProgressView() as view:
         stages = Stages(facts=facts, overrides=options.overrides, run_id=run_id, progress=view,
-                        model_context=model_info.context_length if model_info else None)
+                        model_context=model_info.context_length if model_info else None,
+                        shape=_model_shape(options.overrides.model, model_info))
         selection = stages.candidates(load_profiles(options.profile_files, options.backends, facts))
         stages = stages.bind(selection)
         candidates = selection.candidates
@@ -151,12 +169,15 @@ def register(app: typer.Typer) -> None:
         junit: Annotated[Path | None, typer.Option("--junit", help="Write JUnit XML here.")] = None,
         json_output: Json = False,
         facts: Facts = None,
+        try_anyway: Annotated[bool, typer.Option(
+            "--try-anyway", help="Start a backend even where the model is predicted not to fit.")] = False,
     ) -> Outcome:
         from jetllm.search.stages import Overrides
 
         names = [b.strip() for b in backends.split(",") if b.strip()] if backends else None
         return run_bringup(BringupOptions(
-            overrides=Overrides(model=model, image=image, gpu_util=gpu_util, max_len=max_len, memory=memory, pull=pull),
+            overrides=Overrides(model=model, image=image, gpu_util=gpu_util, max_len=max_len, memory=memory, pull=pull,
+                                try_anyway=try_anyway),
             backends=names, profile_files=[str(p) for p in profile or []], budget=budget,
             attempt_timeout=attempt_timeout, first=first, out=out, junit=junit, json_output=json_output,
             facts_file=facts, command=tuple(invocation(ctx).argv)))

@@ -42,6 +42,16 @@ class Smoke(Record):
     tokens_source: str | None = None
 
 
+class MemoryFigures(Record):
+    """Memory as predicted before the start (modelinfo/estimate.py) against the figures
+    the backend printed about itself (classify/figures.yaml), in bytes (or tokens)."""
+
+    predicted_bytes: int | None = None  # weights + KV cache + overheads at these settings
+    predicted: dict[str, int] = Field(default_factory=dict)  # weights_bytes, kv_bytes, overhead_bytes
+    usable_bytes: int | None = None  # what the prediction counted as available
+    measured: dict[str, float] = Field(default_factory=dict)  # as printed: weights_bytes, kv_budget_bytes, ...
+
+
 class Attempt(Record):
     backend: str
     image: str
@@ -56,6 +66,7 @@ class Attempt(Record):
     base_url: str | None = None  # where it served (http://127.0.0.1:PORT/v1), if it did
     container_name: str | None = None  # set when --keep left it running
     probe: ProbeResult | None = None  # the image probed before its first model load (bringup)
+    memory: MemoryFigures | None = None  # predicted against measured, where the model's figures are known
 
     @property
     def on_cpu(self) -> bool:

@@ -24,6 +24,14 @@ class Knob(Record):
     name: str
     values: list[Value] = Field(min_length=1)
     continuous: bool = False  # bisectable between two values (a fraction); else stepped only
+    up_on: list[str] = Field(default_factory=list)  # failure classes after which it is never stepped down
+    down_on: list[str] = Field(default_factory=list)  # when set: the only classes that step it down
+
+    def steps_down_on(self, failure_class: str | None) -> bool:
+        """Whether a failure of this class may step this knob down (its profile's direction by cause)."""
+        if failure_class is None:
+            return True
+        return failure_class not in self.up_on and (not self.down_on or failure_class in self.down_on)
 
     def capped(self, ceiling: Value) -> Knob:
         """Only values at or below `ceiling`, starting at it (a user's --gpu-util / --max-len)."""

@@ -16,6 +16,7 @@ from jetllm.core.errors import UsageError
 from jetllm.core.record import Record
 
 GGUF_MAGIC = b"GGUF"
+_TOKENS_COUNT = "tokenizer.ggml.tokens#count"  # arrays are skipped; their length is kept under this key
 
 # The value types of a key/value pair (gguf's GGUFValueType): name -> code.
 VALUE_TYPES = {
@@ -52,6 +53,15 @@ class GgufInfo(Record):
     embedding_length: int | None = None
     parameters: int = 0
     file_type: str | None = None  # as llama.cpp names it: Q4_K_M, F16, ...
+    # What sizes the KV cache and the compute buffers (additive):
+    head_count: int | None = None
+    head_count_kv: int | None = None
+    key_length: int | None = None  # per head; embedding_length / head_count when absent
+    value_length: int | None = None
+    feed_forward_length: int | None = None
+    sliding_window: int | None = None
+    vocab_size: int | None = None  # entries in tokenizer.ggml.tokens
+    weight_bytes: int | None = None  # the tensor data: the file past its header
 
     def describe(self) -> str:
         parts = [self.architecture or "unknown architecture"]
@@ -82,18 +92,30 @@ def gguf_info(path: str | Path) -> GgufInfo:
     path = Path(path)
     try:
         with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
-            fields, parameters = _Header(data).read()
+            return header_info(data, file_size=path.stat().st_size, name=str(path))
     except (OSError, ValueError, struct.error) as exc:
         raise UsageError(f"{path}: not a readable GGUF file ({exc})") from exc
+
+
+def header_info(data: Any, *, file_size: int, name: str) -> GgufInfo:
+    """The header in `data` (the file, or its first bytes: struct.error when they end too soon)."""
+    header = _Header(data)
+    fields, parameters = header.read()
+    alignment = fields.get("general.alignment")
+    alignment = alignment if isinstance(alignment, int) and alignment > 0 else 32
+    if header.at > len(data):
+        raise struct.error("the header runs past the bytes read")
+    data_start = -(-header.at // alignment) * alignment
     arch = _text(fields.get("general.architecture"))
 
     def of_arch(key: str) -> int | None:
         value = fields.get(f"{arch}.{key}") if arch else None
         return value if isinstance(value, int) else None
 
+    tokens = fields.get(_TOKENS_COUNT)
     return GgufInfo(
-        path=str(path),
-        file_size=path.stat().st_size,
+        path=name,
+        file_size=file_size,
         architecture=arch,
         name=_text(fields.get("general.name")),
         context_length=of_arch("context_length"),
@@ -101,6 +123,14 @@ def gguf_info(path: str | Path) -> GgufInfo:
         embedding_length=of_arch("embedding_length"),
         parameters=parameters,
         file_type=_file_type(fields.get("general.file_type")),
+        head_count=of_arch("attention.head_count"),
+        head_count_kv=of_arch("attention.head_count_kv"),
+        key_length=of_arch("attention.key_length"),
+        value_length=of_arch("attention.value_length"),
+        feed_forward_length=of_arch("feed_forward_length"),
+        sliding_window=of_arch("attention.sliding_window"),
+        vocab_size=tokens if isinstance(tokens, int) else None,
+        weight_bytes=max(file_size - data_start, 0),
     )
 
 
@@ -149,7 +179,10 @@ class _Header:
         fields: dict[str, Any] = {}
         for _ in range(pairs):
             key = self._string()
-            fields[key] = self._value(self._unpack("<I"))
+            kind = self._unpack("<I")
+            if kind == _ARRAY:
+                fields[f"{key}#count"] = struct.unpack_from("<Q", self.data, self.at + 4)[0]
+            fields[key] = self._value(kind)
         parameters = 0
         for _ in range(tensors):
             self._string()

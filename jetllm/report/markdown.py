@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from jetllm.core.attempt import MemoryFigures
 from jetllm.core.plaintext import plain
 from jetllm.core.probe import fact_lines
 from jetllm.core.redact import clip
-from jetllm.core.units import GIB
+from jetllm.core.units import GIB, size
 from jetllm.report.model import Report
 from jetllm.report.rows import headline, rows
 from jetllm.search.ladder import describe
@@ -69,6 +70,8 @@ def render_markdown(report: Report) -> str:
             secs = attempt.timings.total_s
             took = f" ({secs:.0f} s)" if secs is not None else ""
             out.append(f"{n}. {describe(attempt.settings)}: {what}{took}")
+            if attempt.memory is not None:
+                out.append(f"   - memory: {_memory(attempt.memory)}")
         probe = next((a.probe for a in result.attempts if a.probe is not None), None)
         if probe is not None:
             out += ["", f"Probe of `{probe.image}` before the first model load: {probe.verdict}", "", "```"]
@@ -80,3 +83,22 @@ def render_markdown(report: Report) -> str:
         out += ["## Run it", "", "```sh", "docker compose up -d   # in this folder",
                 "set -a; . ./.env; set +a   # OPENAI_BASE_URL for OpenAI clients", "```", ""]
     return plain("\n".join(out).rstrip() + "\n")  # data as text: no terminal control codes
+
+
+def _memory(figures: MemoryFigures) -> str:
+    """Predicted against measured, in a line: the figures the backend printed, sizes in bytes."""
+    said = []
+    if figures.predicted_bytes is not None:
+        usable = f" of {size(figures.usable_bytes)} usable" if figures.usable_bytes is not None else ""
+        said.append(f"predicted {size(figures.predicted_bytes)}{usable}")
+    printed = []
+    for name, value in figures.measured.items():
+        if name.endswith("_bytes"):
+            amount = size(int(abs(value)))
+            printed.append(f"{name.removesuffix('_bytes')} {'-' if value < 0 else ''}{amount}")
+        else:
+            printed.append(f"{name} {value:g}")
+    if printed:
+        said.append("measured " + ", ".join(printed))
+    return "; ".join(said) or "no figures"
+

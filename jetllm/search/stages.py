@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from jetllm.core.compat import Compatibility
     from jetllm.core.facts import HostFacts
     from jetllm.core.probe import ProbeResult
+    from jetllm.modelinfo.shape import ModelShape
+    from jetllm.search.predict import Prediction
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -31,6 +33,7 @@ class Overrides:
     max_len: int | None = None  # likewise
     memory: str | None = None  # a container memory ceiling (docker --memory)
     pull: str = "missing"  # missing, always or never
+    try_anyway: bool = False  # start a candidate predicted not to fit, rather than leave it out
 
 
 def cpu_view(facts: HostFacts) -> HostFacts:
@@ -62,6 +65,7 @@ class Stages:
     profiles: dict[str, tuple[Profile, bool]] = field(default_factory=dict)  # bound: a Selection's profiles
     answers: dict[str, Compatibility] = field(default_factory=dict)  # image -> preflight's, once per run
     probes: dict[str, ProbeResult] = field(default_factory=dict)  # image -> its probe, once per run
+    shape: ModelShape | None = None  # the model's memory figures, where known: the ladder starts at what fits
 
     def candidates(self, profiles: list[Profile]) -> Selection:
         from jetllm.catalog import candidates as variants_for
@@ -80,7 +84,11 @@ class Stages:
                 left_out.append(why)
                 continue
             facts = cpu_view(self.facts) if cpu else self.facts
-            ladder = self._ladder(refined(profile.ladder(facts)))
+            ladder = refined(self._ladder(profile.ladder(facts)))
+            ladder, misfit = self._predicted(profile.name, ladder, cpu, images)
+            if misfit is not None:
+                left_out.append(misfit)
+                continue
             for n, image in enumerate(images):
                 name = profile.name if n == 0 else f"{profile.name}#{n + 1}"
                 chosen[name] = (profile, cpu)
@@ -141,6 +149,47 @@ class Stages:
             knobs.append(knob.capped(ceiling) if ceiling is not None else knob)
         return ladder.model_copy(update={"knobs": knobs})
 
+    def _gpu(self, cpu: bool) -> bool:
+        nvml = self.facts.nvml
+        return not cpu and (bool(nvml.gpus) or nvml.shared_memory or self.facts.jetson.is_jetson)
+
+    def _prediction(self, backend: str, ladder: Ladder, cpu: bool) -> Prediction | None:
+        from jetllm.search.predict import memory_for, predict
+
+        memory = memory_for(self.facts, self.overrides.memory, gpu=self._gpu(cpu)) if self.shape is not None else None
+        if self.shape is None or memory is None:
+            return None
+        return predict(ladder, backend, self.shape, memory, gpu=self._gpu(cpu))
+
+    def _predicted(self, backend: str, ladder: Ladder, cpu: bool,
+                   images: list[str]) -> tuple[Ladder, CandidateResult | None]:
+        """The ladder from the most ambitious context predicted to fit; or, when none is, the
+        candidate left out as a predicted misfit with the figures (unless --try-anyway)."""
+        from jetllm.classify import diagnosis_for
+        from jetllm.core.units import size
+        from jetllm.search.predict import trimmed
+
+        prediction = self._prediction(backend, ladder, cpu)
+        if prediction is None:
+            return ladder, None
+        if prediction.start_context is not None:
+            return trimmed(ladder, prediction), None
+        if self.overrides.try_anyway:
+            return ladder, None
+        price = prediction.cost
+        failure = FailureClass.GPU_OOM if self._gpu(cpu) else FailureClass.HOST_OOM_KILLED
+        diagnosis = diagnosis_for(
+            failure, jetson=self.facts.jetson.is_jetson,
+            cause=f"predicted not to fit, not started: at its smallest context ({price.context}) {backend} needs "
+                  f"{size(price.total_bytes)} (weights {size(price.weights_bytes)}, KV cache {size(price.kv_bytes)}, "
+                  f"overheads {size(price.overhead_bytes)}), {size(prediction.usable_bytes)} usable "
+                  f"({prediction.how})",
+            fix="free memory, use a smaller or more quantized model, or pass --try-anyway to start it regardless")
+        candidate = Candidate(name=backend, backend=backend, image=images[0] if images else "", ladder=ladder,
+                              profile=backend)
+        return ladder, CandidateResult(candidate=candidate, verdict=Verdict.LEFT_OUT, stop=StopReason.LEFT_OUT,
+                                       diagnosis=diagnosis)
+
     def _base(self, ladder: Ladder) -> Settings:
         values: dict[str, Any] = {"model": self.overrides.model}
         for name in ("gpu_util", "max_len"):
@@ -195,9 +244,10 @@ class Stages:
         if timeout is not None and spec.model_pull is not None and timeout < spec.model_pull.timeout_s:
             pull = spec.model_pull.model_copy(update={"timeout_s": timeout})
             spec = spec.model_copy(update={"model_pull": pull})
-        return run_attempt(spec, facts=self.facts, pull_policy=self.overrides.pull,
-                           run_id=self.run_id, progress=self.progress, preflight=self.answer(spec.image),
-                           probe=self.probe)
+        attempt = run_attempt(spec, facts=self.facts, pull_policy=self.overrides.pull,
+                              run_id=self.run_id, progress=self.progress, preflight=self.answer(spec.image),
+                              probe=self.probe)
+        return self._with_memory(candidate, attempt)
 
     def probe(self, client: DockerClient, spec: ContainerSpec) -> ProbeResult:
         """The image's probe, run once per run before its first model load."""
@@ -206,6 +256,28 @@ class Stages:
         if spec.image not in self.probes:
             self.probes[spec.image] = run_probe(client, spec, self.facts, run_id=self.run_id or "probe")
         return self.probes[spec.image]
+
+    def _with_memory(self, candidate: Candidate, attempt: Attempt) -> Attempt:
+        """The attempt with its predicted memory against what the backend printed."""
+        from jetllm.classify.figures import read_figures
+        from jetllm.core.attempt import MemoryFigures
+
+        measured = read_figures(attempt.log_tail, backend=candidate.backend)
+        figures = MemoryFigures(measured=measured)
+        if self.shape is not None and self.shape.sized and attempt.settings.max_len:
+            from jetllm.modelinfo.estimate import cost
+            from jetllm.search.predict import memory_for
+
+            price = cost(candidate.backend, self.shape, attempt.settings.max_len,
+                         gpu=self._gpu(self.profiles[candidate.name][1]), resident=True)
+            memory = memory_for(self.facts, self.overrides.memory, gpu=self._gpu(self.profiles[candidate.name][1]))
+            figures = figures.model_copy(update={
+                "predicted_bytes": price.total_bytes, "usable_bytes": memory.usable_bytes if memory else None,
+                "predicted": {"weights_bytes": price.weights_bytes, "kv_bytes": price.kv_bytes,
+                              "overhead_bytes": price.overhead_bytes}})
+        if not measured and figures.predicted_bytes is None:
+            return attempt
+        return attempt.model_copy(update={"memory": figures})
 
 
 def load_profiles(files: list[str], backends: list[str] | None, facts: HostFacts) -> list[Profile]:

@@ -12,10 +12,17 @@ failure, the diagnosis's retry_smaller decides:
 * `sometimes` (startup_timeout, unknown): as `yes`, but only
   `Policy.sometimes_steps` further starts are allowed after such a failure.
 
+Before bisecting a knob, the failed start's own figures are read (search/figured.py):
+where the backend said what fits (vLLM's largest context for its KV cache, the memory
+free at start), the next start goes straight to the largest value at or below it, and
+bisection goes on below that value only if it fails. A knob whose profile lists the
+failure's class in `up_on` (or leaves it out of a non-empty `down_on`) is not stepped
+down after it (SGLang's static fraction on a KV pool too small).
+
 Bisection assumes a knob is monotone (a value that works means every smaller
 one works). Per knob of n values it needs at most ceil(log2(n)) starts after
 the first; a candidate needs at most `Ladder.bound()` = 1 + sum over knobs of
-ceil(log2(n_k)) starts.
+ceil(log2(n_k)) starts, and one more per knob where a figure's step failed.
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
+from jetllm.classify.figures import read_figures
 from jetllm.core.attempt import Attempt, AttemptOutcome
 from jetllm.core.diagnosis import Diagnosis, FailureClass, RetrySmaller
 from jetllm.core.events import SearchProgress, StepFailed, StepStarted, StepWorked, ignore
@@ -31,6 +39,7 @@ from jetllm.core.ladder import Knob
 from jetllm.core.spec import Settings
 from jetllm.search.budget import Budget
 from jetllm.search.candidates import Candidate, CandidateResult, StopReason, Verdict
+from jetllm.search.figured import figure_index
 from jetllm.search.ladder import describe
 
 AttemptFn = Callable[[Candidate, Settings, "float | None"], Attempt]
@@ -96,12 +105,21 @@ class _Walk:
             self.sometimes_left -= 1
         return "fail"
 
+    def figure_step(self, knob: Knob, lowest: int) -> int | None:
+        """The index the last failed start's own figures point at (search/figured.py)."""
+        last = self.attempts[-1] if self.attempts else None
+        if last is None or last.outcome is AttemptOutcome.READY:
+            return None
+        figures = read_figures(last.log_tail, backend=self.candidate.backend)
+        return figure_index(knob, lowest, last.settings, figures)
+
     def pick(self, exhausted: set[str]) -> Knob | None:
         knobs = [
             k for k in self.candidate.ladder.knobs
             if k.name not in exhausted and self.indices.get(k.name, 0) < len(k.values) - 1
         ]
         cls = self.last_failure.failure_class if self.last_failure else None
+        knobs = [k for k in knobs if k.steps_down_on(cls.value if cls else None)]
         preference = KNOB_PREFERENCE.get(cls, ()) if cls else ()
         knobs.sort(key=lambda k: preference.index(k.name) if k.name in preference else len(preference))
         return knobs[0] if knobs else None
@@ -128,7 +146,14 @@ def search_candidate(
             walk.stop = StopReason.LADDER_EXHAUSTED
             break
         lo, hi, found = walk.indices.get(knob.name, 0), len(knob.values), None
-        while hi - lo > 1:
+        jump = walk.figure_step(knob, lo)
+        if jump is not None:  # the backend said what fits: go there, bisect only if it fails
+            result = walk.step({**walk.indices, knob.name: jump})
+            if result == "ok":
+                lo, hi, found = jump - 1, jump, len(walk.attempts) - 1
+            elif result == "fail":
+                lo = jump
+        while hi - lo > 1 and walk.stop is None:
             mid = (lo + hi) // 2
             result = walk.step({**walk.indices, knob.name: mid})
             if result == "ok":

@@ -1,8 +1,9 @@
 """`jetllm bringup` under a real memory ceiling: a 48 MiB container limit on a
-real llama-server. Asked for 262144 tokens, the search starts at the model's
-trained context (131072, read from the GGUF; 64 MiB of KV cache), must step
-down past the contexts the kernel's OOM killer ends, report those steps as
-host_oom_killed, and keep the largest context that starts."""
+real llama-server. Asked for 262144 tokens of a model trained on 131072, the search
+starts at the largest context predicted to fit the limit (from the GGUF header:
+8 MiB of weights, 512 bytes of KV cache a token), far above the shipped ladder's
+4096, and keeps the largest context that starts; a step the kernel's OOM killer
+ends is host_oom_killed. A limit the model cannot fit is said before any start."""
 
 from __future__ import annotations
 
@@ -43,8 +44,17 @@ def test_bringup_finds_the_largest_context_under_a_memory_limit(
 
     tried = {a["settings"]["max_len"]: a for a in attempts if a["container_started"]}
     killed = {n: a for n, a in tried.items() if a["outcome"] == "failed"}
-    # The search starts at the model's trained context (read from the GGUF), not above it.
-    assert max(tried) == TRAINED and TRAINED in killed, sorted(tried)
+    # It starts at the prediction (a multiple of 1024 under the trained context), not at the top.
+    first = attempts[0]["settings"]["max_len"]
+    assert first < TRAINED and first % 1024 == 0 and first >= 65536, sorted(tried)
+    assert len(tried) <= 3 and largest >= 65536, sorted(tried)
+    memory = attempts[0]["memory"]
+    assert memory["usable_bytes"] == 48 << 20 and memory["predicted_bytes"] <= 48 << 20, memory
+    # what the server says it ran with: the context asked for, not one it chose itself
+    assert memory["measured"]["ran_context_per_sequence"] == first, memory
+    markdown = (tmp_path / "report" / "report.md").read_text()
+    assert f"memory: predicted {memory['predicted_bytes'] / (1 << 20):.1f} MiB of 48.0 MiB usable" in markdown
+    assert f"ran_context_per_sequence {first}" in markdown
     assert report["model_info"]["context_length"] == TRAINED and report["model_info"]["architecture"] == "llama"
     for length, attempt in killed.items():
         assert length > largest, (length, largest)
@@ -53,5 +63,18 @@ def test_bringup_finds_the_largest_context_under_a_memory_limit(
     for length, attempt in tried.items():
         if length <= largest:
             assert attempt["outcome"] == "ready", (length, attempt["outcome"])
-    # The largest: the next step up the search tried was killed.
-    assert min(killed) > largest
+
+
+def test_a_limit_the_model_cannot_fit_is_said_without_a_start(
+    jetllm: Any, docker_client: object, llama_server_image: str, tiny_gguf: Path, tmp_path: Path
+) -> None:
+    result = jetllm(
+        "bringup", "--backends", "llama.cpp", "--image", llama_server_image, "--model", str(tiny_gguf),
+        "--out", str(tmp_path / "report"), "--memory", "12m", "--pull", "never", "--json", timeout=600,
+    )
+    assert result.exit_code == 1, result.stderr + result.stdout
+    (left,) = result.data()["candidates"]
+    assert left["verdict"] == "left_out" and not left["attempts"], left
+    assert left["diagnosis"]["class"] == "host_oom_killed"
+    assert "predicted not to fit" in left["diagnosis"]["cause"] and "12.0 MiB usable" in left["diagnosis"]["cause"]
+    assert "--try-anyway" in left["diagnosis"]["fix"]

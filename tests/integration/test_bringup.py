@@ -152,8 +152,8 @@ def test_all_fail(docker_client, local_registry, jetllm, env, tmp_path):
     assert report["winner"] is None and report["status"] == "none_working"
     vllm = report["candidates"][1]
     assert vllm["stop"] == "ladder_exhausted"
-    # Every fraction bisected (5 starts at most), then the context (1 more).
-    assert len(vllm["attempts"]) <= bisection_bound(13) + bisection_bound(2) - 1
+    # Every fraction bisected (5 starts at most), then the context, 4096..2048 at every 1024 (2 more).
+    assert len(vllm["attempts"]) <= bisection_bound(13) + bisection_bound(3) - 1
     assert starts(docker_client, since, report["run_id"])["vllm-jetson"] == len(vllm["attempts"])
     assert not (tmp_path / "r" / "docker-compose.yml").exists()
 

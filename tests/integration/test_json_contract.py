@@ -87,6 +87,11 @@ CASES = [
     ("bringup", ["bringup", "--backends", "vllm,sglang", "--facts", str(CPU_HOST), "--out", "{tmp}/r"],
      1, "gpu_runtime_missing", None),
     ("report", ["report", "/nonexistent/report"], 2, "usage_error", None),
+    ("model", ["model"], 2, "usage_error", None),
+    ("model inspect", ["model", "inspect", "llama3.2:3b", "--facts", str(HOSTS / "orin-nx-r36.4.3.json")], 0, None, None),
+    ("model inspect", ["model", "inspect", "/nonexistent/model.gguf"], 2, "usage_error", None),
+    ("model inspect", ["model", "inspect", "org/repo"], 1, "model_unavailable",
+     lambda tmp: {"HF_HUB_OFFLINE": "1", "HF_HOME": str(tmp)}),
     ("gc", ["gc"], 1, "docker_unavailable", lambda _: {"DOCKER_HOST": "unix:///nonexistent/docker.sock"}),
     ("frobnicate", ["frobnicate"], 2, "usage_error", None),
 ]

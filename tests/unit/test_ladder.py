@@ -46,8 +46,9 @@ def test_the_catalog_keeps_the_steps_as_written(tmp_path: Path) -> None:
 def test_the_search_walks_the_refined_ladder_from_the_same_model(tmp_path: Path) -> None:
     profile, facts = _profile_and_host(tmp_path)
     walked = refined(profile.ladder(facts))
+    # the context at every multiple of 1024 between its ladder points
     assert [k.values for k in walked.knobs] == [[0.9, 0.85, 0.8, 0.75, 0.7, 0.65, 0.6, 0.55, 0.5], [16, 8, 4],
-                                                [4096, 2048]]
+                                                [4096, 3072, 2048]]
     base = Settings(model="org/model", extra={"seed": 1})
     # The base's model and extra are kept; the knobs are set as the catalog sets them.
     assert walked.settings({"gpu_util": 2, "batch": 1}, base) == Settings(

@@ -52,6 +52,7 @@ def test_unknown_backend_lists_known():
         ("unknown-knob.yaml", "field 'command.0': unknown knob '{context_size}'"),
         ("unused-knob.yaml", "knob 'gpu_layers' is not used in command, env or volumes"),
         ("broken-yaml.yaml", "not valid YAML at line"),
+        ("unknown-direction.yaml", "field 'knobs.max_len.up_on': unknown failure class 'kv_too_small'"),
     ],
 )
 def test_bad_profile_is_one_line(name: str, expected: str):
