@@ -68,3 +68,28 @@ def test_a_cuda_out_of_memory_after_nvmap_decides() -> None:
                       "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB. GPU 0 has a total capacity of 7.44 GiB\n",
                       backend="pytorch", jetson=True)
     assert d.failure_class is C.GPU_OOM and d.signature != "jetson_nvmap_enomem"
+
+
+@pytest.mark.parametrize(("text", "backend", "expected", "signature"), [
+    # ollama discover/gpu_info_nvcuda.c, gpu_info_cudart.c @ v0.12.0 with CUDA's codes 35 and 100
+    ('time=2025-03-01T10:00:00.000Z level=INFO source=gpu.go:612 msg="Unable to load cudart library /usr/lib/ollama/cuda_v12/libcudart.so.12.8.90: '
+     'cudart init failure: 35"', "ollama", C.DRIVER_TOO_OLD, "ollama_driver_too_old"),
+    ('time=2025-03-01T10:00:00.000Z level=INFO source=gpu.go:602 msg="unable to load cuda driver library" library=/usr/lib/libcuda.so.1 '
+     'error="cuda driver library init failure: 100"', "ollama", C.GPU_RUNTIME_MISSING, "ollama_cuda_no_device"),
+    # sgl-kernel flash_attn.py
+    ("NotImplementedError: flash_attn at sgl-kernel is only supported on sm90 and above", "sglang", C.UNSUPPORTED_GPU, "sglang_fa3_needs_sm90"),
+    # hf-hub (Rust), a file the repository does not have
+    ('Error: RequestError(Status(404, Response[status: 404, status_text: Not Found, url: https://huggingface.co/Qwen/Qwen2.5-0.5B/resolve/main/tokenizer.model]))',
+     None, C.MODEL_UNAVAILABLE, "hf_hub_rust_not_found"),
+])
+def test_more_wordings_of_the_same_programs(text: str, backend: str | None, expected: FailureClass, signature: str) -> None:
+    d = classify_text(text + "\n", backend=backend)
+    assert (d.failure_class, d.signature) == (expected, signature)
+
+
+def test_other_init_failure_codes_are_not_read_as_a_driver_or_device_cause() -> None:
+    # 350 starts with 35 and 1000 with 100: the codes are read whole
+    for code in ("350", "1000", "999"):
+        d = classify_text(f'time=2025-03-01T10:00:00.000Z level=INFO msg="unable to load cuda driver library" error="cuda driver library init failure: {code}"\n',
+                          backend="ollama")
+        assert d.signature not in ("ollama_driver_too_old", "ollama_cuda_no_device")
