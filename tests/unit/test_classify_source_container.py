@@ -91,6 +91,9 @@ TOOLKIT_HOOKS = [
     # libnvidia-container @ v1.17.0 through runc libcontainer/configs/config.go
     (RUNC + "error running hook #0: error running hook: exit status 1, stdout: , stderr: Auto-detected mode as 'legacy'\n"
      "nvidia-container-cli: error parsing IMEX info: unsupported IMEX channel value: all: unknown.", "nvct_imex_channel"),
+    ('Error: container create failed: time="2024-11-12T14:03:56Z" level=error msg="runc create failed: unable to start container process: error during container init: '
+     'error running hook #0: error running hook: exit status 1, stdout: , stderr: nvidia-container-cli.real: error parsing IMEX info: unsupported IMEX channel value: all\\n"',
+     "nvct_imex_channel"),  # podman/CRI-O under the GPU operator
     # nvidia-cdi-hook create-symlinks @ v1.17.2 (logrus text format)
     ('time="2025-01-10T10:00:00Z" level=error msg="failed to create link [/usr/lib/aarch64-linux-gnu/nvidia/nvidia_icd.json /etc/vulkan/icd.d/nvidia_icd.json]: '
      'failed to create symlink: failed to remove existing file: remove /var/lib/docker/overlay2/abc/merged/etc/vulkan/icd.d/nvidia_icd.json: device or resource busy"',
@@ -98,6 +101,7 @@ TOOLKIT_HOOKS = [
     # runc: a hook that failed with nothing the toolkit's signatures name
     (RUNC + "error running prestart hook #0: exit status 2, stdout: , stderr: ", "oci_hook_failed"),
     (RUNC + "error running hook #1: error running hook: signal: segmentation fault, stdout: , stderr: ", "oci_hook_failed"),
+    (RUNC + "error running createRuntime hook #0: exit status 1, stdout: , stderr: ", "oci_hook_failed"),
 ]
 
 
