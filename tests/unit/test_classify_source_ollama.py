@@ -134,3 +134,12 @@ def test_healthy_discovery_on_a_recent_driver_is_no_failure() -> None:
             'time=2024-10-01T09:00:00.300Z level=INFO source=types.go:107 msg="inference compute" id=GPU-1 library=cuda variant=v12 compute=8.6 '
             'driver=12.4 name="NVIDIA GeForce RTX 3060" total="11.8 GiB" available="11.2 GiB"\n')
     assert classify_text(START + line, backend="ollama").failure_class is C.NONE
+
+
+@pytest.mark.parametrize("line", [
+    'Error: pull model manifest: Get "https://registry.ollama.ai/v2/library/llama3.2/manifests/latest": dial tcp: lookup registry.ollama.ai on 127.0.0.11:53: no such host',
+    'Error: pull model manifest: Get "https://registry.ollama.ai/v2/library/qwen3/manifests/4b": tls: failed to verify certificate: x509: certificate signed by unknown authority',
+])
+def test_an_unreachable_registry_leaves_the_model_unavailable(line: str) -> None:
+    d = classify_text(START + line + "\n", backend="ollama")
+    assert (d.failure_class, d.signature) == (C.MODEL_UNAVAILABLE, "ollama_registry_unreachable")
