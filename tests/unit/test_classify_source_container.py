@@ -82,3 +82,56 @@ Status: Downloaded newer image for ollama/ollama:0.6.8
 def test_an_ordinary_pull_matches_no_signature() -> None:
     # docker/cli create.go and the daemon's pull progress: no failure, and no readiness either
     assert classify_text(HEALTHY, backend="docker").signature == "no-evidence"
+
+
+RUNC = ("docker: Error response from daemon: failed to create task for container: failed to create shim task: OCI runtime create failed: "
+        "runc create failed: unable to start container process: error during container init: ")
+
+TOOLKIT_HOOKS = [
+    # libnvidia-container @ v1.17.0 through runc libcontainer/configs/config.go
+    (RUNC + "error running hook #0: error running hook: exit status 1, stdout: , stderr: Auto-detected mode as 'legacy'\n"
+     "nvidia-container-cli: error parsing IMEX info: unsupported IMEX channel value: all: unknown.", "nvct_imex_channel"),
+    ('Error: container create failed: time="2024-11-12T14:03:56Z" level=error msg="runc create failed: unable to start container process: error during container init: '
+     'error running hook #0: error running hook: exit status 1, stdout: , stderr: nvidia-container-cli.real: error parsing IMEX info: unsupported IMEX channel value: all\\n"',
+     "nvct_imex_channel"),  # podman/CRI-O under the GPU operator
+    # nvidia-cdi-hook create-symlinks @ v1.17.2 (logrus text format)
+    ('time="2025-01-10T10:00:00Z" level=error msg="failed to create link [/usr/lib/aarch64-linux-gnu/nvidia/nvidia_icd.json /etc/vulkan/icd.d/nvidia_icd.json]: '
+     'failed to create symlink: failed to remove existing file: remove /var/lib/docker/overlay2/abc/merged/etc/vulkan/icd.d/nvidia_icd.json: device or resource busy"',
+     "nvct_hook_symlink"),
+    # runc: a hook that failed with nothing the toolkit's signatures name
+    (RUNC + "error running prestart hook #0: exit status 2, stdout: , stderr: ", "oci_hook_failed"),
+    (RUNC + "error running hook #1: error running hook: signal: segmentation fault, stdout: , stderr: ", "oci_hook_failed"),
+    (RUNC + "error running createRuntime hook #0: exit status 1, stdout: , stderr: ", "oci_hook_failed"),
+]
+
+
+@pytest.mark.parametrize(("text", "signature"), TOOLKIT_HOOKS, ids=[c[1] + f"-{i}" for i, c in enumerate(TOOLKIT_HOOKS)])
+def test_toolkit_hook_failures_leave_no_gpu(text: str, signature: str) -> None:
+    for jetson in (False, True):
+        d = classify_text(text + "\n", backend="docker", jetson=jetson)
+        assert (d.failure_class, d.signature) == (C.GPU_RUNTIME_MISSING, signature)
+
+
+def test_the_hook_s_named_cause_wins_over_the_hook_failure() -> None:
+    d = classify_text(RUNC + "error running hook #0: error running hook: exit status 1, stdout: , stderr: Auto-detected mode as 'legacy'\n"
+                      "nvidia-container-cli: requirement error: unsatisfied condition: cuda>=12.6, please update your driver to a newer version\n")
+    assert d.failure_class is C.DRIVER_TOO_OLD
+
+
+@pytest.mark.parametrize("line", [
+    # containers/image docker/docker_image_src.go, as podman prints it, with quay.io's and Docker Hub's refusals
+    "Error: initializing source docker://quay.io/example/missing-image:latest: reading manifest latest in quay.io/example/missing-image: "
+    "unauthorized: access to the requested resource is not authorized",
+    "Error: initializing source docker://docker.io/library/private:1.0: reading manifest 1.0 in docker.io/library/private: "
+    "requested access to the resource is denied",
+])
+def test_podman_pull_refusals(line: str) -> None:
+    d = classify_text(line + "\n", backend="docker")
+    assert (d.failure_class, d.signature) == (C.IMAGE_PULL_FAILED, "docker_pull_denied")
+
+
+def test_a_healthy_toolkit_hook_is_no_failure() -> None:
+    log = ('time="2025-01-10T10:00:00Z" level=info msg="Symlinking /var/lib/docker/overlay2/abc/merged/etc/vulkan/icd.d/nvidia_icd.json '
+           'to /usr/lib/aarch64-linux-gnu/nvidia/nvidia_icd.json"\n'
+           "Trying to pull quay.io/example/image:latest...\nGetting image source signatures\nCopying blob sha256:0a1b\nWriting manifest to image destination\n")
+    assert classify_text(log, backend="docker").signature == "no-evidence"

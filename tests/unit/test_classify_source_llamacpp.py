@@ -82,3 +82,13 @@ def test_a_healthy_load_without_a_readiness_line_is_no_failure() -> None:
     # ordinary INFO lines of a load (the HTTP server listens before the model is loaded): no signature matches them
     d = classify_text(LOAD + "load_tensors: offloaded 29/29 layers to GPU\nllama_kv_cache: CUDA0 KV buffer size =   448.00 MiB\n", backend="llama.cpp")
     assert d.signature == "no-evidence"
+
+
+def test_a_context_that_could_not_be_created_reads_as_memory_unless_a_cause_is_named() -> None:
+    # common/common.cpp: the caller's only line when llama_new_context_with_model returns NULL
+    line = "common_init_from_params: failed to create context with model '/models/qwen2.5-1.5b-instruct-q4_k_m.gguf'\n"
+    d = classify_text(LOAD + line, backend="llama.cpp")
+    assert (d.failure_class, d.signature) == (C.GPU_OOM, "llama_cpp_create_context_failed")
+    # a named cause before it decides
+    named = "llama_init_from_model: failed to initialize CUDA0 backend\nggml_cuda_init: failed to initialize CUDA: CUDA driver version is insufficient for CUDA runtime version\n"
+    assert classify_text(LOAD + named + line, backend="llama.cpp").failure_class is C.DRIVER_TOO_OLD

@@ -95,3 +95,59 @@ def test_cpu_inference_compute_is_a_cpu_fallback_not_readiness(line: str) -> Non
 ])
 def test_ordinary_lines_match_no_signature(line: str) -> None:
     assert classify_text(START + line + "\n", backend="ollama").signature == "no-evidence"
+
+
+# discover/gpu_info_cudart.c, gpu_info_nvcuda.c @ v0.5.7-v0.12.0, discover/cuda_compat.go @ v0.33.0-rc2,
+# scripts/install.sh, llm/server.go @ v0.1.44-v0.12.0, cmd/cmd.go
+DRIVER_AND_PLATFORM = [
+    ('time=2024-10-01T09:00:00.100Z level=DEBUG source=gpu.go:541 msg="Unable to load cudart" library=/usr/lib/ollama/libcudart.so.12.4.99 '
+     'error="your nvidia driver is too old or missing.  If you have a CUDA GPU please upgrade to run ollama"', False, C.DRIVER_TOO_OLD),
+    ('time=2024-10-01T09:00:00.100Z level=INFO source=gpu.go:578 msg="unable to load cuda driver library" library=/usr/lib/x86_64-linux-gnu/libcuda.so.470.256.02 '
+     'error="symbol lookup for cuCtxCreate_v3 failed: /usr/lib/x86_64-linux-gnu/libcuda.so.470.256.02: undefined symbol: cuCtxCreate_v3"', False, C.DRIVER_TOO_OLD),
+    ('time=2026-08-21T10:00:00.200Z level=WARN source=cuda_compat.go:65 msg="NVIDIA driver too old" device="NVIDIA GeForce GTX 1070" compute=6.1 '
+     'driver=535 required_driver="570 or newer"', False, C.DRIVER_TOO_OLD),
+    ("WARNING: Unsupported JetPack version detected.  GPU may not be supported", True, C.UNSUPPORTED_GPU),
+    ("Error: timed out waiting for llama runner to start - progress 1.00 - ", True, C.LIBRARY_MISMATCH),
+    ('time=2024-06-02T08:00:00.000-07:00 level=ERROR source=sched.go:344 msg="error loading llama server" error="timed out waiting for llama runner to start: context canceled"',
+     True, C.LIBRARY_MISMATCH),
+    ("Error: timed out waiting for llama runner to start - progress 1.00 - ", False, C.STARTUP_TIMEOUT),
+    ("CUDA error: CUBLAS_STATUS_EXECUTION_FAILED", True, C.LIBRARY_MISMATCH),
+    ('time=2024-05-20T10:00:00.000Z level=ERROR source=sched.go:339 msg="error loading llama server" error="llama runner process has terminated: signal: aborted (core dumped) '
+     'CUDA error: CUBLAS_STATUS_EXECUTION_FAILED\\n  current device: 0, in function ggml_cuda_op_mul_mat_cublas at ggml-cuda.cu:1200\\n"', True, C.LIBRARY_MISMATCH),
+    ("Error: could not connect to ollama app, is it running?", False, C.STARTUP_TIMEOUT),
+    ("Error: could not connect to ollama server, run 'ollama serve' to start it", True, C.STARTUP_TIMEOUT),
+]
+
+
+@pytest.mark.parametrize(("line", "jetson", "expected"), DRIVER_AND_PLATFORM, ids=[f"{c[2].value}-{i}" for i, c in enumerate(DRIVER_AND_PLATFORM)])
+def test_ollama_driver_and_platform_messages(line: str, jetson: bool, expected: FailureClass) -> None:
+    assert classify_text(START + line + "\n", backend="ollama", jetson=jetson).failure_class is expected
+
+
+def test_a_slow_load_that_timed_out_is_not_read_as_jetson_libraries() -> None:
+    # progress below 1.00: the model was still loading (slow storage), a plain timeout
+    d = classify_text(START + "Error: timed out waiting for llama runner to start - progress 0.42 - \n", backend="ollama", jetson=True)
+    assert d.failure_class is C.STARTUP_TIMEOUT
+
+
+def test_a_cublas_failure_off_jetson_names_no_class_and_pytorch_wording_is_not_ggml() -> None:
+    assert classify_text(START + "CUDA error: CUBLAS_STATUS_EXECUTION_FAILED\n", backend="ollama").failure_class is C.UNKNOWN
+    d = classify_text("RuntimeError: CUDA error: CUBLAS_STATUS_EXECUTION_FAILED when calling `cublasGemmEx( handle, opa, opb, m, n, k)`\n",
+                      backend="pytorch", jetson=True)
+    assert d.signature != "ggml_cublas_failed_jetson"
+
+
+def test_healthy_discovery_on_a_recent_driver_is_no_failure() -> None:
+    line = ('time=2024-10-01T09:00:00.100Z level=INFO source=gpu.go:220 msg="looking for compatible GPUs"\n'
+            'time=2024-10-01T09:00:00.300Z level=INFO source=types.go:107 msg="inference compute" id=GPU-1 library=cuda variant=v12 compute=8.6 '
+            'driver=12.4 name="NVIDIA GeForce RTX 3060" total="11.8 GiB" available="11.2 GiB"\n')
+    assert classify_text(START + line, backend="ollama").failure_class is C.NONE
+
+
+@pytest.mark.parametrize("line", [
+    'Error: pull model manifest: Get "https://registry.ollama.ai/v2/library/llama3.2/manifests/latest": dial tcp: lookup registry.ollama.ai on 127.0.0.11:53: no such host',
+    'Error: pull model manifest: Get "https://registry.ollama.ai/v2/library/qwen3/manifests/4b": tls: failed to verify certificate: x509: certificate signed by unknown authority',
+])
+def test_an_unreachable_registry_leaves_the_model_unavailable(line: str) -> None:
+    d = classify_text(START + line + "\n", backend="ollama")
+    assert (d.failure_class, d.signature) == (C.MODEL_UNAVAILABLE, "ollama_registry_unreachable")
