@@ -43,6 +43,10 @@ def render_attempt(attempt: Attempt, run_id: str | None = None, console: Console
         rate = f"{s.tokens_per_s:.1f} tokens/s ({s.tokens_source})" if s.tokens_per_s else "-"
         table.add_row("smoke", f"first token {_seconds(s.ttft_s)}, {rate}, {s.completion_tokens} tokens")
         table.add_row("reply", repr(clip(s.text or "", 200)))
+    colours = {"pass": "green", "fail": "red", "warn": "yellow", "skip": "dim"}
+    for check in attempt.checks:
+        status = Text(f"{check.status.value:<4}", style=colours[check.status.value])
+        table.add_row(check.name, Text.assemble(status, f"  {check.detail}"))
     if attempt.exit_state is not None and not attempt.exit_state.ready:
         e = attempt.exit_state
         table.add_row("exit", "timed out" if e.timed_out else f"code {e.exit_code}"

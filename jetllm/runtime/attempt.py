@@ -277,6 +277,7 @@ def _not_ready(run: _Run, exited: bool, exit_code: int | None) -> Attempt:
 def _smoke(run: _Run) -> Attempt:
     from jetllm.smoke import SmokeFailed, chat
     from jetllm.smoke.models import served_model
+    from jetllm.smoke.suite import run_suite
 
     session = run.session
     assert session is not None
@@ -295,9 +296,12 @@ def _smoke(run: _Run) -> Attempt:
         run.exit_state = ExitState(exit_code=None if running else code, oom_killed=oom, ready=True)
         message = run.redact(str(exc))
         return run.failed(run.log_diagnosis(FailureClass.UNKNOWN, message, said=message))
+    run.progress(Phase("smoke", "checking chat, tool calls, structured output and a known answer"))
+    checks = [c.model_copy(update={"detail": run.redact(c.detail)})
+              for c in run_suite(session.base_url, model, first=smoke)]
     run.timings["smoke_s"] = time.monotonic() - start
     session.catch_up_logs()
-    return run.attempt(AttemptOutcome.READY, smoke=smoke)
+    return run.attempt(AttemptOutcome.READY, smoke=smoke).model_copy(update={"checks": checks})
 
 
 def _running(session: Session) -> bool:
