@@ -69,8 +69,24 @@ def render_markdown(report: Report) -> str:
             took = f" ({secs:.0f} s)" if secs is not None else ""
             out.append(f"{n}. {describe(attempt.settings)}: {what}{took}")
         out.append("")
+    out += _checks(report)
     winner = report.winning
     if winner is not None:
         out += ["## Run it", "", "```sh", "docker compose up -d   # in this folder",
                 "set -a; . ./.env; set +a   # OPENAI_BASE_URL for OpenAI clients", "```", ""]
     return plain("\n".join(out).rstrip() + "\n")  # data as text: no terminal control codes
+
+
+def _checks(report: Report) -> list[str]:
+    """The smoke suite of each candidate that served: what an application would meet."""
+    served = [r for r in report.candidates if r.best_attempt is not None and r.best_attempt.checks]
+    if not served:
+        return []
+    out = ["## Smoke checks", "", "| candidate | check | status | detail | ms |", "|---|---|---|---|---|"]
+    for result in served:
+        assert result.best_attempt is not None
+        for check in result.best_attempt.checks:
+            ms = f"{check.ms:.0f}" if check.ms is not None else "-"
+            out.append("| " + " | ".join(_cell(x) for x in (
+                result.candidate.name, check.name, check.status.value, clip(check.detail, 200), ms)) + " |")
+    return [*out, ""]
