@@ -135,6 +135,24 @@ class KnobSpec(Record):
         return ladder
 
 
+class ToolCallFlags(Record):
+    """The server arguments that make tool calls work for a model family: the first
+    entry whose `match` (a regular expression, any case) is found in the model's name."""
+
+    match: str = ".*"
+    args: list[str] = Field(min_length=1)
+    source: str | None = None  # where the pairing comes from
+
+    @field_validator("match")
+    @classmethod
+    def _regex(cls, match: str) -> str:
+        try:
+            re.compile(match)
+        except re.error as exc:
+            raise ValueError(f"not a regular expression: {exc}") from None
+        return match
+
+
 class ProfileSpec(Record):
     """The YAML file as written (Profile adds where it came from)."""
 
@@ -159,6 +177,7 @@ class ProfileSpec(Record):
     default_model: str | None = None  # a small model to start with when none is given
     model_pull: ModelPullSpec | None = None
     knobs: dict[str, KnobSpec] = Field(default_factory=dict)
+    tool_calls: list[ToolCallFlags] = Field(default_factory=list)  # per model family
 
     @model_validator(mode="after")
     def _knobs_are_used(self) -> ProfileSpec:

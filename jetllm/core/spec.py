@@ -99,6 +99,7 @@ class ContainerSpec(Record):
     served_model: str | None = None  # the "model" field of the chat request
     model_pull: ModelPullSpec | None = None
     settings: Settings = Field(default_factory=Settings)
+    tool_call_args: tuple[str, ...] = ()  # in `command` too: the profile's flags for tool calls
 
 
 def describe(settings: Settings) -> str:

@@ -16,7 +16,7 @@ import time
 import uuid
 from typing import TYPE_CHECKING
 
-from jetllm.core.attempt import Attempt, AttemptOutcome, Smoke, Timings
+from jetllm.core.attempt import Attempt, AttemptOutcome, Smoke, SmokeCheck, Timings
 from jetllm.core.diagnosis import Diagnosis, ExitState, FailureClass
 from jetllm.core.events import Event, Note, Phase, ProgressCallback, ignore
 from jetllm.core.facts import HostFacts
@@ -297,11 +297,18 @@ def _smoke(run: _Run) -> Attempt:
         message = run.redact(str(exc))
         return run.failed(run.log_diagnosis(FailureClass.UNKNOWN, message, said=message))
     run.progress(Phase("smoke", "checking chat, tool calls, structured output and a known answer"))
-    checks = [c.model_copy(update={"detail": run.redact(c.detail)})
+    checks = [c.model_copy(update={"detail": run.redact(_with_flags(c, run.spec))})
               for c in run_suite(session.base_url, model, first=smoke)]
     run.timings["smoke_s"] = time.monotonic() - start
     session.catch_up_logs()
     return run.attempt(AttemptOutcome.READY, smoke=smoke).model_copy(update={"checks": checks})
+
+
+def _with_flags(check: SmokeCheck, spec: ContainerSpec) -> str:
+    """A tool-call check's detail names the profile's flags the server ran with."""
+    if check.name.startswith("tool-call") and spec.tool_call_args:
+        return f"{check.detail} (server flags: {' '.join(spec.tool_call_args)})"
+    return check.detail
 
 
 def _running(session: Session) -> bool:

@@ -70,3 +70,13 @@ def test_try_shows_each_check(jetllm, image, tmp_path):
     lines = result.stdout.splitlines()
     assert any(line.split()[:2] == ["tool-call-stream", "pass"] for line in lines), result.stdout
     assert any(line.split()[:2] == ["sanity", "warn"] for line in lines), result.stdout
+
+
+def test_the_profile_adds_its_tool_flags_for_the_model_family(jetllm, image, tmp_path):
+    # fakellm.yaml: models whose name holds "tool" get vLLM's flags; others do not.
+    profile, _ = write_profile(tmp_path)
+    result = jetllm("try", "--profile", str(profile), "--image", image, "--model", "tool-tiny", "--json")
+    assert result.exit_code == 0, result.stderr
+    checks = {c["name"]: c for c in result.data()["checks"]}
+    assert checks["tool-call"]["status"] == checks["tool-call-stream"]["status"] == "pass"
+    assert "server flags: --enable-auto-tool-choice --tool-call-parser hermes" in checks["tool-call"]["detail"]
