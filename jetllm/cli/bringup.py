@@ -34,6 +34,7 @@ class BringupOptions:
     json_output: bool
     facts_file: Path | None
     sometimes_steps: int = 1
+    require: str | None = None  # --require tool-calls,streaming
     command: tuple[str, ...] = ()  # the arguments as given, for the report
 
 
@@ -80,10 +81,12 @@ def _run_bringup(options: BringupOptions, interrupts: Interrupts) -> Outcome:
     from jetllm.runtime import new_run_id
     from jetllm.search.budget import Budget
     from jetllm.search.loop import run_search
+    from jetllm.search.requirements import parse_requirements
     from jetllm.search.stages import Stages, load_profiles
     from jetllm.search.steer import Policy
 
     _validate(options)
+    require = parse_requirements(options.require)
     budget = Budget(total_s=_seconds(options.budget, "--budget"),
                     attempt_s=_seconds(options.attempt_timeout, "--attempt-timeout"))
     check_out_dir(options.out, options.junit)
@@ -105,13 +108,13 @@ def _run_bringup(options: BringupOptions, interrupts: Interrupts) -> Outcome:
             candidates, preflight=interrupts.guard(stages.preflight), attempt=interrupts.guard(stages.attempt),
             budget=budget,
             first=options.first, policy=Policy(sometimes_steps=options.sometimes_steps),
-            progress=view, spec_of=stages.spec, left_out=selection.left_out,
+            progress=view, spec_of=stages.spec, left_out=selection.left_out, require=require,
         )
     if interrupts.seen is not None and not result.interrupted:  # it came after the last attempt
         result = result.model_copy(update={"interrupted": True})
     report = build_report(result, facts=facts, command=["jetllm", *options.command],
                           model=options.overrides.model, version=__version__, run_id=run_id,
-                          model_info=model_info)
+                          model_info=model_info, require=require)
     interrupts.seal()  # the verdict is decided: write and print it whole
     report = write_report_dir(report, options.out, options.junit)
     render_result(report, written_to=str(options.out), table=not options.json_output)
@@ -127,7 +130,7 @@ platform); preflight first (an incompatible image is never pulled); per
 candidate a ladder of settings, bisected from the most ambitious down, steered
 by each failure's diagnosis. Writes a report folder (--out) and optionally JUnit,
 also when no backend could be tried (each one left out is a row, with why).
-Exit 0 a backend works, 1 none does, 2 bad usage, 130 interrupted (partial report)."""
+Exit 0 a backend works (and meets --require), 1 none does, 2 bad usage, 130 interrupted (partial report)."""
 
 
 def register(app: typer.Typer) -> None:
@@ -147,6 +150,11 @@ def register(app: typer.Typer) -> None:
         attempt_timeout: Annotated[str | None, typer.Option(
             "--attempt-timeout", help="Time per attempt, e.g. 10m.")] = None,
         first: Annotated[bool, typer.Option("--first", help="Stop at the first backend that works.")] = False,
+        require: Annotated[str | None, typer.Option(
+            "--require", metavar="LIST",
+            help="What the winner must do, comma-separated: streaming, chat, tool-calls, structured-output, "
+                 "sanity. A backend that misses one ranks below those that meet them; exit 0 only when "
+                 "the winner meets all.")] = None,
         out: Annotated[Path, typer.Option("--out", help="Report folder.")] = Path("jetllm-report"),
         junit: Annotated[Path | None, typer.Option("--junit", help="Write JUnit XML here.")] = None,
         json_output: Json = False,
@@ -159,4 +167,4 @@ def register(app: typer.Typer) -> None:
             overrides=Overrides(model=model, image=image, gpu_util=gpu_util, max_len=max_len, memory=memory, pull=pull),
             backends=names, profile_files=[str(p) for p in profile or []], budget=budget,
             attempt_timeout=attempt_timeout, first=first, out=out, junit=junit, json_output=json_output,
-            facts_file=facts, command=tuple(invocation(ctx).argv)))
+            require=require, facts_file=facts, command=tuple(invocation(ctx).argv)))

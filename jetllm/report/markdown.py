@@ -39,6 +39,8 @@ def render_markdown(report: Report) -> str:
             f"- when: {report.created_at} (jetllm {report.jetllm_version}, "
             f"report schema {report.jetllm_report_version})",
             f"- time to verdict: {report.elapsed_s:.0f} s; container starts: {report.starts}"]
+    if report.require:
+        out.append(f"- required (--require): {', '.join(report.require)}")
     if report.budget_spent:
         out.append(f"- the time budget ({report.budget_s:.0f} s) ran out: see 'not tried'")
     out += ["", "## Host", "", *_host(report), "", "## Candidates", "",

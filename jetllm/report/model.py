@@ -43,6 +43,7 @@ class Report(Record):
     interrupted: bool = False
     first: bool = False
     winner: str | None = None  # the name of the rank-1 candidate
+    require: list[str] = Field(default_factory=list)  # --require: exit 0 only when the winner meets them
     candidates: list[CandidateResult]
     files: list[str] = Field(default_factory=list)  # written beside report.json
 
@@ -70,6 +71,7 @@ def build_report(
     version: str,
     run_id: str | None = None,
     model_info: GgufInfo | None = None,
+    require: list[str] | None = None,
 ) -> Report:
     from jetllm.core.redact import args_without_secrets
 
@@ -78,7 +80,7 @@ def build_report(
         status: ReportStatus = "interrupted"
         code = ExitCode.INTERRUPTED
     elif winner is not None:
-        status, code = "works", ExitCode.OK
+        status, code = "works", ExitCode.NOT_WORKING if winner.unmet else ExitCode.OK
     else:
         status, code = "none_working", ExitCode.NOT_WORKING
     return Report(
@@ -97,6 +99,7 @@ def build_report(
         interrupted=search.interrupted,
         first=search.first,
         winner=winner.candidate.name if winner else None,
+        require=list(require or []),
         candidates=[_redacted(result) for result in search.results],
     )
 
