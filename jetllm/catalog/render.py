@@ -145,6 +145,7 @@ def render(
         command=(*fill_command(variant.command if variant.command is not None else profile.command, values),
                  *tools),
         tool_call_args=tools,
+        healthcheck_tool=variant.healthcheck_tool or profile.healthcheck_tool,
         env=fill_env({**profile.env, **variant.env}, values),
         secret_env=list(profile.secret_env),
         container_port=profile.port,

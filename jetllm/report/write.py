@@ -206,7 +206,7 @@ def _files(report: Report) -> dict[str, str]:
     files: dict[str, str] = {"report.md": render_markdown(report)}
     winner = report.winning
     if winner is not None and winner.spec is not None:
-        files["docker-compose.yml"] = render_compose(winner.spec)
+        files["docker-compose.yml"] = render_compose(winner.spec, winner)
         files[".env"] = render_env(winner.spec)
     for result in report.candidates:
         for n, attempt in enumerate(result.attempts, start=1):
