@@ -11,11 +11,26 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from jetllm.cli.options import Facts, GpuUtil, Image, Json, MaxLen, Memory, Model, Pull, check_shared, invocation
+from jetllm.cli.options import (
+    ConcurrencySweep,
+    Facts,
+    GpuUtil,
+    Image,
+    Json,
+    MaxLen,
+    Memory,
+    Model,
+    Pull,
+    TargetP95,
+    check_shared,
+    invocation,
+    load_plan,
+)
 from jetllm.core.errors import UsageError
 from jetllm.core.outcome import Outcome
 
 if TYPE_CHECKING:
+    from jetllm.core.load import LoadPlan
     from jetllm.core.signals import Interrupts
     from jetllm.modelinfo import GgufInfo
     from jetllm.search.stages import Overrides
@@ -35,6 +50,7 @@ class BringupOptions:
     facts_file: Path | None
     sometimes_steps: int = 1
     require: str | None = None  # --require tool-calls,streaming
+    load: LoadPlan | None = None  # --concurrency-sweep, --target-p95
     command: tuple[str, ...] = ()  # the arguments as given, for the report
 
 
@@ -81,12 +97,14 @@ def _run_bringup(options: BringupOptions, interrupts: Interrupts) -> Outcome:
     from jetllm.runtime import new_run_id
     from jetllm.search.budget import Budget
     from jetllm.search.loop import run_search
-    from jetllm.search.requirements import parse_requirements
+    from jetllm.search.requirements import LATENCY, parse_requirements
     from jetllm.search.stages import Stages, load_profiles
     from jetllm.search.steer import Policy
 
     _validate(options)
     require = parse_requirements(options.require)
+    if options.load is not None and options.load.target_p95_s is not None:
+        require.append(LATENCY)
     budget = Budget(total_s=_seconds(options.budget, "--budget"),
                     attempt_s=_seconds(options.attempt_timeout, "--attempt-timeout"))
     check_out_dir(options.out, options.junit)
@@ -95,7 +113,7 @@ def _run_bringup(options: BringupOptions, interrupts: Interrupts) -> Outcome:
     model_info = _model_info(options.overrides.model)
     with ProgressView() as view:
         stages = Stages(facts=facts, overrides=options.overrides, run_id=run_id, progress=view,
-                        model_context=model_info.context_length if model_info else None)
+                        model_context=model_info.context_length if model_info else None, load=options.load)
         selection = stages.candidates(load_profiles(options.profile_files, options.backends, facts))
         stages = stages.bind(selection)
         candidates = selection.candidates
@@ -159,6 +177,8 @@ def register(app: typer.Typer) -> None:
         junit: Annotated[Path | None, typer.Option("--junit", help="Write JUnit XML here.")] = None,
         json_output: Json = False,
         facts: Facts = None,
+        concurrency_sweep: ConcurrencySweep = None,
+        target_p95: TargetP95 = None,
     ) -> Outcome:
         from jetllm.search.stages import Overrides
 
@@ -167,4 +187,4 @@ def register(app: typer.Typer) -> None:
             overrides=Overrides(model=model, image=image, gpu_util=gpu_util, max_len=max_len, memory=memory, pull=pull),
             backends=names, profile_files=[str(p) for p in profile or []], budget=budget,
             attempt_timeout=attempt_timeout, first=first, out=out, junit=junit, json_output=json_output,
-            require=require, facts_file=facts, command=tuple(invocation(ctx).argv)))
+            require=require, load=load_plan(concurrency_sweep, target_p95), facts_file=facts, command=tuple(invocation(ctx).argv)))

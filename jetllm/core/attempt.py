@@ -11,6 +11,7 @@ from enum import Enum
 from pydantic import Field
 
 from jetllm.core.diagnosis import Diagnosis, ExitState
+from jetllm.core.load import LoadSweep
 from jetllm.core.record import Record
 from jetllm.core.spec import Settings
 
@@ -67,6 +68,7 @@ class Attempt(Record):
     timings: Timings = Field(default_factory=Timings)
     smoke: Smoke | None = None
     checks: list[SmokeCheck] = Field(default_factory=list)  # the smoke suite, once it served
+    load: LoadSweep | None = None  # --concurrency-sweep, once it served
     exit_state: ExitState | None = None
     log_tail: list[str] = Field(default_factory=list)  # bounded, secrets redacted
     container_started: bool = False  # did this attempt start a container at all

@@ -72,6 +72,7 @@ def render_markdown(report: Report) -> str:
             out.append(f"{n}. {describe(attempt.settings)}: {what}{took}")
         out.append("")
     out += _checks(report)
+    out += _load(report)
     winner = report.winning
     if winner is not None:
         out += ["## Run it", "", "```sh", "docker compose up -d   # in this folder",
@@ -92,3 +93,42 @@ def _checks(report: Report) -> list[str]:
             out.append("| " + " | ".join(_cell(x) for x in (
                 result.candidate.name, check.name, check.status.value, clip(check.detail, 200), ms)) + " |")
     return [*out, ""]
+
+
+LATENCY_SVG = "latency.svg"
+
+
+def _s(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3f}"
+
+
+def _load(report: Report) -> list[str]:
+    """Each concurrency sweep as a table; the winner's also as a plot (latency.svg, beside it)."""
+    swept = [r for r in report.candidates if r.best_attempt is not None and r.best_attempt.load is not None]
+    if not swept:
+        return []
+    out = ["## Latency under load", ""]
+    for result in swept:
+        assert result.best_attempt is not None and result.best_attempt.load is not None
+        sweep = result.best_attempt.load
+        out += [f"### {result.candidate.name}", "",
+                f"Streamed requests, {sweep.max_tokens} output tokens each, the same prompt at every "
+                "level, a warm-up round per level left out. Seconds.", "",
+                "| concurrency | requests | errors | TTFT p50 | TTFT p95 | ITL p50 | ITL p95 | total p50 "
+                "| total p95 | tokens/s | target |",
+                "|---|---|---|---|---|---|---|---|---|---|---|"]
+        for lv in sweep.levels:
+            meets = "-" if lv.meets_target is None else ("meets" if lv.meets_target else "misses")
+            out.append("| " + " | ".join((
+                str(lv.concurrency), str(lv.requests), str(lv.errors), _s(lv.ttft_p50), _s(lv.ttft_p95),
+                _s(lv.itl_p50), _s(lv.itl_p95), _s(lv.total_p50), _s(lv.total_p95),
+                f"{lv.tokens_per_s:.1f}" if lv.tokens_per_s is not None else "-", meets)) + " |")
+        out.append("")
+        if sweep.target_p95_s is not None:
+            best = f"concurrency {sweep.best}" if sweep.best else "no level"
+            out += [f"Target p95 {sweep.target_p95_s:g} s: {best} meets it.", ""]
+        if sweep.stopped:
+            out += [f"Stopped early: {_cell(sweep.stopped)}", ""]
+        if result.candidate.name == report.winner:
+            out += [f"![latency under load]({LATENCY_SVG})", ""]
+    return out

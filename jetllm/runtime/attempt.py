@@ -20,6 +20,7 @@ from jetllm.core.attempt import Attempt, AttemptOutcome, Smoke, SmokeCheck, Timi
 from jetllm.core.diagnosis import Diagnosis, ExitState, FailureClass
 from jetllm.core.events import Event, Note, Phase, ProgressCallback, ignore
 from jetllm.core.facts import HostFacts
+from jetllm.core.load import LoadPlan, LoadSweep
 from jetllm.core.redact import Redactor
 from jetllm.core.signals import interruptions, shielded
 from jetllm.core.spec import ContainerSpec
@@ -49,6 +50,7 @@ class _Run:
         self.timings: dict[str, float | None] = {}
         self.exit_state: ExitState | None = None
         self.session: Session | None = None
+        self.load: LoadPlan | None = None
 
     def attempt(self, outcome: AttemptOutcome, diagnosis: Diagnosis | None = None,
                 smoke: Smoke | None = None, kept: bool = False) -> Attempt:
@@ -86,10 +88,12 @@ class _Run:
 def run_attempt(spec: ContainerSpec, *, facts: HostFacts, pull_policy: str = "missing",
                 keep: bool = False, force: bool = False, run_id: str | None = None,
                 progress: ProgressCallback | None = None, client: DockerClient | None = None,
-                preflight: Compatibility | None = None) -> Attempt:
+                preflight: Compatibility | None = None, load: LoadPlan | None = None) -> Attempt:
     """One attempt of `spec` on this host; see the module docstring. `preflight`:
-    its answer for spec.image when the caller has one (bringup), so it is not asked again."""
+    its answer for spec.image when the caller has one (bringup), so it is not asked again.
+    `load`: a concurrency sweep once it served and passed its smoke request."""
     run = _Run(spec, facts, progress or ignore)
+    run.load = load
     with interruptions():
         result: Attempt | None = None
         interrupted = False
@@ -300,8 +304,22 @@ def _smoke(run: _Run) -> Attempt:
     checks = [c.model_copy(update={"detail": run.redact(_with_flags(c, run.spec))})
               for c in run_suite(session.base_url, model, first=smoke)]
     run.timings["smoke_s"] = time.monotonic() - start
+    sweep = _sweep(run, model) if run.load is not None else None
     session.catch_up_logs()
-    return run.attempt(AttemptOutcome.READY, smoke=smoke).model_copy(update={"checks": checks})
+    return run.attempt(AttemptOutcome.READY, smoke=smoke).model_copy(update={"checks": checks, "load": sweep})
+
+
+def _sweep(run: _Run, model: str) -> LoadSweep:
+    from jetllm.smoke.load import concurrency_sweep
+
+    assert run.session is not None and run.load is not None
+    plan = run.load
+    run.progress(Phase("load", f"concurrency sweep {', '.join(map(str, plan.levels))}"))
+    sweep = concurrency_sweep(run.session.base_url, model, plan.levels, target_p95_s=plan.target_p95_s,
+                              say=lambda line: run.progress(Note(line)))
+    return sweep.model_copy(update={"levels": [
+        level.model_copy(update={"error": run.redact(level.error) if level.error else None})
+        for level in sweep.levels]})
 
 
 def _with_flags(check: SmokeCheck, spec: ContainerSpec) -> str:

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from jetllm.core.attempt import Attempt
     from jetllm.core.compat import Compatibility
     from jetllm.core.facts import HostFacts
+    from jetllm.core.load import LoadPlan
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -58,6 +59,7 @@ class Stages:
     model_context: int | None = None  # a local GGUF's trained context: no step searches above it
     profiles: dict[str, tuple[Profile, bool]] = field(default_factory=dict)  # bound: a Selection's profiles
     answers: dict[str, Compatibility] = field(default_factory=dict)  # image -> preflight's, once per run
+    load: LoadPlan | None = None  # --concurrency-sweep: each attempt that serves is measured under load
 
     def candidates(self, profiles: list[Profile]) -> Selection:
         from jetllm.catalog import candidates as variants_for
@@ -192,7 +194,8 @@ class Stages:
             pull = spec.model_pull.model_copy(update={"timeout_s": timeout})
             spec = spec.model_copy(update={"model_pull": pull})
         return run_attempt(spec, facts=self.facts, pull_policy=self.overrides.pull,
-                           run_id=self.run_id, progress=self.progress, preflight=self.answer(spec.image))
+                           run_id=self.run_id, progress=self.progress, preflight=self.answer(spec.image),
+                           load=self.load)
 
 
 def load_profiles(files: list[str], backends: list[str] | None, facts: HostFacts) -> list[Profile]:

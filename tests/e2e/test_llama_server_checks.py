@@ -33,3 +33,25 @@ def test_checks_on_a_real_llama_server(jetllm: Any, llama_server_image: str, tin
     assert "HTTP 400" in checks["structured-output"]["detail"]
     assert checks["sanity"]["status"] == "warn"  # random weights: not "5"
     assert "asked 2 + 3" in checks["sanity"]["detail"]
+
+
+def test_concurrency_sweep_on_llama_server_parallel_slots(
+        jetllm: Any, llama_server_image: str, tiny_gguf: Path) -> None:
+    result = jetllm("try", "llama.cpp", "--image", llama_server_image, "--model", str(tiny_gguf),
+                    "--pull", "never", "--concurrency", "4", "--concurrency-sweep", "1,2,4",
+                    "--target-p95", "30s", "--json", timeout=600)
+    assert result.exit_code == 0, result.stderr + result.stdout
+    sweep = result.data()["load"]
+    assert [lv["concurrency"] for lv in sweep["levels"]] == [1, 2, 4]
+    for level in sweep["levels"]:
+        # Three measured requests per slot; the warm-up round is not among them.
+        assert level["requests"] == 3 * level["concurrency"] and level["errors"] == 0, level
+        assert 0 < level["ttft_p50"] <= level["ttft_p95"] < level["total_p95"]
+        # The tiny model decodes in about a millisecond a token, so chunks can arrive together;
+        # the decode time of a request still fits within the request.
+        assert 0 <= level["itl_p50"] <= level["itl_p95"]
+        assert level["itl_p95"] * (64 - 1) <= level["total_p95"]
+        assert level["total_p50"] <= level["total_p95"] and level["tokens_per_s"] > 0
+        assert level["meets_target"] is True
+    assert sweep["best"] == 4 and sweep["target_p95_s"] == 30
+    assert sweep["max_tokens"] == 64
