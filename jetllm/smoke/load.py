@@ -32,7 +32,7 @@ LEVEL_LIMIT_S = 60.0
 
 
 @dataclass(frozen=True)
-class _One:
+class One:
     ttft: float | None
     itl: float | None
     total: float
@@ -59,7 +59,7 @@ def parse_levels(text: str) -> list[int]:
     return sorted(set(levels))
 
 
-def _request(client: Any, url: str, body: dict[str, Any]) -> _One:
+def one_request(client: Any, url: str, body: dict[str, Any]) -> One:
     import httpx
 
     start = time.monotonic()
@@ -70,7 +70,7 @@ def _request(client: Any, url: str, body: dict[str, Any]) -> _One:
             if response.status_code != 200:
                 text = response.read().decode("utf-8", "replace")
                 detail = server_error(text) or clip(text.strip(), 120)
-                return _One(None, None, time.monotonic() - start, 0, f"HTTP {response.status_code}: {detail}")
+                return One(None, None, time.monotonic() - start, 0, f"HTTP {response.status_code}: {detail}")
             for chunk in events(response.iter_lines()):
                 if delta_text(chunk):
                     now = time.monotonic()
@@ -78,31 +78,31 @@ def _request(client: Any, url: str, body: dict[str, Any]) -> _One:
                     last, chunks = now, chunks + 1
                 usage = usage_tokens(chunk) or usage
     except (httpx.HTTPError, BadStream) as exc:
-        return _One(None, None, time.monotonic() - start, 0, f"{type(exc).__name__}: {clip(str(exc), 120)}")
+        return One(None, None, time.monotonic() - start, 0, f"{type(exc).__name__}: {clip(str(exc), 120)}")
     total = time.monotonic() - start
     if first is None:
-        return _One(None, None, total, 0, "no token streamed")
+        return One(None, None, total, 0, "no token streamed")
     tokens = usage or chunks
     itl = (last - first) / (tokens - 1) if last is not None and tokens > 1 else None
-    return _One(first - start, itl, total, tokens)
+    return One(first - start, itl, total, tokens)
 
 
 def _level(client: Any, url: str, body: dict[str, Any], concurrency: int, rounds: int,
            limit_s: float) -> LoadLevel:
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
-        list(pool.map(lambda _: _request(client, url, body), range(concurrency)))  # warm-up
+        list(pool.map(lambda _: one_request(client, url, body), range(concurrency)))  # warm-up
         deadline = time.monotonic() + limit_s
         lock = threading.Lock()
         left = [concurrency * rounds]
 
-        def slot(_: int) -> list[_One]:
+        def slot(_: int) -> list[One]:
             done = []
             while time.monotonic() < deadline:
                 with lock:
                     if left[0] == 0:
                         break
                     left[0] -= 1
-                done.append(_request(client, url, body))
+                done.append(one_request(client, url, body))
             return done
 
         start = time.monotonic()
