@@ -51,6 +51,7 @@ class BringupOptions:
     sometimes_steps: int = 1
     require: str | None = None  # --require tool-calls,streaming
     load: LoadPlan | None = None  # --concurrency-sweep, --target-p95
+    soak: str | None = None  # --soak 10m: the winner, once more, under a request loop
     command: tuple[str, ...] = ()  # the arguments as given, for the report
 
 
@@ -94,6 +95,7 @@ def _run_bringup(options: BringupOptions, interrupts: Interrupts) -> Outcome:
     from jetllm.render.bringup import render_result
     from jetllm.render.progress import ProgressView
     from jetllm.report import build_report, check_out_dir, report_errors, write_report_dir
+    from jetllm.report.model import with_soak
     from jetllm.runtime import new_run_id
     from jetllm.search.budget import Budget
     from jetllm.search.loop import run_search
@@ -102,6 +104,7 @@ def _run_bringup(options: BringupOptions, interrupts: Interrupts) -> Outcome:
     from jetllm.search.steer import Policy
 
     _validate(options)
+    soak_s = _seconds(options.soak, "--soak")
     require = parse_requirements(options.require)
     if options.load is not None and options.load.target_p95_s is not None:
         require.append(LATENCY)
@@ -128,11 +131,18 @@ def _run_bringup(options: BringupOptions, interrupts: Interrupts) -> Outcome:
             first=options.first, policy=Policy(sometimes_steps=options.sometimes_steps),
             progress=view, spec_of=stages.spec, left_out=selection.left_out, require=require,
         )
+        soak = None
+        if soak_s is not None and result.winner is not None and not result.interrupted:
+            from jetllm.cli.bringup_soak import soak_winner
+
+            soak = soak_winner(stages, result.winner, soak_s)
     if interrupts.seen is not None and not result.interrupted:  # it came after the last attempt
         result = result.model_copy(update={"interrupted": True})
     report = build_report(result, facts=facts, command=["jetllm", *options.command],
                           model=options.overrides.model, version=__version__, run_id=run_id,
                           model_info=model_info, require=require)
+    if soak is not None:
+        report = with_soak(report, soak)
     interrupts.seal()  # the verdict is decided: write and print it whole
     report = write_report_dir(report, options.out, options.junit)
     render_result(report, written_to=str(options.out), table=not options.json_output)
@@ -179,6 +189,9 @@ def register(app: typer.Typer) -> None:
         facts: Facts = None,
         concurrency_sweep: ConcurrencySweep = None,
         target_p95: TargetP95 = None,
+        soak: Annotated[str | None, typer.Option(
+            "--soak", metavar="DURATION",
+            help="Start the winner once more and soak it, e.g. 10m (see jetllm soak).")] = None,
     ) -> Outcome:
         from jetllm.search.stages import Overrides
 
@@ -187,4 +200,4 @@ def register(app: typer.Typer) -> None:
             overrides=Overrides(model=model, image=image, gpu_util=gpu_util, max_len=max_len, memory=memory, pull=pull),
             backends=names, profile_files=[str(p) for p in profile or []], budget=budget,
             attempt_timeout=attempt_timeout, first=first, out=out, junit=junit, json_output=json_output,
-            require=require, load=load_plan(concurrency_sweep, target_p95), facts_file=facts, command=tuple(invocation(ctx).argv)))
+            require=require, load=load_plan(concurrency_sweep, target_p95), soak=soak, facts_file=facts, command=tuple(invocation(ctx).argv)))

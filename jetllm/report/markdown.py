@@ -73,6 +73,7 @@ def render_markdown(report: Report) -> str:
         out.append("")
     out += _checks(report)
     out += _load(report)
+    out += _soak(report)
     winner = report.winning
     if winner is not None:
         out += ["## Run it", "", "```sh", "docker compose up -d   # in this folder",
@@ -132,3 +133,28 @@ def _load(report: Report) -> list[str]:
         if result.candidate.name == report.winner:
             out += [f"![latency under load]({LATENCY_SVG})", ""]
     return out
+
+
+def _soak(report: Report) -> list[str]:
+    soak = report.soak
+    if soak is None:
+        return []
+    verdict = soak.verdict + (" (interrupted: the figures so far)" if soak.interrupted else "")
+    drift = "-" if soak.latency_drift is None else f"{soak.latency_drift * 100:+.1f} %"
+    memory = [s.container_memory_bytes for s in soak.samples if s.container_memory_bytes is not None]
+    out = ["## Soak", "", f"**{verdict}**", "",
+           f"- {soak.duration_s:.0f} s of {soak.planned_s:.0f} s at concurrency {soak.concurrency}"
+           + (f" ({soak.ended_early})" if soak.ended_early else ""),
+           f"- requests: {soak.requests}, failed: {soak.errors}"
+           + (f" (first: {_cell(clip(soak.first_error, 160))})" if soak.first_error else ""),
+           f"- response time p50, first tenth {_s(soak.latency_first_p50_s)} s, last tenth "
+           f"{_s(soak.latency_last_p50_s)} s (drift {drift}); p95 {_s(soak.latency_p95_s)} s"]
+    if memory:
+        out.append(f"- container memory: {memory[0] / 2**20:.0f} MiB at start, {memory[-1] / 2**20:.0f} MiB "
+                   f"at end, peak {max(memory) / 2**20:.0f} MiB; restarts {soak.restarts}")
+    if soak.diagnosis is not None:
+        d = soak.diagnosis
+        out.append(f"- cause: `{d.failure_class.value}`: {_cell(d.cause)}")
+        out += [f"  - log: `{clip(e.text, 160)}`" for e in d.evidence[:2]]
+        out.append(f"- fix: {_cell(d.fix)}")
+    return [*out, "", "Its figures as a Prometheus textfile: `jetllm_soak.prom`.", ""]

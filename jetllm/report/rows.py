@@ -124,6 +124,11 @@ def errors(report: Report) -> tuple[ErrorItem, ...]:
     misses = tuple(ErrorItem("requirement_unmet", f"{winner.candidate.name} works but misses --require {need}",
                              "see its smoke checks in report.md; a profile's tool_calls flags, or another model")
                    for need in winner.unmet) if winner is not None else ()
+    soak = report.soak
+    if soak is not None and soak.verdict != "stable" and not soak.interrupted:
+        d = soak.diagnosis
+        misses += (ErrorItem(soak.verdict, f"the soak: {d.cause if d else soak.first_error or soak.verdict}",
+                             d.fix if d else None),)
     found = misses + tuple(
         ErrorItem(r.failure_class or result.verdict.value, f"{r.name}: {r.cause}" if r.cause else r.name,
                   r.fix or None)
