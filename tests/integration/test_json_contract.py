@@ -84,6 +84,9 @@ CASES = [
     ("bringup", ["bringup", "--backends", "vllm,sglang", "--facts", str(CPU_HOST), "--out", "{tmp}/r"],
      1, "gpu_runtime_missing", None),
     ("report", ["report", "/nonexistent/report"], 2, "usage_error", None),
+    ("soak", ["soak"], 2, "usage_error", None),
+    ("soak", ["soak", "--base-url", "http://127.0.0.1:9/v1", "--duration", "2s", "--textfile", "{tmp}/s.prom"],
+     1, "unknown", None),
     ("gc", ["gc"], 1, "docker_unavailable", lambda _: {"DOCKER_HOST": "unix:///nonexistent/docker.sock"}),
     ("frobnicate", ["frobnicate"], 2, "usage_error", None),
 ]
