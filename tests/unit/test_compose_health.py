@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
+import pytest
 import yaml
 
 from jetllm.core.spec import ContainerSpec
 from jetllm.report.compose import render_compose
 from jetllm.report.health import probe
 from jetllm.search import Budget, PreflightVerdict, run_search
+from tests.support.needs import unavailable
 from tests.unit.search_fakes import FakeWorld, candidate, vllm_ladder
 
 
@@ -50,3 +54,20 @@ def test_a_memory_failure_seen_in_the_run_is_named_as_one_a_restart_cannot_help(
     text = render_compose(spec("curl"), result)
     assert "restart: on-failure:3" in text
     assert "# A restart cannot help a gpu_oom (seen at larger settings in this run)" in text
+
+
+@pytest.mark.parametrize("tool", ["curl", "wget", "python3"])
+def test_docker_compose_accepts_the_healthcheck_and_restart_policy(tmp_path: Path, tool: str) -> None:
+    docker = shutil.which("docker")
+    if docker and subprocess.run([docker, "compose", "version"], capture_output=True).returncode == 0:
+        compose = [docker, "compose"]
+    elif shutil.which("docker-compose"):
+        compose = ["docker-compose"]
+    else:
+        unavailable("neither `docker compose` nor `docker-compose` is installed")
+    (tmp_path / "docker-compose.yml").write_text(render_compose(spec(tool)))
+    done = subprocess.run([*compose, "config"], cwd=tmp_path, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    service = yaml.safe_load(done.stdout)["services"]["vllm"]
+    assert service["restart"] == "on-failure:3"
+    assert service["healthcheck"]["test"] == probe(spec(tool), 10)  # nothing interpolated away
