@@ -93,7 +93,14 @@ def _checks(report: Report) -> list[str]:
             ms = f"{check.ms:.0f}" if check.ms is not None else "-"
             out.append("| " + " | ".join(_cell(x) for x in (
                 result.candidate.name, check.name, check.status.value, clip(check.detail, 200), ms)) + " |")
-    return [*out, ""]
+    out.append("")
+    winner = report.winning
+    if winner is not None and winner.spec is not None and winner.spec.tool_call_args and winner.best_attempt:
+        called = any(c.name == "tool-call" and c.status.value == "pass" for c in winner.best_attempt.checks)
+        flags = " ".join(winner.spec.tool_call_args)
+        out += [f"Tool calls {'work' if called else 'were tried'} with the server flags `{flags}` "
+                "(the profile's `tool_calls` for this model; docker-compose.yml carries them).", ""]
+    return out
 
 
 LATENCY_SVG = "latency.svg"

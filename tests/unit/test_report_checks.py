@@ -47,3 +47,16 @@ def test_junit_has_a_testcase_per_check() -> None:
     assert cases["structured-output"].find("skipped") is not None
     assert cases["sanity"].find("failure") is None  # a warning passes, said in its output
     assert "warn: asked 2 + 3" in (cases["sanity"].findtext("system-out") or "")
+
+
+def test_report_md_names_the_flags_that_made_tool_calls_work() -> None:
+    from jetllm.core.spec import ContainerSpec
+
+    passing = [c.model_copy(update={"status": CheckStatus.PASS}) for c in CHECKS]
+    world = FakeWorld(rules={"llama": lambda s: None}, checks={"llama": passing})
+    result = run_search([candidate("llama")], preflight=lambda c: PreflightVerdict(compatible=True),
+                        attempt=world, budget=Budget(clock=world.clock),
+                        spec_of=lambda c, s: ContainerSpec(backend="llama", image=c.image, container_port=8080,
+                                                           command=("--jinja",), tool_call_args=("--jinja",)))
+    md = render_markdown(build_report(result, facts=None, command=[], model=None, version="0.0.0"))
+    assert "Tool calls work with the server flags `--jinja`" in md
