@@ -132,10 +132,13 @@ def _run_bringup(options: BringupOptions, interrupts: Interrupts) -> Outcome:
             progress=view, spec_of=stages.spec, left_out=selection.left_out, require=require,
         )
         soak = None
-        if soak_s is not None and result.winner is not None and not result.interrupted:
+        if soak_s is not None and result.winner is not None and not result.interrupted and interrupts.seen is None:
             from jetllm.cli.bringup_soak import soak_winner
 
-            soak = soak_winner(stages, result.winner, soak_s)
+            try:  # armed: Ctrl-C ends the soak with its figures so far (the soak loop catches it)
+                soak = interrupts.guard(soak_winner)(stages, result.winner, soak_s)
+            except KeyboardInterrupt:
+                soak = None  # while the winner started again: that attempt removed its container
     if interrupts.seen is not None and not result.interrupted:  # it came after the last attempt
         result = result.model_copy(update={"interrupted": True})
     report = build_report(result, facts=facts, command=["jetllm", *options.command],

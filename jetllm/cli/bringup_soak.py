@@ -34,6 +34,8 @@ def soak_winner(stages: Stages, winner: CandidateResult, seconds: float) -> Soak
                           verdict=d.failure_class.value if d else "unknown", diagnosis=d,
                           ended_early="the winner did not start again")
     client = connect()
+    progress(Note(f"soak: {attempt.base_url} for {seconds:g} s at concurrency {concurrency} "
+                  "(Ctrl-C ends it with the figures so far)"))
     try:
         return run_soak(attempt.base_url, spec.served_model or "default", duration_s=seconds,
                         concurrency=concurrency, container=attempt.container_name, client=client,

@@ -46,3 +46,30 @@ def test_a_winner_that_dies_mid_soak(jetllm, docker_client, tmp_path):
     assert "gpu_oom" in [e["class"] for e in result.errors()]
     assert "cause: `gpu_oom`" in (out / "report.md").read_text()
     assert containers_of(docker_client, backend=name) == []
+
+
+def test_ctrl_c_during_the_soak_writes_the_report_with_the_figures_so_far(docker_client, tmp_path):
+    import signal
+    import time
+
+    from tests.support.cli import start_jetllm
+
+    image = fakellm_image(docker_client)
+    profile, name = write_profile(tmp_path, knobs={"token_delay": 0.01},
+                                  extra={"images": {"cpu": [{"image": image}], "x86_64": [{"image": image}]}})
+    out = tmp_path / "r"
+    process = start_jetllm("bringup", "--profile", str(profile), "--backends", name, "--model", "tiny",
+                           "--gpu-util", "0.5", "--max-len", "2048", "--soak", "1h", "--out", str(out))
+    assert process.stderr is not None
+    for _ in range(2000):  # bounded by lines; the soak's first line says it began
+        line = process.stderr.readline()
+        if not line or "soak:" in line and "at concurrency" in line or "concurrency sweep" in line:
+            break
+    time.sleep(3)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=90)
+    assert process.returncode == 130, stderr
+    report = json.loads((out / "report.json").read_text())
+    assert report["soak"]["interrupted"] is True and report["soak"]["requests"] > 0
+    assert report["status"] == "interrupted"
+    assert containers_of(docker_client, backend=name) == []

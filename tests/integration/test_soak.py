@@ -87,12 +87,13 @@ def test_a_backend_that_dies_mid_soak_is_classified_from_its_log(jetllm, backend
     assert metrics(prom)["jetllm_soak_stable"] == 0 and 'verdict="gpu_oom"' in prom.read_text()
 
 
-def test_ctrl_c_ends_the_soak_with_the_figures_so_far(backend, tmp_path):
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_ctrl_c_ends_the_soak_with_the_figures_so_far(backend, tmp_path, signum):
     _, url = backend()
     prom = tmp_path / "soak.prom"
     process = start_jetllm("soak", "--base-url", url, "--duration", "1h", "--textfile", str(prom))
     time.sleep(4)
-    process.send_signal(signal.SIGINT)
+    process.send_signal(signum)
     stdout, stderr = process.communicate(timeout=60)
     assert process.returncode == 130, stderr
     assert "interrupted: the figures so far" in stdout
