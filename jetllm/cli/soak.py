@@ -33,7 +33,7 @@ def _from_report(directory: Path) -> tuple[str, str | None]:
 def run_soak_command(*, base_url: str | None, report: Path | None, model: str | None, duration: str,
                      concurrency: int, container: str | None, textfile: Path | None, json: bool) -> Outcome:
     from jetllm.core.files import atomic_write
-    from jetllm.render.soak import render_soak, say
+    from jetllm.render.soak import SoakBar, render_soak, say
     from jetllm.report.prom import soak_textfile
     from jetllm.runtime.soak import run_soak
     from jetllm.search.budget import parse_duration
@@ -65,8 +65,9 @@ def run_soak_command(*, base_url: str | None, report: Path | None, model: str | 
             raise UsageError(f"--container {container}: no such container") from exc
     model = model or served_model(base_url)
     say(f"{base_url} model {model}: {seconds:g} s at concurrency {concurrency} (Ctrl-C ends it with the figures)")
-    result = run_soak(base_url, model, duration_s=seconds, concurrency=concurrency, container=container,
-                      client=client, say=say)
+    with SoakBar(seconds) as bar:
+        result = run_soak(base_url, model, duration_s=seconds, concurrency=concurrency, container=container,
+                          client=client, say=say, tick=bar)
     path = textfile or ((report or Path(".")) / TEXTFILE)
     atomic_write(path, soak_textfile(result))
     code = ExitCode.INTERRUPTED if result.interrupted else (

@@ -2,12 +2,43 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from jetllm.core.soak import SoakResult
 from jetllm.render.console import err, out
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 def say(line: str) -> None:
     err().print(f"soak: {line}", markup=False, highlight=False)
+
+
+class SoakBar:
+    """A progress bar on a terminal (stderr), else nothing: the line a minute is the log."""
+
+    def __init__(self, duration_s: float, console: Console | None = None) -> None:
+        from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+        self.console = console or err()
+        self.progress = Progress(TextColumn("soak"), BarColumn(), TimeRemainingColumn(),
+                                 TextColumn("{task.fields[figures]}"), console=self.console, transient=True)
+        self.task = self.progress.add_task("soak", total=duration_s, figures="")
+        self.live = self.console.is_terminal
+
+    def __enter__(self) -> SoakBar:
+        if self.live:
+            self.progress.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self.live:
+            self.progress.stop()
+
+    def __call__(self, elapsed_s: float, requests: int, errors: int) -> None:
+        if self.live:
+            self.progress.update(self.task, completed=elapsed_s, figures=f"{requests} requests, {errors} errors")
 
 
 def _mib(value: int | None) -> str:

@@ -69,13 +69,14 @@ class Watch:
 
 def run_soak(base_url: str, model: str, *, duration_s: float, concurrency: int, container: str | None = None,
              client: Any = None, max_requests: int | None = None, sample_s: float = 5.0,
-             say: Callable[[str], None] | None = None, jetson: bool = False) -> SoakResult:
+             say: Callable[[str], None] | None = None, jetson: bool = False,
+             tick: Callable[[float, int, int], None] | None = None) -> SoakResult:
     from jetllm.smoke.load import percentile
     from jetllm.smoke.soak import soak_loop
 
     watch = Watch(client, container) if container is not None and client is not None else None
     figures = soak_loop(base_url, model, duration_s=duration_s, concurrency=concurrency,
-                        max_requests=max_requests, look=watch, sample_s=sample_s, say=say)
+                        max_requests=max_requests, look=watch, sample_s=sample_s, say=say, tick=tick)
     first, last, drift = figures.drift()
     restarts = max([s.restarts or 0 for s in figures.samples], default=0)
     result = SoakResult(

@@ -47,7 +47,9 @@ class SoakFigures:
 def soak_loop(base_url: str, model: str, *, duration_s: float, concurrency: int = 1,
               max_requests: int | None = None, look: Look | None = None, sample_s: float = 5.0,
               say: Callable[[str], None] | None = None, say_every_s: float = 60.0,
-              timeout_s: float = 60.0) -> SoakFigures:
+              timeout_s: float = 60.0, tick: Callable[[float, int, int], None] | None = None) -> SoakFigures:
+    """`say` gets a line every say_every_s; `tick` (a progress bar) seconds, requests and
+    errors about every second."""
     import httpx
 
     url = base_url.rstrip("/") + "/chat/completions"
@@ -100,6 +102,8 @@ def soak_loop(base_url: str, model: str, *, duration_s: float, concurrency: int 
                 if say is not None and now >= next_say:
                     next_say = now + say_every_s
                     say(f"{now - begin:.0f} s: {figures.requests} requests, {figures.errors} errors")
+                if tick is not None:
+                    tick(now - begin, figures.requests, figures.errors)
                 pending = [f for f in futures if not f.done()]
                 if not pending:
                     break

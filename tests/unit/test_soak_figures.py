@@ -38,3 +38,20 @@ def test_textfile_is_prometheus_text_format() -> None:
     assert any(ln.startswith("jetllm_soak_container_memory_max_bytes{") and ln.endswith(" 300") for ln in lines)
     assert any(ln.startswith("jetllm_soak_stable{") and ln.endswith(" 0") for ln in lines)
     assert any(ln.endswith(" 1796300000.5") for ln in lines)
+
+
+def test_the_progress_bar_shows_on_a_terminal_only() -> None:
+    import io
+
+    from rich.console import Console
+
+    from jetllm.render.soak import SoakBar
+
+    screen = io.StringIO()
+    with SoakBar(10, Console(file=screen, force_terminal=True, width=100)) as bar:
+        bar(5.0, 12, 1)
+    assert "12 requests, 1 errors" in screen.getvalue()
+    piped = io.StringIO()
+    with SoakBar(10, Console(file=piped, force_terminal=False, width=100)) as bar:
+        bar(5.0, 12, 1)
+    assert piped.getvalue() == ""
