@@ -37,9 +37,10 @@ def soak_winner(stages: Stages, winner: CandidateResult, seconds: float) -> Soak
     progress(Note(f"soak: {attempt.base_url} for {seconds:g} s at concurrency {concurrency} "
                   "(Ctrl-C ends it with the figures so far)"))
     try:
-        return run_soak(attempt.base_url, spec.served_model or "default", duration_s=seconds,
-                        concurrency=concurrency, container=attempt.container_name, client=client,
-                        say=lambda line: progress(Note(f"soak: {line}")), jetson=stages.facts.jetson.is_jetson)
+        result = run_soak(attempt.base_url, spec.served_model or "default", duration_s=seconds,
+                          concurrency=concurrency, container=attempt.container_name, client=client,
+                          say=lambda line: progress(Note(f"soak: {line}")), jetson=stages.facts.jetson.is_jetson)
+        return result.model_copy(update={"power_mode": stages.facts.jetson.power_mode})
     finally:
         try:
             client.containers.get(attempt.container_name).remove(force=True)

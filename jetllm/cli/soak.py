@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from jetllm.cli.options import Json
+from jetllm.cli.options import Facts, Json
 from jetllm.core.errors import UsageError
 from jetllm.core.exitcodes import ExitCode
 from jetllm.core.outcome import ErrorItem, Outcome
@@ -31,8 +31,10 @@ def _from_report(directory: Path) -> tuple[str, str | None]:
 
 
 def run_soak_command(*, base_url: str | None, report: Path | None, model: str | None, duration: str,
-                     concurrency: int, container: str | None, textfile: Path | None, json: bool) -> Outcome:
+                     concurrency: int, container: str | None, textfile: Path | None, json: bool,
+                     facts_file: Path | None = None) -> Outcome:
     from jetllm.core.files import atomic_write
+    from jetllm.facts import host_facts
     from jetllm.render.soak import SoakBar, render_soak, say
     from jetllm.report.prom import soak_textfile
     from jetllm.runtime.soak import run_soak
@@ -63,11 +65,13 @@ def run_soak_command(*, base_url: str | None, report: Path | None, model: str | 
             raise UsageError(f"--container {container}: {exc.message}") from exc
         except Exception as exc:
             raise UsageError(f"--container {container}: no such container") from exc
+    facts = host_facts(facts_file)
     model = model or served_model(base_url)
     say(f"{base_url} model {model}: {seconds:g} s at concurrency {concurrency} (Ctrl-C ends it with the figures)")
     with SoakBar(seconds) as bar:
         result = run_soak(base_url, model, duration_s=seconds, concurrency=concurrency, container=container,
-                          client=client, say=say, tick=bar)
+                          client=client, say=say, tick=bar, jetson=facts.jetson.is_jetson)
+    result = result.model_copy(update={"power_mode": facts.jetson.power_mode})
     path = textfile or ((report or Path(".")) / TEXTFILE)
     atomic_write(path, soak_textfile(result))
     code = ExitCode.INTERRUPTED if result.interrupted else (
@@ -104,6 +108,8 @@ def register(app: typer.Typer) -> None:
         textfile: Annotated[Path | None, typer.Option(
             "--textfile", help=f"Prometheus textfile to write (default: {TEXTFILE} here or in --report DIR).")] = None,
         json: Json = False,
+        facts: Facts = None,
     ) -> Outcome:
         return run_soak_command(base_url=base_url, report=report, model=model, duration=duration,
-                                concurrency=concurrency, container=container, textfile=textfile, json=json)
+                                concurrency=concurrency, container=container, textfile=textfile, json=json,
+                                facts_file=facts)

@@ -41,4 +41,5 @@ class SoakResult(Record):
     verdict: str  # "stable", or the failure class of what went wrong
     diagnosis: Diagnosis | None = None  # when the container died: its log, classified
     interrupted: bool = False  # Ctrl-C: the figures so far
+    power_mode: str | None = None  # on Jetson, `nvpmodel -q` when the soak began (e.g. "25W")
     ended_early: str | None = None  # why the loop stopped before its time

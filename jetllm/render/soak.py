@@ -70,6 +70,8 @@ def render_soak(result: SoakResult, textfile: str | None) -> None:
     if memory:
         table.add_row("memory", f"container {_mib(memory[0])} at start, {_mib(memory[-1])} at end, "
                       f"peak {_mib(max(memory))}; restarts {result.restarts}")
+    if result.power_mode:
+        table.add_row("power mode", result.power_mode)
     if result.diagnosis is not None:
         d = result.diagnosis
         table.add_row("cause", f"{d.failure_class.value}: {d.cause}")

@@ -159,6 +159,8 @@ def _soak(report: Report) -> list[str]:
     if memory:
         out.append(f"- container memory: {memory[0] / 2**20:.0f} MiB at start, {memory[-1] / 2**20:.0f} MiB "
                    f"at end, peak {max(memory) / 2**20:.0f} MiB; restarts {soak.restarts}")
+    if soak.power_mode:
+        out.append(f"- Jetson power mode: {soak.power_mode}")
     if soak.diagnosis is not None:
         d = soak.diagnosis
         out.append(f"- cause: `{d.failure_class.value}`: {_cell(d.cause)}")

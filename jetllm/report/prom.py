@@ -47,6 +47,8 @@ def soak_textfile(result: SoakResult, now: float | None = None) -> str:
         all_labels = labels + (f",{extra}" if extra else "")
         out.append(f"{name}{{{all_labels}}} {value:.15g}")
     verdict = f'{labels},verdict="{_label(result.verdict)}"'
+    if result.power_mode:
+        verdict += f',power_mode="{_label(result.power_mode)}"'
     out += ["# HELP jetllm_soak_verdict_info the soak's verdict: stable, or the failure class",
             "# TYPE jetllm_soak_verdict_info gauge", f"jetllm_soak_verdict_info{{{verdict}}} 1"]
     return "\n".join(out) + "\n"

@@ -100,3 +100,18 @@ def test_ctrl_c_ends_the_soak_with_the_figures_so_far(backend, tmp_path, signum)
     requests = next(line for line in stdout.splitlines() if line.startswith("requests"))
     assert int(requests.split()[1].rstrip(",")) > 0
     assert metrics(prom)["jetllm_soak_requests_total"] > 0 and metrics(prom)["jetllm_soak_stable"] == 0
+
+
+def test_on_jetson_the_power_mode_is_recorded(jetllm, backend, tmp_path):
+    import json
+
+    facts = json.loads((Path(__file__).parents[1] / "fixtures" / "bringup" / "orin-nx-r36.4.3.json").read_text())
+    facts["jetson"]["power_mode"] = "25W"
+    (tmp_path / "orin.json").write_text(json.dumps(facts))
+    _, url = backend()
+    prom = tmp_path / "soak.prom"
+    result = jetllm("soak", "--base-url", url, "--duration", "2s", "--facts", str(tmp_path / "orin.json"),
+                    "--textfile", str(prom), "--json", timeout=60)
+    assert result.exit_code == 0, result.stderr
+    assert result.data()["power_mode"] == "25W"
+    assert 'verdict="stable",power_mode="25W"} 1' in prom.read_text()
