@@ -16,6 +16,7 @@ class SoakSample(Record):
     errors: int
     container_memory_bytes: int | None = None  # docker stats: the container's usage
     mem_available_bytes: int | None = None  # the host's MemAvailable (/proc/meminfo)
+    nvmap_used_bytes: int | None = None  # on Jetson, NvMapMemUsed (/proc/meminfo): GPU memory
     restarts: int | None = None  # the container's RestartCount
     running: bool | None = None
 

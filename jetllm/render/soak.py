@@ -70,6 +70,12 @@ def render_soak(result: SoakResult, textfile: str | None) -> None:
     if memory:
         table.add_row("memory", f"container {_mib(memory[0])} at start, {_mib(memory[-1])} at end, "
                       f"peak {_mib(max(memory))}; restarts {result.restarts}")
+    available = [m for m in (x.mem_available_bytes for x in result.samples) if m is not None]
+    nvmap = [m for m in (x.nvmap_used_bytes for x in result.samples) if m is not None]
+    if available:
+        table.add_row("host", f"MemAvailable {_mib(available[0])} at start, {_mib(available[-1])} at end, "
+                      f"lowest {_mib(min(available))}"
+                      + (f"; NvMap {_mib(nvmap[0])} at start, peak {_mib(max(nvmap))}" if nvmap else ""))
     if result.power_mode:
         table.add_row("power mode", result.power_mode)
     if result.diagnosis is not None:

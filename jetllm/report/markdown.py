@@ -159,6 +159,11 @@ def _soak(report: Report) -> list[str]:
     if memory:
         out.append(f"- container memory: {memory[0] / 2**20:.0f} MiB at start, {memory[-1] / 2**20:.0f} MiB "
                    f"at end, peak {max(memory) / 2**20:.0f} MiB; restarts {soak.restarts}")
+    available = [s.mem_available_bytes for s in soak.samples if s.mem_available_bytes is not None]
+    nvmap = [s.nvmap_used_bytes for s in soak.samples if s.nvmap_used_bytes is not None]
+    if available:
+        out.append(f"- host MemAvailable: lowest {min(available) / 2**20:.0f} MiB"
+                   + (f"; NvMap (GPU memory) peak {max(nvmap) / 2**20:.0f} MiB" if nvmap else ""))
     if soak.power_mode:
         out.append(f"- Jetson power mode: {soak.power_mode}")
     if soak.diagnosis is not None:

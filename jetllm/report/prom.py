@@ -12,6 +12,16 @@ def _label(value: str) -> str:
     return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
 
 
+def _least(values: list[int | None]) -> float | None:
+    found = [v for v in values if v is not None]
+    return float(min(found)) if found else None
+
+
+def _most(values: list[int | None]) -> float | None:
+    found = [v for v in values if v is not None]
+    return float(max(found)) if found else None
+
+
 def soak_textfile(result: SoakResult, now: float | None = None) -> str:
     labels = f'base_url="{_label(result.base_url)}",model="{_label(result.model)}"'
     last_memory = next((s.container_memory_bytes for s in reversed(result.samples)
@@ -34,6 +44,10 @@ def soak_textfile(result: SoakResult, now: float | None = None) -> str:
          float(last_memory) if last_memory is not None else None, ""),
         ("jetllm_soak_container_memory_max_bytes", "gauge", "the container's largest memory sampled",
          float(peak_memory) if peak_memory is not None else None, ""),
+        ("jetllm_soak_host_mem_available_min_bytes", "gauge", "the host's lowest MemAvailable sampled",
+         _least([s.mem_available_bytes for s in result.samples]), ""),
+        ("jetllm_soak_nvmap_used_max_bytes", "gauge", "on Jetson, the largest NvMapMemUsed sampled (GPU memory)",
+         _most([s.nvmap_used_bytes for s in result.samples]), ""),
         ("jetllm_soak_restarts_total", "counter", "container restarts during the soak", float(result.restarts), ""),
         ("jetllm_soak_timestamp_seconds", "gauge", "when the soak ended (Unix time)",
          now if now is not None else time.time(), ""),

@@ -6,6 +6,7 @@ mid-soak is classified like any failed start, from its log."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from jetllm.core.diagnosis import ExitState, FailureClass
@@ -17,16 +18,19 @@ from jetllm.runtime.logtail import clean
 LOG_LINES = 400
 
 
-def mem_available() -> int | None:
-    """The host's MemAvailable in bytes (Linux), else None."""
+def meminfo(path: Path = Path("/proc/meminfo")) -> dict[str, int | None]:
+    """The host's MemAvailable and, on Jetson, NvMapMemUsed (GPU memory), in bytes."""
+    found: dict[str, int | None] = {"mem_available_bytes": None, "nvmap_used_bytes": None}
+    keys = {"MemAvailable:": "mem_available_bytes", "NvMapMemUsed:": "nvmap_used_bytes"}
     try:
-        with open("/proc/meminfo", encoding="ascii") as handle:
+        with path.open(encoding="ascii") as handle:
             for line in handle:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        return None
-    return None
+                parts = line.split()
+                if parts and parts[0] in keys and len(parts) > 1 and parts[1].isdigit():
+                    found[keys[parts[0]]] = int(parts[1]) * 1024
+    except (OSError, ValueError):
+        pass
+    return found
 
 
 class Watch:
@@ -37,7 +41,7 @@ class Watch:
         self.restarts0 = int(self.container.attrs.get("RestartCount") or 0)
 
     def __call__(self) -> dict[str, Any]:
-        seen: dict[str, Any] = {"mem_available_bytes": mem_available()}
+        seen: dict[str, Any] = dict(meminfo())
         try:
             self.container.reload()
             state = self.container.attrs.get("State", {})
@@ -76,7 +80,7 @@ def run_soak(base_url: str, model: str, *, duration_s: float, concurrency: int, 
 
     watch = Watch(client, container) if container is not None and client is not None else None
     figures = soak_loop(base_url, model, duration_s=duration_s, concurrency=concurrency,
-                        max_requests=max_requests, look=watch, sample_s=sample_s, say=say, tick=tick)
+                        max_requests=max_requests, look=watch or (lambda: dict(meminfo())), sample_s=sample_s, say=say, tick=tick)
     first, last, drift = figures.drift()
     restarts = max([s.restarts or 0 for s in figures.samples], default=0)
     result = SoakResult(

@@ -70,6 +70,8 @@ def test_a_stable_soak_with_memory_samples_and_a_textfile(jetllm, backend, tmp_p
     assert found["jetllm_soak_stable"] == 1 and found["jetllm_soak_requests_total"] == soak["requests"]
     assert found["jetllm_soak_latency_seconds/first_tenth"] == pytest.approx(soak["latency_first_p50_s"])
     assert found["jetllm_soak_container_memory_max_bytes"] > 0
+    assert all(s["mem_available_bytes"] for s in soak["samples"])  # the host's, on any Linux
+    assert found["jetllm_soak_host_mem_available_min_bytes"] == min(s["mem_available_bytes"] for s in soak["samples"])
     assert 'verdict="stable"' in prom.read_text()
 
 

@@ -55,3 +55,13 @@ def test_the_progress_bar_shows_on_a_terminal_only() -> None:
     with SoakBar(10, Console(file=piped, force_terminal=False, width=100)) as bar:
         bar(5.0, 12, 1)
     assert piped.getvalue() == ""
+
+
+def test_meminfo_reads_mem_available_and_nvmap_on_jetson() -> None:
+    from pathlib import Path
+
+    from jetllm.runtime.soak import meminfo
+
+    orin = Path(__file__).parents[1] / "fixtures" / "hosts" / "orin-nx-r36.4.3" / "proc" / "meminfo"
+    assert meminfo(orin) == {"mem_available_bytes": 12842052 * 1024, "nvmap_used_bytes": 312460 * 1024}
+    assert meminfo(Path("/nonexistent/meminfo")) == {"mem_available_bytes": None, "nvmap_used_bytes": None}
