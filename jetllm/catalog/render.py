@@ -96,6 +96,16 @@ def knob_values(profile: Profile, settings: Settings) -> dict[str, Any]:
     return values
 
 
+def tool_call_args(profile: Profile, model: str | None) -> tuple[str, ...]:
+    """The profile's tool-call flags for this model's family (none when no entry matches)."""
+    import re
+
+    for entry in profile.tool_calls:
+        if re.search(entry.match, model or "", re.IGNORECASE):
+            return tuple(entry.args)
+    return ()
+
+
 def render(
     profile: Profile, facts: HostFacts, settings: Settings, *, image: str | None = None
 ) -> ContainerSpec:
@@ -127,11 +137,15 @@ def render(
         "sbsa": GpuHandover.DEVICE_REQUEST,
     }.get(platform, GpuHandover.NONE)
     tty = variant.tty if variant.tty is not None else profile.tty
+    tools = tool_call_args(profile, model)
     return ContainerSpec(
         backend=profile.name,
         image=variant.image,
         entrypoint=variant.entrypoint if variant.entrypoint is not None else profile.entrypoint,
-        command=fill_command(variant.command if variant.command is not None else profile.command, values),
+        command=(*fill_command(variant.command if variant.command is not None else profile.command, values),
+                 *tools),
+        tool_call_args=tools,
+        healthcheck_tool=variant.healthcheck_tool or profile.healthcheck_tool,
         env=fill_env({**profile.env, **variant.env}, values),
         secret_env=list(profile.secret_env),
         container_port=profile.port,

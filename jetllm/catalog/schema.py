@@ -18,6 +18,8 @@ from jetllm.core.spec import ModelPullSpec, Mount, ReadySpec
 
 PLATFORMS = ("jetson", "x86_64", "sbsa", "cpu")
 HostPlatform = Literal["jetson", "x86_64", "sbsa", "cpu"]
+# What the image has to run the compose healthcheck's one-token completion with.
+HealthTool = Literal["curl", "wget", "python3", "none"]
 ModelFormat = Literal["hf", "awq", "gptq", "fp8", "gguf", "ollama", "trt_engine"]
 # A command item is one argument, or a group of arguments dropped together
 # when any knob it names is unset (["--max-model-len", "{max_len}"]).
@@ -52,6 +54,7 @@ class ImageVariant(Record):
     volumes: list[Mount] | None = None  # replaces the profile's
     tty: bool | None = None
     log_file: str | None = None  # read the log here, not from stdout
+    healthcheck_tool: HealthTool | None = None  # replaces the profile's
 
     @field_validator("image")
     @classmethod
@@ -150,6 +153,24 @@ class KnobSpec(Record):
         return ladder
 
 
+class ToolCallFlags(Record):
+    """The server arguments that make tool calls work for a model family: the first
+    entry whose `match` (a regular expression, any case) is found in the model's name."""
+
+    match: str = ".*"
+    args: list[str] = Field(min_length=1)
+    source: str | None = None  # where the pairing comes from
+
+    @field_validator("match")
+    @classmethod
+    def _regex(cls, match: str) -> str:
+        try:
+            re.compile(match)
+        except re.error as exc:
+            raise ValueError(f"not a regular expression: {exc}") from None
+        return match
+
+
 class ProfileSpec(Record):
     """The YAML file as written (Profile adds where it came from)."""
 
@@ -174,6 +195,8 @@ class ProfileSpec(Record):
     default_model: str | None = None  # a small model to start with when none is given
     model_pull: ModelPullSpec | None = None
     knobs: dict[str, KnobSpec] = Field(default_factory=dict)
+    tool_calls: list[ToolCallFlags] = Field(default_factory=list)  # per model family
+    healthcheck_tool: HealthTool = "none"  # what the compose healthcheck runs in the image
 
     @model_validator(mode="after")
     def _knobs_are_used(self) -> ProfileSpec:

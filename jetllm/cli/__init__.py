@@ -16,7 +16,7 @@ from typing import Annotated, Protocol, cast
 import typer
 
 from jetllm import __version__
-from jetllm.cli import bringup, classify, doctor, gc, model, preflight, probe, profiles, report, try_
+from jetllm.cli import bringup, classify, doctor, gc, model, preflight, probe, profiles, report, soak, try_
 from jetllm.cli.options import Invocation
 from jetllm.core.errors import JetllmError
 from jetllm.core.exitcodes import ExitCode
@@ -63,7 +63,7 @@ def _root(
         ctx.obj.debug = True
 
 
-for _module in (doctor, classify, profiles, preflight, probe, try_, gc, bringup, report, model):
+for _module in (doctor, classify, profiles, preflight, probe, try_, gc, bringup, report, model, soak):
     _module.register(app)
 
 

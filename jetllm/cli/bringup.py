@@ -11,11 +11,26 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from jetllm.cli.options import Facts, GpuUtil, Image, Json, MaxLen, Memory, Model, Pull, check_shared, invocation
+from jetllm.cli.options import (
+    ConcurrencySweep,
+    Facts,
+    GpuUtil,
+    Image,
+    Json,
+    MaxLen,
+    Memory,
+    Model,
+    Pull,
+    TargetP95,
+    check_shared,
+    invocation,
+    load_plan,
+)
 from jetllm.core.errors import UsageError
 from jetllm.core.outcome import Outcome
 
 if TYPE_CHECKING:
+    from jetllm.core.load import LoadPlan
     from jetllm.core.signals import Interrupts
     from jetllm.modelinfo import GgufInfo
     from jetllm.modelinfo.shape import ModelShape
@@ -35,6 +50,9 @@ class BringupOptions:
     json_output: bool
     facts_file: Path | None
     sometimes_steps: int = 1
+    require: str | None = None  # --require tool-calls,streaming
+    load: LoadPlan | None = None  # --concurrency-sweep, --target-p95
+    soak: str | None = None  # --soak 10m: the winner, once more, under a request loop
     command: tuple[str, ...] = ()  # the arguments as given, for the report
 
 
@@ -94,13 +112,19 @@ def _run_bringup(options: BringupOptions, interrupts: Interrupts) -> Outcome:
     from jetllm.render.bringup import render_result
     from jetllm.render.progress import ProgressView
     from jetllm.report import build_report, check_out_dir, report_errors, write_report_dir
+    from jetllm.report.model import with_soak
     from jetllm.runtime import new_run_id
     from jetllm.search.budget import Budget
     from jetllm.search.loop import run_search
+    from jetllm.search.requirements import LATENCY, parse_requirements
     from jetllm.search.stages import Stages, load_profiles
     from jetllm.search.steer import Policy
 
     _validate(options)
+    soak_s = _seconds(options.soak, "--soak")
+    require = parse_requirements(options.require)
+    if options.load is not None and options.load.target_p95_s is not None:
+        require.append(LATENCY)
     budget = Budget(total_s=_seconds(options.budget, "--budget"),
                     attempt_s=_seconds(options.attempt_timeout, "--attempt-timeout"))
     check_out_dir(options.out, options.junit)
@@ -110,7 +134,7 @@ def _run_bringup(options: BringupOptions, interrupts: Interrupts) -> Outcome:
     with ProgressView() as view:
         stages = Stages(facts=facts, overrides=options.overrides, run_id=run_id, progress=view,
                         model_context=model_info.context_length if model_info else None,
-                        shape=_model_shape(options.overrides.model, model_info))
+                        shape=_model_shape(options.overrides.model, model_info), load=options.load)
         selection = stages.candidates(load_profiles(options.profile_files, options.backends, facts))
         stages = stages.bind(selection)
         candidates = selection.candidates
@@ -123,13 +147,23 @@ def _run_bringup(options: BringupOptions, interrupts: Interrupts) -> Outcome:
             candidates, preflight=interrupts.guard(stages.preflight), attempt=interrupts.guard(stages.attempt),
             budget=budget,
             first=options.first, policy=Policy(sometimes_steps=options.sometimes_steps),
-            progress=view, spec_of=stages.spec, left_out=selection.left_out,
+            progress=view, spec_of=stages.spec, left_out=selection.left_out, require=require,
         )
+        soak = None
+        if soak_s is not None and result.winner is not None and not result.interrupted and interrupts.seen is None:
+            from jetllm.cli.bringup_soak import soak_winner
+
+            try:  # armed: Ctrl-C ends the soak with its figures so far (the soak loop catches it)
+                soak = interrupts.guard(soak_winner)(stages, result.winner, soak_s)
+            except KeyboardInterrupt:
+                soak = None  # while the winner started again: that attempt removed its container
     if interrupts.seen is not None and not result.interrupted:  # it came after the last attempt
         result = result.model_copy(update={"interrupted": True})
     report = build_report(result, facts=facts, command=["jetllm", *options.command],
                           model=options.overrides.model, version=__version__, run_id=run_id,
-                          model_info=model_info)
+                          model_info=model_info, require=require)
+    if soak is not None:
+        report = with_soak(report, soak)
     interrupts.seal()  # the verdict is decided: write and print it whole
     report = write_report_dir(report, options.out, options.junit)
     render_result(report, written_to=str(options.out), table=not options.json_output)
@@ -145,7 +179,7 @@ platform); preflight first (an incompatible image is never pulled); per
 candidate a ladder of settings, bisected from the most ambitious down, steered
 by each failure's diagnosis. Writes a report folder (--out) and optionally JUnit,
 also when no backend could be tried (each one left out is a row, with why).
-Exit 0 a backend works, 1 none does, 2 bad usage, 130 interrupted (partial report)."""
+Exit 0 a backend works (and meets --require), 1 none does, 2 bad usage, 130 interrupted (partial report)."""
 
 
 def register(app: typer.Typer) -> None:
@@ -165,12 +199,22 @@ def register(app: typer.Typer) -> None:
         attempt_timeout: Annotated[str | None, typer.Option(
             "--attempt-timeout", help="Time per attempt, e.g. 10m.")] = None,
         first: Annotated[bool, typer.Option("--first", help="Stop at the first backend that works.")] = False,
+        require: Annotated[str | None, typer.Option(
+            "--require", metavar="LIST",
+            help="What the winner must do, comma-separated: streaming, chat, tool-calls, structured-output, "
+                 "sanity. A backend that misses one ranks below those that meet them; exit 0 only when "
+                 "the winner meets all.")] = None,
         out: Annotated[Path, typer.Option("--out", help="Report folder.")] = Path("jetllm-report"),
         junit: Annotated[Path | None, typer.Option("--junit", help="Write JUnit XML here.")] = None,
         json_output: Json = False,
         facts: Facts = None,
         try_anyway: Annotated[bool, typer.Option(
             "--try-anyway", help="Start a backend even where the model is predicted not to fit.")] = False,
+        concurrency_sweep: ConcurrencySweep = None,
+        target_p95: TargetP95 = None,
+        soak: Annotated[str | None, typer.Option(
+            "--soak", metavar="DURATION",
+            help="Start the winner once more and soak it, e.g. 10m (see jetllm soak).")] = None,
     ) -> Outcome:
         from jetllm.search.stages import Overrides
 
@@ -180,4 +224,4 @@ def register(app: typer.Typer) -> None:
                                 try_anyway=try_anyway),
             backends=names, profile_files=[str(p) for p in profile or []], budget=budget,
             attempt_timeout=attempt_timeout, first=first, out=out, junit=junit, json_output=json_output,
-            facts_file=facts, command=tuple(invocation(ctx).argv)))
+            require=require, load=load_plan(concurrency_sweep, target_p95), soak=soak, facts_file=facts, command=tuple(invocation(ctx).argv)))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -17,6 +17,9 @@ from jetllm.core.errors import UsageError
 from jetllm.core.labels import extra_labels
 from jetllm.core.limits import MAX_WAIT_S
 from jetllm.core.policy import PULL_POLICIES as POLICIES
+
+if TYPE_CHECKING:
+    from jetllm.core.load import LoadPlan
 
 _MEMORY = re.compile(r"^\d+(\.\d+)?[bkmgBKMG]?$")
 
@@ -113,3 +116,30 @@ def check_model(model: str | None) -> None:
 
     if model and looks_like_path(model) and not exists(model):
         raise UsageError(f"--model {model}: no such file or folder")
+
+
+ConcurrencySweep = Annotated[str | None, typer.Option(
+    "--concurrency-sweep", metavar="LEVELS",
+    help="Once it serves, measure latency under load at these concurrencies, e.g. 1,2,4,8.")]
+TargetP95 = Annotated[str | None, typer.Option(
+    "--target-p95", metavar="DURATION",
+    help="The p95 response time to meet, e.g. 3s: the sweep names the largest level that meets it.")]
+
+
+def load_plan(levels: str | None, target: str | None) -> LoadPlan | None:
+    """--concurrency-sweep and --target-p95 as a plan (a target alone sweeps concurrency 1)."""
+    from jetllm.core.load import LoadPlan
+    from jetllm.search.budget import parse_duration
+    from jetllm.smoke.load import parse_levels
+
+    if levels is None and target is None:
+        return None
+    try:
+        parsed = parse_levels(levels) if levels is not None else [1]
+    except ValueError as exc:
+        raise UsageError(f"--concurrency-sweep: {exc}") from exc
+    try:
+        seconds = parse_duration(target) if target is not None else None
+    except ValueError as exc:
+        raise UsageError(f"--target-p95: {exc}") from exc
+    return LoadPlan(levels=parsed, target_p95_s=seconds)

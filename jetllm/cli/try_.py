@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from jetllm.cli.options import (
+    ConcurrencySweep,
     Facts,
     GpuUtil,
     Image,
@@ -20,15 +21,18 @@ from jetllm.cli.options import (
     Memory,
     Model,
     Pull,
+    TargetP95,
     check_at_least,
     check_seconds,
     check_shared,
+    load_plan,
 )
 from jetllm.core.errors import UsageError
 from jetllm.core.exitcodes import ExitCode
 from jetllm.core.outcome import ErrorItem, Outcome
 
 if TYPE_CHECKING:
+    from jetllm.core.load import LoadPlan
     from jetllm.core.spec import ContainerSpec, Settings
 
 
@@ -46,6 +50,7 @@ class TryOptions:
     force: bool = False
     facts: Path | None = None
     json: bool = False
+    load: LoadPlan | None = None
 
 
 def check(options: TryOptions) -> None:
@@ -98,7 +103,8 @@ def run_try(options: TryOptions) -> Outcome:
     run_id = new_run_id()
     with ProgressView() as view:
         attempt = run_attempt(spec, facts=facts, pull_policy=options.pull,
-                              keep=options.keep, force=options.force, run_id=run_id, progress=view)
+                              keep=options.keep, force=options.force, run_id=run_id, progress=view,
+                              load=options.load)
     code = ExitCode.OK if attempt.outcome is AttemptOutcome.READY else ExitCode.NOT_WORKING
     if options.json:
         found = attempt.diagnosis
@@ -137,11 +143,14 @@ def register(app: typer.Typer) -> None:
         force: Annotated[bool, typer.Option("--force", help="Skip the prerequisite checks.")] = False,
         facts: Facts = None,
         json: Json = False,
+        concurrency_sweep: ConcurrencySweep = None,
+        target_p95: TargetP95 = None,
     ) -> Outcome:
         from jetllm.core.spec import Settings
 
+        load = load_plan(concurrency_sweep, target_p95)
         settings = Settings(model=model, gpu_util=gpu_util, max_len=max_len, concurrency=concurrency,
                             gpu_layers=gpu_layers, quantization=quantization)
         return run_try(TryOptions(backend=backend, profile=profile, image=image, settings=settings, port=port,
                                   memory=memory, timeout_s=timeout, pull=pull, keep=keep, force=force,
-                                  facts=facts, json=json))
+                                  facts=facts, json=json, load=load))

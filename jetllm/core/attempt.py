@@ -11,6 +11,7 @@ from enum import Enum
 from pydantic import Field
 
 from jetllm.core.diagnosis import Diagnosis, ExitState, FailureClass
+from jetllm.core.load import LoadSweep
 from jetllm.core.probe import ProbeResult
 from jetllm.core.record import Record
 from jetllm.core.spec import Settings
@@ -40,6 +41,23 @@ class Smoke(Record):
     # Where tokens_per_s came from: "usage" (the stream's final usage chunk),
     # "server" (the server's own timings) or "chunks" (content chunks counted).
     tokens_source: str | None = None
+    finish_reason: str | None = None  # the stream's last finish_reason ("stop", "length"), if any
+
+
+class CheckStatus(str, Enum):
+    PASS = "pass"
+    FAIL = "fail"
+    WARN = "warn"  # it answered, but not as a working model would (the sanity prompt)
+    SKIP = "skip"  # the backend does not offer it (said by the server, not assumed)
+
+
+class SmokeCheck(Record):
+    """One check of the smoke suite (jetllm/smoke/suite.py) on a backend that served."""
+
+    name: str  # stable, kebab-case: chat, chat-stream, tool-call, ...
+    status: CheckStatus
+    detail: str = ""  # one line: what was seen, or why it failed
+    ms: float | None = None  # how long the check's requests took
 
 
 class MemoryFigures(Record):
@@ -60,6 +78,8 @@ class Attempt(Record):
     diagnosis: Diagnosis | None = None  # present when outcome != ready, or when it served on the CPU
     timings: Timings = Field(default_factory=Timings)
     smoke: Smoke | None = None
+    checks: list[SmokeCheck] = Field(default_factory=list)  # the smoke suite, once it served
+    load: LoadSweep | None = None  # --concurrency-sweep, once it served
     exit_state: ExitState | None = None
     log_tail: list[str] = Field(default_factory=list)  # bounded, secrets redacted
     container_started: bool = False  # did this attempt start a container at all

@@ -99,6 +99,8 @@ class ContainerSpec(Record):
     served_model: str | None = None  # the "model" field of the chat request
     model_pull: ModelPullSpec | None = None
     settings: Settings = Field(default_factory=Settings)
+    tool_call_args: tuple[str, ...] = ()  # in `command` too: the profile's flags for tool calls
+    healthcheck_tool: str = "none"  # curl, wget or python3: what the image can probe itself with
 
 
 def describe(settings: Settings) -> str:

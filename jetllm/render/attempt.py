@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from jetllm.core.attempt import Attempt, AttemptOutcome
+from jetllm.core.load import LoadSweep
 from jetllm.core.redact import clip
 from jetllm.render.console import indented, out
 
@@ -15,6 +16,27 @@ if TYPE_CHECKING:
 
 def _seconds(value: float | None) -> str:
     return "-" if value is None else f"{value:.2f} s"
+
+
+def _ms(value: float | None) -> str:
+    return "-" if value is None else f"{value * 1000:.0f}"
+
+
+def load_lines(sweep: LoadSweep) -> list[str]:
+    """The concurrency sweep in lines: a header, one per level, the verdict on the target."""
+    lines = ["conc  TTFT ms     ITL ms   total s    tok/s err", "      p50/p95   p50/p95  p50/p95"]
+    for lv in sweep.levels:
+        total = "-" if lv.total_p50 is None or lv.total_p95 is None else f"{lv.total_p50:.2f}/{lv.total_p95:.2f}"
+        mark = "" if lv.meets_target is None else ("  meets target" if lv.meets_target else "  misses target")
+        lines.append(f"{lv.concurrency:>4}  {_ms(lv.ttft_p50) + '/' + _ms(lv.ttft_p95):<9} "
+                     f"{_ms(lv.itl_p50) + '/' + _ms(lv.itl_p95):<8} {total:<10} "
+                     f"{lv.tokens_per_s or 0:>6.1f} {lv.errors:>3}{mark}")
+    if sweep.target_p95_s is not None:
+        best = f"concurrency {sweep.best}" if sweep.best else "no level"
+        lines.append(f"target p95 {sweep.target_p95_s:g} s: {best} meets it")
+    if sweep.stopped:
+        lines.append(f"stopped: {sweep.stopped}")
+    return lines
 
 
 def render_attempt(attempt: Attempt, run_id: str | None = None, console: Console | None = None) -> None:
@@ -43,6 +65,13 @@ def render_attempt(attempt: Attempt, run_id: str | None = None, console: Console
         rate = f"{s.tokens_per_s:.1f} tokens/s ({s.tokens_source})" if s.tokens_per_s else "-"
         table.add_row("smoke", f"first token {_seconds(s.ttft_s)}, {rate}, {s.completion_tokens} tokens")
         table.add_row("reply", repr(clip(s.text or "", 200)))
+    colours = {"pass": "green", "fail": "red", "warn": "yellow", "skip": "dim"}
+    for check in attempt.checks:
+        status = Text(f"{check.status.value:<4}", style=colours[check.status.value])
+        table.add_row(check.name, Text.assemble(status, f"  {check.detail}"))
+    if attempt.load is not None:
+        for line in load_lines(attempt.load):
+            table.add_row("load", line)
     if attempt.exit_state is not None and not attempt.exit_state.ready:
         e = attempt.exit_state
         table.add_row("exit", "timed out" if e.timed_out else f"code {e.exit_code}"

@@ -9,6 +9,8 @@ from typing import Any
 
 from jetllm.core.redact import is_secret_env, references, spec_without_secrets
 from jetllm.core.spec import ContainerSpec, GpuHandover
+from jetllm.report.health import RESTART, healthcheck, restart_notes
+from jetllm.search.candidates import CandidateResult
 
 
 def _secret_names(spec: ContainerSpec) -> list[str]:
@@ -27,7 +29,7 @@ def host_port(spec: ContainerSpec) -> int:
     return spec.host_port or spec.container_port
 
 
-def compose_service(spec: ContainerSpec) -> dict[str, Any]:
+def compose_service(spec: ContainerSpec, result: CandidateResult | None = None) -> dict[str, Any]:
     spec = spec_without_secrets(spec)
     service: dict[str, Any] = {"image": spec.image}
     if spec.entrypoint is not None:
@@ -61,14 +63,22 @@ def compose_service(spec: ContainerSpec) -> dict[str, Any]:
     service["security_opt"] = ["no-new-privileges:true"]
     if spec.cap_drop_all:
         service["cap_drop"] = ["ALL"]
-    service["restart"] = "unless-stopped"
+    service["restart"] = RESTART
+    check = healthcheck(spec, result)
+    if check is not None:
+        service["healthcheck"] = check
     return service
 
 
-def render_compose(spec: ContainerSpec) -> str:
+def render_compose(spec: ContainerSpec, result: CandidateResult | None = None) -> str:
+    """The compose file; `result` (the winner's search) sizes the healthcheck and says
+    in comments what a restart cannot help."""
+    import textwrap
+
     import yaml
 
-    document: dict[str, Any] = {"services": {service_name(spec.backend): compose_service(spec)}}
+    service = compose_service(spec, result)
+    document: dict[str, Any] = {"services": {service_name(spec.backend): service}}
     named = sorted({m.source for m in spec.mounts if "/" not in m.source})
     if named:
         # Compose creates a missing volume; `name` keeps it unprefixed, so a cache
@@ -76,6 +86,8 @@ def render_compose(spec: ContainerSpec) -> str:
         document["volumes"] = {name: {"name": name} for name in named}
     header = ("# Written by jetllm bringup: the settings that worked on this machine.\n"
               "# Start: docker compose up -d   (secrets come from your shell or .env)\n")
+    for note in restart_notes(spec, result, service.get("healthcheck")):
+        header += "".join(f"# {line}\n" for line in textwrap.wrap(note, 88))
     body: str = yaml.safe_dump(document, sort_keys=False, default_flow_style=False)
     return header + body
 

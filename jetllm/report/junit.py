@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from jetllm.core.attempt import CheckStatus, SmokeCheck
 from jetllm.core.plaintext import plain
 from jetllm.report.model import Report
 from jetllm.report.rows import rows
@@ -43,6 +44,28 @@ def render_junit(report: Report) -> str:
                     f"TTFT: {r.ttft}\nstarts: {r.starts}" + (f"\nnot tried: {r.untried}" if r.untried else "")
                     + (f"\n{r.failure_class}: {r.cause}\nfix: {r.fix}"
                        if result.verdict is Verdict.WORKS and r.failure_class else ""))
+    for result in report.candidates:
+        if result.best_attempt is not None and result.best_attempt.checks:
+            _checks_suite(suites, result.candidate.name, result.best_attempt.checks)
     ET.indent(suites)
     # XML 1.0 has no place for control characters (a log line can hold them).
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + plain(ET.tostring(suites, encoding="unicode")) + "\n"
+
+
+def _checks_suite(suites: ET.Element, name: str, checks: list[SmokeCheck]) -> None:
+    """The smoke suite of a candidate's best attempt: one testcase per check; a warning
+    passes with its detail in system-out."""
+    suite = ET.SubElement(suites, "testsuite", {
+        "name": f"jetllm smoke {name}", "tests": str(len(checks)),
+        "failures": str(sum(c.status is CheckStatus.FAIL for c in checks)), "errors": "0",
+        "skipped": str(sum(c.status is CheckStatus.SKIP for c in checks)),
+        "time": f"{sum(c.ms or 0.0 for c in checks) / 1000:.1f}",
+    })
+    for check in checks:
+        case = ET.SubElement(suite, "testcase", {
+            "classname": f"jetllm.smoke.{name}", "name": check.name, "time": f"{(check.ms or 0.0) / 1000:.3f}"})
+        if check.status is CheckStatus.FAIL:
+            ET.SubElement(case, "failure", {"message": check.detail, "type": check.name}).text = check.detail
+        elif check.status is CheckStatus.SKIP:
+            ET.SubElement(case, "skipped", {"message": check.detail})
+        ET.SubElement(case, "system-out").text = f"{check.status.value}: {check.detail}"

@@ -41,6 +41,8 @@ def render_markdown(report: Report) -> str:
             f"- when: {report.created_at} (jetllm {report.jetllm_version}, "
             f"report schema {report.jetllm_report_version})",
             f"- time to verdict: {report.elapsed_s:.0f} s; container starts: {report.starts}"]
+    if report.require:
+        out.append(f"- required (--require): {', '.join(report.require)}")
     if report.budget_spent:
         out.append(f"- the time budget ({report.budget_s:.0f} s) ran out: see 'not tried'")
     out += ["", "## Host", "", *_host(report), "", "## Candidates", "",
@@ -78,6 +80,9 @@ def render_markdown(report: Report) -> str:
             out += [*fact_lines(probe.facts), *(f"{p.failure_class.value}: {p.message}" for p in probe.problems)]
             out.append("```")
         out.append("")
+    out += _checks(report)
+    out += _load(report)
+    out += _soak(report)
     winner = report.winning
     if winner is not None:
         out += ["## Run it", "", "```sh", "docker compose up -d   # in this folder",
@@ -102,3 +107,95 @@ def _memory(figures: MemoryFigures) -> str:
         said.append("measured " + ", ".join(printed))
     return "; ".join(said) or "no figures"
 
+
+def _checks(report: Report) -> list[str]:
+    """The smoke suite of each candidate that served: what an application would meet."""
+    served = [r for r in report.candidates if r.best_attempt is not None and r.best_attempt.checks]
+    if not served:
+        return []
+    out = ["## Smoke checks", "", "| candidate | check | status | detail | ms |", "|---|---|---|---|---|"]
+    for result in served:
+        assert result.best_attempt is not None
+        for check in result.best_attempt.checks:
+            ms = f"{check.ms:.0f}" if check.ms is not None else "-"
+            out.append("| " + " | ".join(_cell(x) for x in (
+                result.candidate.name, check.name, check.status.value, clip(check.detail, 200), ms)) + " |")
+    out.append("")
+    winner = report.winning
+    if winner is not None and winner.spec is not None and winner.spec.tool_call_args and winner.best_attempt:
+        called = any(c.name == "tool-call" and c.status.value == "pass" for c in winner.best_attempt.checks)
+        flags = " ".join(winner.spec.tool_call_args)
+        out += [f"Tool calls {'work' if called else 'were tried'} with the server flags `{flags}` "
+                "(the profile's `tool_calls` for this model; docker-compose.yml carries them).", ""]
+    return out
+
+
+LATENCY_SVG = "latency.svg"
+
+
+def _s(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3f}"
+
+
+def _load(report: Report) -> list[str]:
+    """Each concurrency sweep as a table; the winner's also as a plot (latency.svg, beside it)."""
+    swept = [r for r in report.candidates if r.best_attempt is not None and r.best_attempt.load is not None]
+    if not swept:
+        return []
+    out = ["## Latency under load", ""]
+    for result in swept:
+        assert result.best_attempt is not None and result.best_attempt.load is not None
+        sweep = result.best_attempt.load
+        out += [f"### {result.candidate.name}", "",
+                f"Streamed requests, {sweep.max_tokens} output tokens each, the same prompt at every "
+                "level, a warm-up round per level left out. Seconds.", "",
+                "| concurrency | requests | errors | TTFT p50 | TTFT p95 | ITL p50 | ITL p95 | total p50 "
+                "| total p95 | tokens/s | target |",
+                "|---|---|---|---|---|---|---|---|---|---|---|"]
+        for lv in sweep.levels:
+            meets = "-" if lv.meets_target is None else ("meets" if lv.meets_target else "misses")
+            out.append("| " + " | ".join((
+                str(lv.concurrency), str(lv.requests), str(lv.errors), _s(lv.ttft_p50), _s(lv.ttft_p95),
+                _s(lv.itl_p50), _s(lv.itl_p95), _s(lv.total_p50), _s(lv.total_p95),
+                f"{lv.tokens_per_s:.1f}" if lv.tokens_per_s is not None else "-", meets)) + " |")
+        out.append("")
+        if sweep.target_p95_s is not None:
+            best = f"concurrency {sweep.best}" if sweep.best else "no level"
+            out += [f"Target p95 {sweep.target_p95_s:g} s: {best} meets it.", ""]
+        if sweep.stopped:
+            out += [f"Stopped early: {_cell(sweep.stopped)}", ""]
+        if result.candidate.name == report.winner:
+            out += [f"![latency under load]({LATENCY_SVG})", ""]
+    return out
+
+
+def _soak(report: Report) -> list[str]:
+    soak = report.soak
+    if soak is None:
+        return []
+    verdict = soak.verdict + (" (interrupted: the figures so far)" if soak.interrupted else "")
+    drift = "-" if soak.latency_drift is None else f"{soak.latency_drift * 100:+.1f} %"
+    memory = [s.container_memory_bytes for s in soak.samples if s.container_memory_bytes is not None]
+    out = ["## Soak", "", f"**{verdict}**", "",
+           f"- {soak.duration_s:.0f} s of {soak.planned_s:.0f} s at concurrency {soak.concurrency}"
+           + (f" ({soak.ended_early})" if soak.ended_early else ""),
+           f"- requests: {soak.requests}, failed: {soak.errors}"
+           + (f" (first: {_cell(clip(soak.first_error, 160))})" if soak.first_error else ""),
+           f"- response time p50, first tenth {_s(soak.latency_first_p50_s)} s, last tenth "
+           f"{_s(soak.latency_last_p50_s)} s (drift {drift}); p95 {_s(soak.latency_p95_s)} s"]
+    if memory:
+        out.append(f"- container memory: {memory[0] / 2**20:.0f} MiB at start, {memory[-1] / 2**20:.0f} MiB "
+                   f"at end, peak {max(memory) / 2**20:.0f} MiB; restarts {soak.restarts}")
+    available = [s.mem_available_bytes for s in soak.samples if s.mem_available_bytes is not None]
+    nvmap = [s.nvmap_used_bytes for s in soak.samples if s.nvmap_used_bytes is not None]
+    if available:
+        out.append(f"- host MemAvailable: lowest {min(available) / 2**20:.0f} MiB"
+                   + (f"; NvMap (GPU memory) peak {max(nvmap) / 2**20:.0f} MiB" if nvmap else ""))
+    if soak.power_mode:
+        out.append(f"- Jetson power mode: {soak.power_mode}")
+    if soak.diagnosis is not None:
+        d = soak.diagnosis
+        out.append(f"- cause: `{d.failure_class.value}`: {_cell(d.cause)}")
+        out += [f"  - log: `{clip(e.text, 160)}`" for e in d.evidence[:2]]
+        out.append(f"- fix: {_cell(d.fix)}")
+    return [*out, "", "Its figures as a Prometheus textfile: `jetllm_soak.prom`.", ""]

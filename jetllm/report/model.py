@@ -17,6 +17,7 @@ from jetllm.core.facts import HostFacts
 from jetllm.core.inputs import load_json
 from jetllm.core.limits import JSON_MAX_VALUES, REPORT_MAX_BYTES
 from jetllm.core.record import Record, field_error
+from jetllm.core.soak import SoakResult
 from jetllm.modelinfo import GgufInfo
 from jetllm.search.candidates import CandidateResult, SearchResult, Verdict
 
@@ -43,6 +44,8 @@ class Report(Record):
     interrupted: bool = False
     first: bool = False
     winner: str | None = None  # the name of the rank-1 candidate
+    require: list[str] = Field(default_factory=list)  # --require: exit 0 only when the winner meets them
+    soak: SoakResult | None = None  # --soak: the winner, once more, under a request loop
     candidates: list[CandidateResult]
     files: list[str] = Field(default_factory=list)  # written beside report.json
 
@@ -70,6 +73,7 @@ def build_report(
     version: str,
     run_id: str | None = None,
     model_info: GgufInfo | None = None,
+    require: list[str] | None = None,
 ) -> Report:
     from jetllm.core.redact import args_without_secrets
 
@@ -78,7 +82,7 @@ def build_report(
         status: ReportStatus = "interrupted"
         code = ExitCode.INTERRUPTED
     elif winner is not None:
-        status, code = "works", ExitCode.OK
+        status, code = "works", ExitCode.NOT_WORKING if winner.unmet else ExitCode.OK
     else:
         status, code = "none_working", ExitCode.NOT_WORKING
     return Report(
@@ -97,8 +101,19 @@ def build_report(
         interrupted=search.interrupted,
         first=search.first,
         winner=winner.candidate.name if winner else None,
+        require=list(require or []),
         candidates=[_redacted(result) for result in search.results],
     )
+
+
+def with_soak(report: Report, soak: SoakResult) -> Report:
+    """The soak's verdict joins the report: interrupted is 130, not stable is 1."""
+    update: dict[str, Any] = {"soak": soak}
+    if soak.interrupted:
+        update.update(status="interrupted", interrupted=True, exit_code=ExitCode.INTERRUPTED)
+    elif soak.verdict != "stable" and report.exit_code == ExitCode.OK:
+        update["exit_code"] = ExitCode.NOT_WORKING
+    return report.model_copy(update=update)
 
 
 def _redacted(result: CandidateResult) -> CandidateResult:

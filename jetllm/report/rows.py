@@ -57,6 +57,9 @@ def row(result: CandidateResult, winner: str | None) -> Row:
         klass, cause = "unknown", "no diagnosis recorded"
     if result.verdict is Verdict.WORKS and result.stop is StopReason.BUDGET:
         cause = "works; the budget ran out before larger settings were ruled out"
+    if result.unmet:
+        misses = "misses --require " + "; ".join(result.unmet)
+        cause = f"{cause}; {misses}" if cause else misses
     if result.check is not None and result.check.compatible is None and result.check.reasons:
         note = "preflight could not tell (" + "; ".join(result.check.reasons) + "), tried anyway"
         cause = f"{cause}; {note}" if cause else note
@@ -89,9 +92,10 @@ def headline(report: Report) -> str:
         return "Interrupted: the report below is partial."
     if winner is None or winner.best_attempt is None:
         return f"No backend works on this machine ({plural(len(report.candidates), 'candidate')}; causes and fixes above)."
+    misses = f"; it misses --require {', '.join(n.split(' ')[0] for n in winner.unmet)}" if winner.unmet else ""
     return (
         f"Winner: {winner.candidate.name} ({winner.candidate.image}) with "
-        f"{describe(winner.best_attempt.settings)}"
+        f"{describe(winner.best_attempt.settings)}{misses}"
     )
 
 
@@ -118,7 +122,16 @@ def errors(report: Report) -> tuple[ErrorItem, ...]:
     for the --json envelope (a CI step reads .errors[].class)."""
     if report.exit_code == 0:
         return ()
-    found = tuple(
+    winner = report.winning
+    misses = tuple(ErrorItem("requirement_unmet", f"{winner.candidate.name} works but misses --require {need}",
+                             "see its smoke checks in report.md; a profile's tool_calls flags, or another model")
+                   for need in winner.unmet) if winner is not None else ()
+    soak = report.soak
+    if soak is not None and soak.verdict != "stable" and not soak.interrupted:
+        d = soak.diagnosis
+        misses += (ErrorItem(soak.verdict, f"the soak: {d.cause if d else soak.first_error or soak.verdict}",
+                             d.fix if d else None),)
+    found = misses + tuple(
         ErrorItem(r.failure_class or result.verdict.value, f"{r.name}: {r.cause}" if r.cause else r.name,
                   r.fix or None)
         for result in report.candidates if result.verdict is not Verdict.WORKS

@@ -24,8 +24,10 @@ from jetllm.core.redact import Redactor
 from jetllm.core.signals import shielded
 from jetllm.report.compose import render_compose, render_env
 from jetllm.report.junit import render_junit
-from jetllm.report.markdown import render_markdown
+from jetllm.report.markdown import LATENCY_SVG, render_markdown
 from jetllm.report.model import REPORT_FILE, Report
+from jetllm.report.plot import latency_svg
+from jetllm.report.prom import soak_textfile
 from jetllm.search.ladder import describe
 
 PRIVATE = {".env": 0o600}  # where the user is told to put the secrets the service needs
@@ -206,8 +208,12 @@ def _files(report: Report) -> dict[str, str]:
     files: dict[str, str] = {"report.md": render_markdown(report)}
     winner = report.winning
     if winner is not None and winner.spec is not None:
-        files["docker-compose.yml"] = render_compose(winner.spec)
+        files["docker-compose.yml"] = render_compose(winner.spec, winner)
         files[".env"] = render_env(winner.spec)
+    if report.soak is not None:
+        files["jetllm_soak.prom"] = soak_textfile(report.soak)
+    if winner is not None and winner.best_attempt is not None and winner.best_attempt.load is not None:
+        files[LATENCY_SVG] = latency_svg(winner.best_attempt.load, f"{winner.candidate.name}: latency under load")
     for result in report.candidates:
         for n, attempt in enumerate(result.attempts, start=1):
             if attempt.outcome.value == "ready":

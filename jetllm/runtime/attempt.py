@@ -16,10 +16,11 @@ import time
 import uuid
 from typing import TYPE_CHECKING
 
-from jetllm.core.attempt import Attempt, AttemptOutcome, Smoke, Timings
+from jetllm.core.attempt import Attempt, AttemptOutcome, Smoke, SmokeCheck, Timings
 from jetllm.core.diagnosis import Diagnosis, ExitState, FailureClass
 from jetllm.core.events import Event, Note, Phase, ProgressCallback, ignore
 from jetllm.core.facts import HostFacts
+from jetllm.core.load import LoadPlan, LoadSweep
 from jetllm.core.redact import Redactor
 from jetllm.core.signals import interruptions, shielded
 from jetllm.core.spec import ContainerSpec, GpuHandover
@@ -56,6 +57,7 @@ class _Run:
         self.session: Session | None = None
         self.prober: Prober | None = None
         self.probe: ProbeResult | None = None
+        self.load: LoadPlan | None = None
 
     def attempt(self, outcome: AttemptOutcome, diagnosis: Diagnosis | None = None,
                 smoke: Smoke | None = None, kept: bool = False) -> Attempt:
@@ -94,13 +96,16 @@ class _Run:
 def run_attempt(spec: ContainerSpec, *, facts: HostFacts, pull_policy: str = "missing",
                 keep: bool = False, force: bool = False, run_id: str | None = None,
                 progress: ProgressCallback | None = None, client: DockerClient | None = None,
-                preflight: Compatibility | None = None, probe: Prober | None = None) -> Attempt:
+                preflight: Compatibility | None = None, probe: Prober | None = None,
+                load: LoadPlan | None = None) -> Attempt:
     """One attempt of `spec` on this host; see the module docstring. `preflight`:
     its answer for spec.image when the caller has one (bringup), so it is not asked again.
     `probe`: probes the image once it is here, before the model load (bringup); a blocker
-    ends the attempt there, with no backend started."""
+    ends the attempt there, with no backend started. `load`: a concurrency sweep once it
+    served and passed its smoke request."""
     run = _Run(spec, facts, progress or ignore)
     run.prober = probe
+    run.load = load
     with interruptions():
         result: Attempt | None = None
         interrupted = False
@@ -292,6 +297,7 @@ def _not_ready(run: _Run, exited: bool, exit_code: int | None) -> Attempt:
 def _smoke(run: _Run) -> Attempt:
     from jetllm.smoke import SmokeFailed, chat
     from jetllm.smoke.models import served_model
+    from jetllm.smoke.suite import run_suite
 
     session = run.session
     assert session is not None
@@ -310,9 +316,14 @@ def _smoke(run: _Run) -> Attempt:
         run.exit_state = ExitState(exit_code=None if running else code, oom_killed=oom, ready=True)
         message = run.redact(str(exc))
         return run.failed(run.log_diagnosis(FailureClass.UNKNOWN, message, said=message))
+    run.progress(Phase("smoke", "checking chat, tool calls, structured output and a known answer"))
+    checks = [c.model_copy(update={"detail": run.redact(_with_flags(c, run.spec))})
+              for c in run_suite(session.base_url, model, first=smoke)]
     run.timings["smoke_s"] = time.monotonic() - start
+    sweep = _sweep(run, model) if run.load is not None else None
     session.catch_up_logs()
-    return run.attempt(AttemptOutcome.READY, _cpu_fallback(run), smoke=smoke)
+    return run.attempt(AttemptOutcome.READY, _cpu_fallback(run), smoke=smoke).model_copy(
+        update={"checks": checks, "load": sweep})
 
 
 def _probe(run: _Run, client: DockerClient) -> Attempt | None:
@@ -349,6 +360,26 @@ def _cpu_fallback(run: _Run) -> Diagnosis | None:
 
     return diagnosis_for(FailureClass.CPU_FALLBACK, cause=f"the probe of the image found: {said.message}",
                          jetson=run.jetson, fix=said.fix)
+
+
+def _sweep(run: _Run, model: str) -> LoadSweep:
+    from jetllm.smoke.load import concurrency_sweep
+
+    assert run.session is not None and run.load is not None
+    plan = run.load
+    run.progress(Phase("load", f"concurrency sweep {', '.join(map(str, plan.levels))}"))
+    sweep = concurrency_sweep(run.session.base_url, model, plan.levels, target_p95_s=plan.target_p95_s,
+                              say=lambda line: run.progress(Note(line)))
+    return sweep.model_copy(update={"levels": [
+        level.model_copy(update={"error": run.redact(level.error) if level.error else None})
+        for level in sweep.levels]})
+
+
+def _with_flags(check: SmokeCheck, spec: ContainerSpec) -> str:
+    """A tool-call check's detail names the profile's flags the server ran with."""
+    if check.name.startswith("tool-call") and spec.tool_call_args:
+        return f"{check.detail} (server flags: {' '.join(spec.tool_call_args)})"
+    return check.detail
 
 
 def _running(session: Session) -> bool:

@@ -69,6 +69,7 @@ class CandidateResult(Record):
     untried: list[str] = Field(default_factory=list)  # settings never reached, in words
     spec: ContainerSpec | None = None  # what the best attempt ran (compose is written from it)
     rank: int | None = None  # 1 = the winner
+    unmet: list[str] = Field(default_factory=list)  # --require: what it works without, with why
 
     @property
     def best_attempt(self) -> Attempt | None:

@@ -18,6 +18,7 @@ from jetllm.search.candidates import (
     Verdict,
 )
 from jetllm.search.ladder import describe
+from jetllm.search.requirements import unmet
 from jetllm.search.steer import AttemptFn, Policy, search_candidate
 
 PreflightFn = Callable[[Candidate], PreflightVerdict]
@@ -35,9 +36,11 @@ def run_search(
     progress: SearchProgress = ignore,
     spec_of: SpecFn | None = None,
     left_out: Sequence[CandidateResult] = (),
+    require: Sequence[str] = (),
 ) -> SearchResult:
     """Search every candidate in order (or until one works, with `first`) and rank them;
-    `left_out` (ruled out before the search, with why) follow them in the result."""
+    `left_out` (ruled out before the search, with why) follow them in the result. A working
+    candidate that misses a `require`d check ranks below those that meet them all."""
     results: list[CandidateResult] = []
     interrupted = False
     for candidate in candidates:
@@ -70,6 +73,8 @@ def run_search(
             continue
         result = search_candidate(candidate, attempt, budget, policy=policy, progress=progress)
         update: dict[str, object] = {"check": check}
+        if require and result.verdict is Verdict.WORKS:
+            update["unmet"] = unmet(result, require)
         if spec_of is not None and result.best_attempt is not None:
             update["spec"] = without_secrets(spec_of(candidate, result.best_attempt.settings))
         results.append(result.model_copy(update=update))
@@ -93,8 +98,9 @@ def without_secrets(spec: ContainerSpec) -> ContainerSpec:
 
 
 def rank(results: list[CandidateResult]) -> list[CandidateResult]:
-    """Number the working candidates: those on the GPU before those that fell back to the CPU
-    (cpu_fallback), then tokens/s (highest first), then TTFT (lowest first), then preference order."""
+    """Number the working candidates: those that meet every --require first, those on the
+    GPU before those that fell back to the CPU (cpu_fallback), then tokens/s (highest first),
+    then TTFT (lowest first), then preference order."""
 
     def key(item: tuple[int, CandidateResult]) -> tuple[bool, float, float, int]:
         position, result = item
@@ -102,7 +108,7 @@ def rank(results: list[CandidateResult]) -> list[CandidateResult]:
         smoke = best.smoke if best else None
         tps = smoke.tokens_per_s if smoke and smoke.tokens_per_s is not None else -1.0
         ttft = smoke.ttft_s if smoke and smoke.ttft_s is not None else float("inf")
-        return (best is not None and best.on_cpu, -tps, ttft, position)
+        return (bool(result.unmet), best is not None and best.on_cpu, -tps, ttft, position)
 
     working = sorted(
         ((i, r) for i, r in enumerate(results) if r.verdict is Verdict.WORKS), key=key
@@ -116,7 +122,7 @@ def _skip_reason(
 ) -> StopReason | None:
     if interrupted:
         return StopReason.INTERRUPTED
-    if first and any(r.verdict is Verdict.WORKS for r in results):
+    if first and any(r.verdict is Verdict.WORKS and not r.unmet for r in results):
         return StopReason.FIRST
     if budget.spent():
         return StopReason.BUDGET

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from jetllm.core.probe import ProbeResult
     from jetllm.modelinfo.shape import ModelShape
     from jetllm.search.predict import Prediction
+    from jetllm.core.load import LoadPlan
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -66,6 +67,7 @@ class Stages:
     answers: dict[str, Compatibility] = field(default_factory=dict)  # image -> preflight's, once per run
     probes: dict[str, ProbeResult] = field(default_factory=dict)  # image -> its probe, once per run
     shape: ModelShape | None = None  # the model's memory figures, where known: the ladder starts at what fits
+    load: LoadPlan | None = None  # --concurrency-sweep: each attempt that serves is measured under load
 
     def candidates(self, profiles: list[Profile]) -> Selection:
         from jetllm.catalog import candidates as variants_for
@@ -246,7 +248,7 @@ class Stages:
             spec = spec.model_copy(update={"model_pull": pull})
         attempt = run_attempt(spec, facts=self.facts, pull_policy=self.overrides.pull,
                               run_id=self.run_id, progress=self.progress, preflight=self.answer(spec.image),
-                              probe=self.probe)
+                              probe=self.probe, load=self.load)
         return self._with_memory(candidate, attempt)
 
     def probe(self, client: DockerClient, spec: ContainerSpec) -> ProbeResult:

@@ -8,7 +8,7 @@ from typing import Any
 from jetllm.core.attempt import Smoke
 from jetllm.core.redact import clip
 from jetllm.smoke.errors import server_error
-from jetllm.smoke.sse import BadStream, delta_text, events, server_timings, usage_tokens
+from jetllm.smoke.sse import BadStream, delta_text, events, finish_reason, server_timings, usage_tokens
 
 PROMPT = "Reply with one short sentence: what is a Jetson?"
 CONNECT_GRACE_S = 5.0  # a ready line can come a moment before the port answers
@@ -40,7 +40,7 @@ def _rate(tokens: int, first: float | None, last: float | None, total: float) ->
 
 
 def _measure(response: Any, start: float) -> Smoke:
-    text, chunks, usage, timings = [], 0, None, None
+    text, chunks, usage, timings, reason = [], 0, None, None, None
     first = last = None
     for chunk in events(response.iter_lines()):
         piece = delta_text(chunk)
@@ -51,6 +51,7 @@ def _measure(response: Any, start: float) -> Smoke:
             text.append(piece)
         usage = usage_tokens(chunk) or usage
         timings = server_timings(chunk) or timings
+        reason = finish_reason(chunk) or reason
     total = time.monotonic() - start
     if not chunks:
         raise BadStream("the stream ended without any generated text")
@@ -66,6 +67,7 @@ def _measure(response: Any, start: float) -> Smoke:
         text="".join(text),
         server_timings=timings,
         tokens_source=source,
+        finish_reason=reason,
     )
 
 

@@ -48,6 +48,25 @@ def delta_text(chunk: dict[str, Any]) -> str:
     return "".join(p for p in parts if isinstance(p, str))
 
 
+def _choice(chunk: dict[str, Any]) -> dict[str, Any]:
+    choices = chunk.get("choices")
+    first = choices[0] if isinstance(choices, list) and choices else None
+    return first if isinstance(first, dict) else {}
+
+
+def finish_reason(chunk: dict[str, Any]) -> str | None:
+    reason = _choice(chunk).get("finish_reason")
+    return reason if isinstance(reason, str) and reason else None
+
+
+def tool_call_pieces(chunk: dict[str, Any]) -> list[dict[str, Any]]:
+    """A chunk's delta.tool_calls: each names its index, and carries the id and the
+    function's name once, its arguments as pieces of one JSON text."""
+    delta = _choice(chunk).get("delta")
+    calls = delta.get("tool_calls") if isinstance(delta, dict) else None
+    return [c for c in calls if isinstance(c, dict)] if isinstance(calls, list) else []
+
+
 def usage_tokens(chunk: dict[str, Any]) -> int | None:
     usage = chunk.get("usage")
     if isinstance(usage, dict) and isinstance(usage.get("completion_tokens"), int):

@@ -92,6 +92,9 @@ CASES = [
     ("model inspect", ["model", "inspect", "/nonexistent/model.gguf"], 2, "usage_error", None),
     ("model inspect", ["model", "inspect", "org/repo"], 1, "model_unavailable",
      lambda tmp: {"HF_HUB_OFFLINE": "1", "HF_HOME": str(tmp)}),
+    ("soak", ["soak"], 2, "usage_error", None),
+    ("soak", ["soak", "--base-url", "http://127.0.0.1:9/v1", "--duration", "2s", "--textfile", "{tmp}/s.prom"],
+     1, "unknown", None),
     ("gc", ["gc"], 1, "docker_unavailable", lambda _: {"DOCKER_HOST": "unix:///nonexistent/docker.sock"}),
     ("frobnicate", ["frobnicate"], 2, "usage_error", None),
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from jetllm.core.attempt import Attempt, AttemptOutcome, Smoke
+from jetllm.core.attempt import Attempt, AttemptOutcome, Smoke, SmokeCheck
 from jetllm.core.diagnosis import Diagnosis, FailureClass, RetrySmaller
 from jetllm.core.spec import Settings
 from jetllm.search import Candidate, Knob, Ladder
@@ -48,6 +48,7 @@ class FakeWorld:
     calls: list[tuple[str, Settings]] = field(default_factory=list)
     timeouts: list[float | None] = field(default_factory=list)
     interrupt_at: int | None = None
+    checks: dict[str, list[SmokeCheck]] = field(default_factory=dict)  # the smoke suite's, per backend
 
     def __call__(self, candidate: Candidate, settings: Settings, timeout: float | None) -> Attempt:
         if self.interrupt_at is not None and len(self.calls) == self.interrupt_at:
@@ -61,7 +62,7 @@ class FakeWorld:
                 backend=candidate.backend, image=candidate.image, settings=settings,
                 outcome=AttemptOutcome.READY, container_started=True,
                 smoke=Smoke(tokens_per_s=self.speed.get(candidate.backend, 10.0), ttft_s=0.2),
-                base_url="http://127.0.0.1:8000/v1",
+                base_url="http://127.0.0.1:8000/v1", checks=self.checks.get(candidate.backend, []),
             )
         return Attempt(
             backend=candidate.backend, image=candidate.image, settings=settings,
