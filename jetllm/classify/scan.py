@@ -30,7 +30,7 @@ MARKER_WORDS = (b"error", b"exception", b"fail", b"fatal", b"panic", b"abort", b
 # Markers no word names, found by the prefilter as regexes: glog's E and F heads.
 MARKER_SHAPES = {b"<glog E/F>": rb"[EF]\d{4} \d\d:\d\d:\d\d\.\d+ "}
 # Words of a command that starts a server (a log pasted with two attempts holds two such lines).
-START_WORDS = (b"docker run", b"vllm serve", b"launch_server", b"ollama serve", b"llama-server")
+START_WORDS = (b"docker run", b" serve ", b"launch_server", b"llama-server")  # " serve ": vllm, ollama
 # A command line that starts a server: after a shell prompt (or xtrace's `+`), or alone.
 _START = re.compile(r"^(?:[^\n]{0,80}?[$#%>+\u279c\u276f\u00bb]\s*(?:~\S*\s+)?)?(?:sudo\s+(?:-\S+\s+)*)?(?:\S*/)?"
                     r"(?:docker\s+run|vllm\s+serve|python3?\s+-m\s+sglang\.launch_server|ollama\s+serve|llama-server)\s")

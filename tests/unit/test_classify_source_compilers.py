@@ -97,3 +97,20 @@ def test_healthy_compiler_and_platform_lines_are_not_failures() -> None:
 def test_a_ptxas_failure_after_a_healthy_start_is_still_the_gpu() -> None:
     log = HEALTHY + "ptxas fatal   : Value 'sm_121a' is not defined for option 'gpu-name'\n"
     assert classify_text(log, backend="vllm").failure_class is C.UNSUPPORTED_GPU
+
+
+V1_STATS = ("(APIServer pid=1) INFO 09-01 10:03:10 [loggers.py:123] Engine 000: Avg prompt throughput: 512.3 tokens/s, "
+            "Avg generation throughput: 87.9 tokens/s, Running: 3 reqs, Waiting: 0 reqs, GPU KV cache usage: 4.1%, "
+            "Prefix cache hit rate: 12.5%\n")
+V0_STATS = ("INFO 10-28 10:05:00 metrics.py:351] Avg prompt throughput: 0.0 tokens/s, Avg generation throughput: 21.4 "
+            "tokens/s, Running: 1 reqs, Swapped: 0 reqs, Pending: 0 reqs, GPU KV cache usage: 0.3%, CPU KV cache usage: "
+            "0.0%.\n")
+PROGRESS = "(EngineCore_0 pid=284) INFO 09-01 10:00:30 [gpu_model_runner.py:1953] Model loading took 2.87 GiB and 12.52 seconds\n"
+
+
+def test_vllm_serving_stats_are_evidence_of_health() -> None:
+    assert classify_text(PROGRESS, backend="vllm").failure_class is C.UNKNOWN
+    assert classify_text(PROGRESS + V1_STATS, backend="vllm").failure_class is C.NONE
+    assert classify_text(PROGRESS + V0_STATS, backend="vllm").failure_class is C.NONE
+    crash = "ERROR 09-01 10:05:00 [core.py:700] RuntimeError: CUDA error: an illegal memory access was encountered\n"
+    assert classify_text(PROGRESS + V1_STATS + crash, backend="vllm").failure_class is C.UNKNOWN
