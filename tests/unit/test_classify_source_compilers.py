@@ -55,6 +55,16 @@ CASES = [
      C.GPU_RUNTIME_MISSING, "vllm_memory_profiler_no_platform"),
     ("INFO 10-28 10:00:00 __init__.py:187] No platform detected, vLLM is running on UnspecifiedPlatform", "vllm", True,
      C.UNSUPPORTED_GPU, "vllm_no_platform"),
+    # cuBLAS failing to run: on Jetson a cuBLAS for another CUDA stack (ollama#4391, #5100, PR #7217)
+    ("CUDA error: CUBLAS_STATUS_EXECUTION_FAILED\n  current device: 0, in function ggml_cuda_op_mul_mat_cublas at "
+     "ggml/src/ggml-cuda/ggml-cuda.cu:1320\n  cublasSgemm_v2(ctx.cublas_handle(id), CUBLAS_OP_T, CUBLAS_OP_N, row_diff, "
+     "src1_ncols, ne10, &alpha, src0_ddf_i, ne00, src1_ddf1_i, ne10, &beta, dst_dd_i, ldc)", "llama.cpp", True,
+     C.LIBRARY_MISMATCH, "cublas_execution_failed_jetson"),
+    ("RuntimeError: CUDA error: CUBLAS_STATUS_EXECUTION_FAILED when calling `cublasGemmEx( handle, opa, opb, m, n, k, "
+     "&falpha, a, CUDA_R_16F, lda, b, CUDA_R_16F, ldb, &fbeta, c, CUDA_R_16F, ldc, CUDA_R_32F, CUBLAS_GEMM_DEFAULT_TENSOR_OP)`",
+     "pytorch", False, C.UNKNOWN, "cublas_execution_failed_jetson"),
+    ("RuntimeError: CUDA error: CUBLAS_STATUS_INTERNAL_ERROR when calling `cublasCreate(handle)`", "pytorch", True,
+     C.UNKNOWN, "cublas_execution_failed"),
     # PyTorch's TORCH_CHECK on an NVML call (expandable segments' fabric query)
     ("RuntimeError: Expected NVML_SUCCESS == DriverAPI::get()->nvmlDeviceGetGpuFabricInfoV_( nvml_device, &fabricInfo) "
      "to be true, but got false.  (Could this error message be improved?  If so, please report an enhancement request "
