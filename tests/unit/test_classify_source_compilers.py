@@ -65,6 +65,10 @@ CASES = [
      "pytorch", False, C.UNKNOWN, "cublas_execution_failed_jetson"),
     ("RuntimeError: CUDA error: CUBLAS_STATUS_INTERNAL_ERROR when calling `cublasCreate(handle)`", "pytorch", True,
      C.UNKNOWN, "cublas_execution_failed"),
+    # Jetson's NvMap allocator out of memory (12 = ENOMEM)
+    ("NvMapMemHandleAlloc: error 12\nNvMapMemAllocInternalTagged: 1075072515 error 12\n"
+     "CUDA error: out of memory\n  current device: 0, in function ggml_backend_cuda_buffer_type_alloc_buffer", "llama.cpp",
+     True, C.GPU_OOM, "jetson_nvmap_enomem"),
     # PyTorch's TORCH_CHECK on an NVML call (expandable segments' fabric query)
     ("RuntimeError: Expected NVML_SUCCESS == DriverAPI::get()->nvmlDeviceGetGpuFabricInfoV_( nvml_device, &fabricInfo) "
      "to be true, but got false.  (Could this error message be improved?  If so, please report an enhancement request "
