@@ -26,6 +26,12 @@ CASES = [
      True, C.UNSUPPORTED_GPU, "cutlass_kernel_built_for_other_sm"),
     ("FATAL: this function is for sm80, but was built for sm120", "pytorch", False,
      C.UNSUPPORTED_GPU, "cutlass_kernel_built_for_other_sm"),
+    # PTX newer than its assembler: the driver's JIT (driver too old) or a ptxas binary (toolchain mismatch)
+    ("ptxas application ptx input, line 9; fatal   : Unsupported .version 8.5; current version is '8.2'", "pytorch",
+     False, C.DRIVER_TOO_OLD, "ptx_version_above_driver_jit"),
+    ("RuntimeError: Internal Triton PTX codegen error\nptxas /tmp/tmp4f0x1q/kernel.ptx, line 5; fatal   : Unsupported "
+     ".version 8.8; current version is '8.7'\nptxas fatal   : Ptx assembly aborted due to errors", "vllm", False,
+     C.LIBRARY_MISMATCH, "ptxas_older_than_ptx"),
     # NumPy: the 2.x warning (two lines), 1.x's import_array and Cython's size check
     ("A module that was compiled using NumPy 1.x cannot be run in\nNumPy 2.1.3 as it may crash. To support both 1.x "
      "and 2.x\nversions of NumPy, modules must be compiled with NumPy 2.0.\n", "vllm", False,
