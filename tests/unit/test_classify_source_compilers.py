@@ -32,6 +32,17 @@ CASES = [
     ("RuntimeError: Internal Triton PTX codegen error\nptxas /tmp/tmp4f0x1q/kernel.ptx, line 5; fatal   : Unsupported "
      ".version 8.8; current version is '8.7'\nptxas fatal   : Ptx assembly aborted due to errors", "vllm", False,
      C.LIBRARY_MISMATCH, "ptxas_older_than_ptx"),
+    # NVRTC (PyTorch's runtime kernel compiler) that does not know the GPU
+    ("  File \"/usr/local/lib/python3.12/dist-packages/torch/functional.py\", line 402, in einsum\n"
+     "RuntimeError: nvrtc: error: invalid value for --gpu-architecture (-arch)\n", "pytorch", False,
+     C.UNSUPPORTED_GPU, "nvrtc_unknown_gpu_architecture"),
+    # Triton looking for the driver, Inductor looking for Triton
+    ("torch._dynamo.exc.BackendCompilerFailed: backend='inductor' raised:\nAssertionError: libcuda.so cannot found!\n"
+     "Possible files are located at ['/usr/lib/aarch64-linux-gnu/tegra/libcuda.so.1'].Please create a symlink of "
+     "libcuda.so to any of the files.", "vllm", True, C.GPU_RUNTIME_MISSING, "triton_libcuda_not_found"),
+    ("torch._inductor.exc.InductorError: TritonMissing: Cannot find a working triton installation. Either the package "
+     "is not installed or it is too old. More information on installing Triton can be found at: "
+     "https://github.com/triton-lang/triton", "vllm", True, C.LIBRARY_MISMATCH, "torch_inductor_triton_missing"),
     # NumPy: the 2.x warning (two lines), 1.x's import_array and Cython's size check
     ("A module that was compiled using NumPy 1.x cannot be run in\nNumPy 2.1.3 as it may crash. To support both 1.x "
      "and 2.x\nversions of NumPy, modules must be compiled with NumPy 2.0.\n", "vllm", False,
