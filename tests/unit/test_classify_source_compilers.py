@@ -57,6 +57,11 @@ CASES = [
      C.LIBRARY_MISMATCH, "sgl_kernel_import_failed"),
     ("ImportError: [sgl_kernel] CRITICAL: Could not load any common_ops library!", "sglang", False,
      C.LIBRARY_MISMATCH, "sgl_kernel_import_failed"),
+    ("ModuleNotFoundError: No module named 'sgl_kernel'", "sglang", True, C.LIBRARY_MISMATCH, "sgl_kernel_import_failed"),
+    ("/usr/local/lib/python3.10/dist-packages/torch/_subclasses/functional_tensor.py:258: UserWarning: Failed to "
+     "initialize NumPy: _ARRAY_API not found (Triggered internally at ../torch/csrc/utils/tensor_numpy.cpp:84.)\n"
+     "RuntimeError: Numpy is not available", "vllm", True, C.LIBRARY_MISMATCH, "numpy_abi_mismatch"),
+    ("RuntimeError: Numpy is not available", "pytorch", False, C.LIBRARY_MISMATCH, "numpy_abi_mismatch"),
     # NVFP4 refused by the platform check (SGLang and vLLM wording)
     ("ValueError: Current platform does not support NVFP4 quantization. Please use Blackwell and above.", "sglang", True,
      C.UNSUPPORTED_GPU, "quant_platform_unsupported"),
