@@ -19,6 +19,9 @@ Precedence (see signatures/README.md for the strength scale):
    (state.ready), or a readiness line with no error marker after it, is
    `none`; error markers (an exception, a fatal line) are `unknown` with the
    decisive line as evidence; a log with neither is `unknown`.
+5. A log holding more than one command that starts a server (a pasted session
+   that tried twice) is judged by its last attempt: causes seen only before the
+   last such command drop out, if the last attempt shows a cause of its own.
 """
 
 from __future__ import annotations
@@ -90,6 +93,8 @@ def decide(
             ready_in_log = True
             continue
         candidates.append(Candidate(cls, sig.strength, kept[0].line, sig.id, sig, sig.cause, sig.retry_smaller))
+    if hits.starts > 1:  # several attempts: the last one's cause, where the last one names one
+        candidates = [c for c in candidates if hits.last[c.id] > hits.last_start] or candidates
     if state is not None:
         candidates.extend(_exit_candidates(state))
     if candidates:

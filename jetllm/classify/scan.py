@@ -29,6 +29,11 @@ MARKER_WORDS = (b"error", b"exception", b"fail", b"fatal", b"panic", b"abort", b
                 b"terminate called", b"critical")  # fmt: skip
 # Markers no word names, found by the prefilter as regexes: glog's E and F heads.
 MARKER_SHAPES = {b"<glog E/F>": rb"[EF]\d{4} \d\d:\d\d:\d\d\.\d+ "}
+# Words of a command that starts a server (a log pasted with two attempts holds two such lines).
+START_WORDS = (b"docker run", b" serve ", b"launch_server", b"llama-server")  # " serve ": vllm, ollama
+# A command line that starts a server: after a shell prompt (or xtrace's `+`), or alone.
+_START = re.compile(r"^(?:[^\n]{0,80}?[$#%>+\u279c\u276f\u00bb]\s*(?:~\S*\s+)?)?(?:sudo\s+(?:-\S+\s+)*)?(?:\S*/)?"
+                    r"(?:docker\s+run|vllm\s+serve|python3?\s+-m\s+sglang\.launch_server|ollama\s+serve|llama-server)\s")
 _EXCEPTION = re.compile(r"(?:[A-Za-z_][\w.]*\.)?[A-Z]?\w*(?:Error|Exception)(?:\[[^\]]*\])?:(?:\s|$)")
 _FATAL = re.compile(r"\b(?:FATAL|CRITICAL|ERROR)\b|\blevel=(?:ERROR|FATAL)\b|\bAborted\b|Fatal Python error"
                     r"|terminate called after throwing|core dumped|Segmentation fault|\[error\]"
@@ -55,6 +60,8 @@ class Hits:
     last_exception: tuple[int, str] | None = None  # line number and line, redacted when shown
     first_fatal: tuple[int, str] | None = None
     last_marker: int = 0
+    starts: int = 0  # command lines that start a server: more than one is more than one attempt
+    last_start: int = 0
 
     def keeps(self, sig: Signature) -> bool:
         """Whether the next hit of `sig` is kept (its text is wanted)."""
@@ -194,6 +201,8 @@ def _match_line(raw: bytes, candidates: dict[str, Signature], anchors: set[bytes
     segments = _segments(raw)
     for segment, stripped in segments:
         hits.marker(lineno, segment, stripped)
+    if anchors & _STARTS and any(_START.match(stripped) for _, stripped in segments):
+        hits.starts, hits.last_start = hits.starts + 1, lineno
     matched = set()
     for sig in candidates.values():
         if sig.id in skip:
@@ -247,7 +256,8 @@ def _match_wrapped(block: bytes, low: bytes, first: tuple[int, int], second: tup
     return matched
 
 
-_MARKERS = frozenset([*MARKER_WORDS, *MARKER_SHAPES])
+_STARTS = frozenset(START_WORDS)
+_MARKERS = frozenset([*MARKER_WORDS, *MARKER_SHAPES, *START_WORDS])
 
 
 def _line_at(block: bytes, start: int) -> tuple[int, int]:
@@ -267,7 +277,7 @@ def prefilter_for(catalog: Catalog, engine: str | None = None) -> Prefilter:
 
 
 def anchor_words(catalog: Catalog) -> list[bytes]:
-    return list(dict.fromkeys([*catalog.anchors, *MARKER_WORDS]))
+    return list(dict.fromkeys([*catalog.anchors, *MARKER_WORDS, *START_WORDS]))
 
 
 def scan(blocks: Iterable[bytes], catalog: Catalog, prefilter: Prefilter | None = None) -> Hits:

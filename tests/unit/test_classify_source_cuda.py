@@ -61,7 +61,8 @@ CASES = [
     ("RuntimeError: CUDA error: CUBLAS_STATUS_NOT_INITIALIZED when calling `cublasCreate(handle)`", "vllm", C.GPU_OOM, C.LIBRARY_MISMATCH),
     ("RuntimeError: CUDA error: CUBLAS_STATUS_ARCH_MISMATCH when calling `cublasLtMatmul( ltHandle, computeDesc.descriptor(), &alpha_val, mat1_ptr, Adesc.descriptor(), mat2_ptr, Bdesc.descriptor(), &beta_val, result_ptr, Cdesc.descriptor(), result_ptr, Cdesc.descriptor(), &heuristicResult.algo, workspace.mutable_data_ptr(), workspaceSize, at::cuda::getCurrentCUDAStream())`", "pytorch", C.UNSUPPORTED_GPU, None),
     ("RuntimeError: CUDA error: CUBLAS_STATUS_NOT_SUPPORTED when calling `cublasGemmEx( handle, opa, opb, m, n, k, &falpha, a, CUDA_R_16BF, lda, b, CUDA_R_16BF, ldb, &fbeta, c, CUDA_R_16BF, ldc, compute_type, CUBLAS_GEMM_DEFAULT_TENSOR_OP)`", "vllm", C.UNSUPPORTED_GPU, None),
-    ("RuntimeError: CUDA error: CUBLAS_STATUS_EXECUTION_FAILED when calling `cublasSgemm( handle, opa, opb, m, n, k, &alpha, a, lda, b, ldb, &beta, c, ldc)`", "pytorch", C.UNKNOWN, None),
+    ("RuntimeError: CUDA error: CUBLAS_STATUS_EXECUTION_FAILED when calling `cublasSgemm( handle, opa, opb, m, n, k, &alpha, a, lda, b, ldb, &beta, c, ldc)`", "pytorch", C.UNKNOWN,
+     C.LIBRARY_MISMATCH),  # on Jetson: a cuBLAS for another CUDA stack (cuda.yaml cublas_execution_failed_jetson)
     # cuDNN statuses as PyTorch's ATen/cudnn/Exceptions.h prints them ("cuDNN error: %s")
     ("RuntimeError: cuDNN error: CUDNN_STATUS_NOT_INITIALIZED", "pytorch", C.GPU_OOM, C.LIBRARY_MISMATCH),
     ("RuntimeError: cuDNN error: CUDNN_STATUS_ARCH_MISMATCH", "pytorch", C.UNSUPPORTED_GPU, None),
