@@ -102,7 +102,7 @@ def rank(results: list[CandidateResult]) -> list[CandidateResult]:
     GPU before those that fell back to the CPU (cpu_fallback), then tokens/s (highest first),
     then TTFT (lowest first), then preference order."""
 
-    def key(item: tuple[int, CandidateResult]) -> tuple[bool, float, float, int]:
+    def key(item: tuple[int, CandidateResult]) -> tuple[bool, bool, float, float, int]:
         position, result = item
         best = result.best_attempt
         smoke = best.smoke if best else None

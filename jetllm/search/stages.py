@@ -20,10 +20,10 @@ if TYPE_CHECKING:
     from jetllm.core.attempt import Attempt
     from jetllm.core.compat import Compatibility
     from jetllm.core.facts import HostFacts
+    from jetllm.core.load import LoadPlan
     from jetllm.core.probe import ProbeResult
     from jetllm.modelinfo.shape import ModelShape
     from jetllm.search.predict import Prediction
-    from jetllm.core.load import LoadPlan
 
 
 @dataclass(frozen=True, kw_only=True)
