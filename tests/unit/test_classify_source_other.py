@@ -1,4 +1,4 @@
-"""other.yaml and the entries for messages several programs print (platform.yaml,
+"""Entries for messages several programs print (triton.yaml, (platform.yaml,
 model.yaml, hub.yaml) or that a program's file gained for its own wording
 (sglang.yaml, tensorrt-llm.yaml): fed the lines as their sources print them."""
 
@@ -13,14 +13,14 @@ C = FailureClass
 CASES = [
     # facebookresearch/xformers fmha autogen kernels (printf from the device), as a DGX Spark (sm_121) or Thor (sm_110) prints it
     ("FATAL: kernel `fmha_cutlassF_bf16_aligned_64x128_rf_sm80` is for sm80-sm100, but was built for sm110", None, False,
-     C.UNSUPPORTED_GPU, "xformers_kernel_wrong_sm"),
+     C.UNSUPPORTED_GPU, "cutlass_kernel_built_for_other_sm"),
     ("FATAL: kernel `fmha_cutlassB_f16_aligned_64x64_k32_sm75` is for sm75-sm80, but was built for sm121", "vllm", False,
-     C.UNSUPPORTED_GPU, "xformers_kernel_wrong_sm"),
+     C.UNSUPPORTED_GPU, "cutlass_kernel_built_for_other_sm"),
     # vllm modelopt.py / sglang modelopt_quant.py
     ("ValueError: Current platform does not support NVFP4 quantization. Please use Blackwell and above.", "sglang", True,
-     C.UNSUPPORTED_GPU, "quantization_platform_unsupported"),
+     C.UNSUPPORTED_GPU, "quant_platform_unsupported"),
     ("    raise ValueError(\"Current platform does not support MXFP4 quantization.\")", "vllm", False,
-     C.UNSUPPORTED_GPU, "quantization_platform_unsupported"),
+     C.UNSUPPORTED_GPU, "quant_platform_unsupported"),
     # L4T libnvrm_mem on JetPack 6
     ("NvMapMemAllocInternalTagged: 1075072515 error 12", None, True, C.GPU_OOM, "jetson_nvmap_enomem"),
     ("NvMapMemHandleAlloc: error 12", "pytorch", True, C.GPU_OOM, "jetson_nvmap_enomem"),
@@ -29,7 +29,7 @@ CASES = [
      C.UNSUPPORTED_MODEL, "model_map_key_error"),
     # a config class without the field the backend reads
     ("AttributeError: 'Phi4MMConfig' object has no attribute 'num_key_value_heads'", "sglang", True,
-     C.UNSUPPORTED_MODEL, "model_config_missing_field"),
+     C.UNSUPPORTED_MODEL, "model_config_missing_attribute"),
     # hf-hub (Rust): ureq and reqwest clients
     ('Could not get file "config.json" from API: RequestError(Status(401, Response[status: 401, status_text: Unauthorized, '
      'url: https://huggingface.co/mistralai/Mistral-7B-Instruct-v0.3/resolve/main/config.json]))', None, False,
@@ -37,7 +37,7 @@ CASES = [
     ("Error: request error: HTTP status client error (403 Forbidden) for url (https://huggingface.co/google/gemma-2-9b-it/resolve/main/tokenizer.json)",
      None, False, C.MODEL_UNAVAILABLE, "hf_hub_rust_unauthorized"),
     # sgl-kernel/python/sgl_kernel/flash_attn.py
-    ("ImportError: Can not import sgl_kernel. Please check your installation.", "sglang", True, C.LIBRARY_MISMATCH, "sglang_sgl_kernel_import"),
+    ("ImportError: Can not import sgl_kernel. Please check your installation.", "sglang", True, C.LIBRARY_MISMATCH, "sgl_kernel_import_failed"),
     # TensorRT-LLM internal cutlass MoE kernels (TLLM_CHECK_WITH_INFO)
     ("  what():  [TensorRT-LLM][ERROR] Assertion failed: MOE GEMM2 Config is not set (/src/cpp/tensorrt_llm/kernels/internal_cutlass_kernels/src/moe_gemm/moe_kernels.cu:2711)",
      "tensorrt-llm", True, C.UNSUPPORTED_GPU, "trtllm_moe_gemm_no_config"),
