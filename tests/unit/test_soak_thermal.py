@@ -62,3 +62,16 @@ def test_at_max_under_load_is_not_throttled_and_off_jetson_nothing_is_said() -> 
     plain = with_throttling(soak([]))
     text = soak_textfile(plain, now=0)
     assert plain.throttled is None and "throttled=" not in text and "jetllm_soak_gpu_throttled" not in metrics(text)
+
+
+def test_the_report_shows_the_thermals_and_the_note() -> None:
+    from jetllm.report import build_report
+    from jetllm.report.markdown import render_markdown
+    from jetllm.report.model import with_soak
+    from jetllm.search.candidates import SearchResult
+
+    report = build_report(SearchResult(results=[], elapsed_s=1.0), facts=None, command=[], model=None,
+                          version="0.0.0")
+    md = render_markdown(with_soak(report, with_throttling(soak([GPU_MAX_HZ, 306_000_000, GPU_MAX_HZ]))))
+    assert "- Jetson thermals: hottest zone 62.0 C; GPU clock 306 to 918 MHz of 918 MHz max" in md
+    assert "- note: throttled: the GPU clock below its max in 1 of 3 samples, lowest 306 MHz" in md
