@@ -123,6 +123,7 @@ def _run_bringup(options: BringupOptions, interrupts: Interrupts) -> Outcome:
     _validate(options)
     soak_s = _seconds(options.soak, "--soak")
     require = parse_requirements(options.require)
+    search_require = list(require)  # latency is known only once the winner is swept
     if options.load is not None and options.load.target_p95_s is not None:
         require.append(LATENCY)
     budget = Budget(total_s=_seconds(options.budget, "--budget"),
@@ -134,7 +135,7 @@ def _run_bringup(options: BringupOptions, interrupts: Interrupts) -> Outcome:
     with ProgressView() as view:
         stages = Stages(facts=facts, overrides=options.overrides, run_id=run_id, progress=view,
                         model_context=model_info.context_length if model_info else None,
-                        shape=_model_shape(options.overrides.model, model_info), load=options.load)
+                        shape=_model_shape(options.overrides.model, model_info))
         selection = stages.candidates(load_profiles(options.profile_files, options.backends, facts))
         stages = stages.bind(selection)
         candidates = selection.candidates
@@ -147,14 +148,27 @@ def _run_bringup(options: BringupOptions, interrupts: Interrupts) -> Outcome:
             candidates, preflight=interrupts.guard(stages.preflight), attempt=interrupts.guard(stages.attempt),
             budget=budget,
             first=options.first, policy=Policy(sometimes_steps=options.sometimes_steps),
-            progress=view, spec_of=stages.spec, left_out=selection.left_out, require=require,
+            progress=view, spec_of=stages.spec, left_out=selection.left_out, require=search_require,
         )
+        kept = None
+        if options.load is not None and result.winner is not None and not result.interrupted \
+                and interrupts.seen is None:
+            from jetllm.cli.bringup_sweep import sweep_winner
+
+            try:
+                result, kept = interrupts.guard(sweep_winner)(stages, result, options.load, soak_s is not None)
+            except KeyboardInterrupt:
+                kept = None  # each container it started is removed on the way out
         soak = None
-        if soak_s is not None and result.winner is not None and not result.interrupted and interrupts.seen is None:
+        if kept is not None and (result.interrupted or interrupts.seen is not None):
+            from jetllm.cli.bringup_sweep import remove
+
+            remove(stages, kept)  # no soak now: the container kept for it goes
+        elif soak_s is not None and result.winner is not None and not result.interrupted and interrupts.seen is None:
             from jetllm.cli.bringup_soak import soak_winner
 
             try:  # armed: Ctrl-C ends the soak with its figures so far (the soak loop catches it)
-                soak = interrupts.guard(soak_winner)(stages, result.winner, soak_s)
+                soak = interrupts.guard(soak_winner)(stages, result.winner, soak_s, kept)
             except KeyboardInterrupt:
                 soak = None  # while the winner started again: that attempt removed its container
     if interrupts.seen is not None and not result.interrupted:  # it came after the last attempt

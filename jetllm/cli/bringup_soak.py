@@ -6,27 +6,28 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from jetllm.core.attempt import Attempt
     from jetllm.core.soak import SoakResult
     from jetllm.search.candidates import CandidateResult
     from jetllm.search.stages import Stages
 
 
-def soak_winner(stages: Stages, winner: CandidateResult, seconds: float) -> SoakResult:
+def soak_winner(stages: Stages, winner: CandidateResult, seconds: float,
+                started: Attempt | None = None) -> SoakResult:
+    """`started`: the winner's container the concurrency sweep started and kept (no second start)."""
+    from jetllm.cli.bringup_sweep import remove, start_again
     from jetllm.core.attempt import AttemptOutcome
-    from jetllm.core.events import Note, Phase
+    from jetllm.core.events import Note
     from jetllm.core.soak import SoakResult
     from jetllm.dockerenv import connect
-    from jetllm.runtime import run_attempt
     from jetllm.runtime.soak import run_soak
 
     assert winner.best_attempt is not None
     progress = stages.progress or (lambda event: None)
-    progress(Phase("soak", f"starting {winner.candidate.name} again for a {seconds:g} s soak"))
     spec = stages.spec(winner.candidate, winner.best_attempt.settings)
     sweep = winner.best_attempt.load
     concurrency = (sweep.best if sweep is not None and sweep.best else 1)
-    attempt = run_attempt(spec, facts=stages.facts, pull_policy="missing", keep=True, run_id=stages.run_id,
-                          progress=stages.progress, preflight=stages.answer(spec.image))
+    attempt = started or start_again(stages, winner, "soak", f"a {seconds:g} s soak")
     if attempt.outcome is not AttemptOutcome.READY or not attempt.container_name or not attempt.base_url:
         d = attempt.diagnosis
         return SoakResult(base_url=attempt.base_url or "-", model=spec.served_model or "-", planned_s=seconds,
@@ -42,9 +43,4 @@ def soak_winner(stages: Stages, winner: CandidateResult, seconds: float) -> Soak
                           say=lambda line: progress(Note(f"soak: {line}")), jetson=stages.facts.jetson.is_jetson)
         return result.model_copy(update={"power_mode": stages.facts.jetson.power_mode})
     finally:
-        try:
-            client.containers.get(attempt.container_name).remove(force=True)
-            progress(Note(f"container {attempt.container_name} removed"))
-        except Exception as exc:  # noqa: BLE001 (said, and `jetllm gc --run` finds it by its labels)
-            progress(Note(f"could not remove container {attempt.container_name}: {exc}; "
-                          f"`jetllm gc --run {stages.run_id}` removes it"))
+        remove(stages, attempt)

@@ -19,6 +19,11 @@ class SoakSample(Record):
     nvmap_used_bytes: int | None = None  # on Jetson, NvMapMemUsed (/proc/meminfo): GPU memory
     restarts: int | None = None  # the container's RestartCount
     running: bool | None = None
+    # On Jetson (jetllm/facts/thermal.py): the hottest thermal zone, the GPU clock and its max
+    temp_max_c: float | None = None
+    temp_max_zone: str | None = None
+    gpu_freq_hz: int | None = None
+    gpu_max_freq_hz: int | None = None
 
 
 class SoakResult(Record):
@@ -44,3 +49,5 @@ class SoakResult(Record):
     interrupted: bool = False  # Ctrl-C: the figures so far
     power_mode: str | None = None  # on Jetson, `nvpmodel -q` when the soak began (e.g. "25W")
     ended_early: str | None = None  # why the loop stopped before its time
+    throttled: bool | None = None  # on Jetson: the GPU clock below its max while under load
+    notes: list[str] = Field(default_factory=list)  # beside the verdict (e.g. throttled, with figures)

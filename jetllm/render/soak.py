@@ -78,6 +78,8 @@ def render_soak(result: SoakResult, textfile: str | None) -> None:
                       + (f"; NvMap {_mib(nvmap[0])} at start, peak {_mib(max(nvmap))}" if nvmap else ""))
     if result.power_mode:
         table.add_row("power mode", result.power_mode)
+    for note in result.notes:
+        table.add_row("note", note)
     if result.diagnosis is not None:
         d = result.diagnosis
         table.add_row("cause", f"{d.failure_class.value}: {d.cause}")

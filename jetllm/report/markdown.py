@@ -193,6 +193,15 @@ def _soak(report: Report) -> list[str]:
                    + (f"; NvMap (GPU memory) peak {max(nvmap) / 2**20:.0f} MiB" if nvmap else ""))
     if soak.power_mode:
         out.append(f"- Jetson power mode: {soak.power_mode}")
+    temps = [s.temp_max_c for s in soak.samples if s.temp_max_c is not None]
+    clocks = [s.gpu_freq_hz for s in soak.samples if s.gpu_freq_hz is not None]
+    top = next((s.gpu_max_freq_hz for s in soak.samples if s.gpu_max_freq_hz), None)
+    if temps or clocks:
+        out.append("- Jetson thermals: " + "; ".join(
+            ([f"hottest zone {max(temps):.1f} C"] if temps else [])
+            + ([f"GPU clock {min(clocks) / 1e6:.0f} to {max(clocks) / 1e6:.0f} MHz"
+                + (f" of {top / 1e6:.0f} MHz max" if top else "")] if clocks else [])))
+    out += [f"- note: {_cell(note)}" for note in soak.notes]
     if soak.diagnosis is not None:
         d = soak.diagnosis
         out.append(f"- cause: `{d.failure_class.value}`: {_cell(d.cause)}")

@@ -22,6 +22,11 @@ def _most(values: list[int | None]) -> float | None:
     return float(max(found)) if found else None
 
 
+def _most_c(values: list[float | None]) -> float | None:
+    found = [v for v in values if v is not None]
+    return max(found) if found else None
+
+
 def soak_textfile(result: SoakResult, now: float | None = None) -> str:
     labels = f'base_url="{_label(result.base_url)}",model="{_label(result.model)}"'
     last_memory = next((s.container_memory_bytes for s in reversed(result.samples)
@@ -49,6 +54,14 @@ def soak_textfile(result: SoakResult, now: float | None = None) -> str:
         ("jetllm_soak_nvmap_used_max_bytes", "gauge", "on Jetson, the largest NvMapMemUsed sampled (GPU memory)",
          _most([s.nvmap_used_bytes for s in result.samples]), ""),
         ("jetllm_soak_restarts_total", "counter", "container restarts during the soak", float(result.restarts), ""),
+        ("jetllm_soak_gpu_throttled", "gauge", "on Jetson, 1 when the GPU clock fell below its max under load",
+         None if result.throttled is None else float(result.throttled), ""),
+        ("jetllm_soak_temperature_max_celsius", "gauge", "on Jetson, the hottest thermal zone sampled",
+         _most_c([s.temp_max_c for s in result.samples]), ""),
+        ("jetllm_soak_gpu_freq_min_hertz", "gauge", "on Jetson, the lowest GPU clock sampled",
+         _least([s.gpu_freq_hz for s in result.samples]), ""),
+        ("jetllm_soak_gpu_freq_max_hertz", "gauge", "on Jetson, the GPU's max clock (the power mode's cap)",
+         _most([s.gpu_max_freq_hz for s in result.samples]), ""),
         ("jetllm_soak_timestamp_seconds", "gauge", "when the soak ended (Unix time)",
          now if now is not None else time.time(), ""),
     ]
@@ -63,6 +76,8 @@ def soak_textfile(result: SoakResult, now: float | None = None) -> str:
     verdict = f'{labels},verdict="{_label(result.verdict)}"'
     if result.power_mode:
         verdict += f',power_mode="{_label(result.power_mode)}"'
+    if result.throttled is not None:
+        verdict += f',throttled="{str(result.throttled).lower()}"'
     out += ["# HELP jetllm_soak_verdict_info the soak's verdict: stable, or the failure class",
             "# TYPE jetllm_soak_verdict_info gauge", f"jetllm_soak_verdict_info{{{verdict}}} 1"]
     return "\n".join(out) + "\n"

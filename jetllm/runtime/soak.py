@@ -11,7 +11,7 @@ from typing import Any
 
 from jetllm.core.diagnosis import ExitState, FailureClass
 from jetllm.core.redact import Redactor, clip
-from jetllm.core.soak import SoakResult
+from jetllm.core.soak import SoakResult, SoakSample
 from jetllm.runtime import diagnose
 from jetllm.runtime.logtail import clean
 
@@ -79,8 +79,11 @@ def run_soak(base_url: str, model: str, *, duration_s: float, concurrency: int, 
     from jetllm.smoke.soak import soak_loop
 
     watch = Watch(client, container) if container is not None and client is not None else None
+    look: Callable[[], dict[str, Any]] = watch or (lambda: dict(meminfo()))
+    if jetson:
+        look = _with_thermal(look)
     figures = soak_loop(base_url, model, duration_s=duration_s, concurrency=concurrency,
-                        max_requests=max_requests, look=watch or (lambda: dict(meminfo())), sample_s=sample_s, say=say, tick=tick)
+                        max_requests=max_requests, look=look, sample_s=sample_s, say=say, tick=tick)
     first, last, drift = figures.drift()
     restarts = max([s.restarts or 0 for s in figures.samples], default=0)
     result = SoakResult(
@@ -92,6 +95,8 @@ def run_soak(base_url: str, model: str, *, duration_s: float, concurrency: int, 
         latency_p95_s=percentile([t for _, t in figures.done], 95),
         samples=figures.samples, restarts=restarts, verdict="stable", interrupted=figures.interrupted,
         ended_early=figures.ended_early)
+    if jetson:
+        result = with_throttling(result)
     died = figures.ended_early is not None or restarts > 0
     if died and watch is not None:
         state = watch.exit_state()
@@ -107,3 +112,37 @@ def run_soak(base_url: str, model: str, *, duration_s: float, concurrency: int, 
                                           f"{figures.first_error}", jetson=jetson)
         return result.model_copy(update={"verdict": found.failure_class.value, "diagnosis": found})
     return result
+
+
+def _with_thermal(look: Callable[[], dict[str, Any]]) -> Callable[[], dict[str, Any]]:
+    from jetllm.facts import default_root
+    from jetllm.facts.thermal import thermal_sample
+
+    return lambda: {**look(), **thermal_sample(default_root())}
+
+
+def throttled_at(samples: list[SoakSample], ended: bool = True) -> list[SoakSample]:
+    """The samples under load with the GPU clock below its max: all but the one taken once the
+    loop `ended` (not after Ctrl-C or a stopped container: none is taken then)."""
+    under_load = samples[:-1] if ended and len(samples) > 1 else samples
+    return [s for s in under_load if s.gpu_freq_hz is not None and s.gpu_max_freq_hz
+            and s.gpu_freq_hz < s.gpu_max_freq_hz]
+
+
+def with_throttling(result: SoakResult) -> SoakResult:
+    """`throttled` and a note naming the lowest clock and the hottest zone, where sysfs showed them."""
+    clocked = [s for s in result.samples if s.gpu_freq_hz is not None and s.gpu_max_freq_hz]
+    if not clocked:
+        return result
+    slow = throttled_at(result.samples, ended=not (result.interrupted or result.ended_early))
+    if not slow:
+        return result.model_copy(update={"throttled": False})
+    low = min(slow, key=lambda s: s.gpu_freq_hz or 0)
+    hot = max((s for s in result.samples if s.temp_max_c is not None), key=lambda s: s.temp_max_c or 0.0,
+              default=None)
+    note = (f"throttled: the GPU clock below its max in {len(slow)} of {len(result.samples)} samples, "
+            f"lowest {(low.gpu_freq_hz or 0) / 1e6:.0f} MHz of {(low.gpu_max_freq_hz or 0) / 1e6:.0f} MHz "
+            f"at {low.t_s:.0f} s")
+    if hot is not None:
+        note += f"; hottest {hot.temp_max_zone} {hot.temp_max_c:.1f} C at {hot.t_s:.0f} s"
+    return result.model_copy(update={"throttled": True, "notes": [*result.notes, note]})
