@@ -22,7 +22,7 @@ from tests.support.network import PROXY_VARIABLES, without_proxy
 pytestmark = pytest.mark.install
 
 REPO = Path(__file__).resolve().parents[2]
-SOURCES = ("pyproject.toml", "README.md", "jetllm", "profiles")  # what a build reads
+SOURCES = ("pyproject.toml", "README.md", "jetllm", "profiles", "probes")  # what a build reads
 BLOCK = r"<!-- {name}(?::[^>]*)? -->\n```\n(.*?)```\n<!-- /{name} -->"
 
 
