@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from jetllm.classify.catalog import Catalog, Signature
 from jetllm.classify.prefilter import Prefilter, make_prefilter
+from jetllm.core.diagnosis import FailureClass
 
 KEEP_PER_SIGNATURE = 3
 MAX_TEXT = 300  # evidence text is cut around the match to this many characters
@@ -60,6 +61,7 @@ class Hits:
     last_exception: tuple[int, str] | None = None  # line number and line, redacted when shown
     first_fatal: tuple[int, str] | None = None
     last_marker: int = 0
+    last_ready: int = 0  # the last readiness line (class none) matched
     starts: int = 0  # command lines that start a server: more than one is more than one attempt
     last_start: int = 0
 
@@ -73,6 +75,8 @@ class Hits:
             kept.append(hit)
         self.count[sig.id] = self.count.get(sig.id, 0) + 1
         self.last[sig.id] = hit.line
+        if _is_readiness(sig):
+            self.last_ready = max(self.last_ready, hit.line)
 
     def marker(self, lineno: int, segment: str, stripped: str) -> None:
         """Note an error marker in this line, if it holds one."""
@@ -260,6 +264,22 @@ _STARTS = frozenset(START_WORDS)
 _MARKERS = frozenset([*MARKER_WORDS, *MARKER_SHAPES, *START_WORDS])
 
 
+def _is_readiness(sig: Signature) -> bool:
+    return sig.failure_class is FailureClass.NONE and sig.jetson_class in (None, FailureClass.NONE)
+
+
+_READY_ONLY: dict[int, tuple[Catalog, frozenset[bytes]]] = {}
+
+
+def readiness_anchors(catalog: Catalog) -> frozenset[bytes]:
+    """The anchors only readiness signatures' keywords hold (no failure keyword, no marker)."""
+    if id(catalog) not in _READY_ONLY:  # the catalog is kept with it, so its id is not reused
+        only = frozenset(a for a, keywords in catalog.anchors.items() if a not in _MARKERS
+                         and all(_is_readiness(sig) for k in keywords for sig in catalog.by_keyword[k]))  # fmt: skip
+        _READY_ONLY[id(catalog)] = (catalog, only)
+    return _READY_ONLY[id(catalog)][1]
+
+
 def _line_at(block: bytes, start: int) -> tuple[int, int]:
     end = block.find(b"\n", start)
     return start, len(block) if end == -1 else end
@@ -284,6 +304,9 @@ def scan(blocks: Iterable[bytes], catalog: Catalog, prefilter: Prefilter | None 
     hits = Hits()
     prefilter = prefilter or prefilter_for(catalog)
     reach = max(map(len, catalog.by_keyword), default=1) - 1  # the longest keyword, less one byte
+    # A serving log repeats readiness lines (one per request): decide only needs to know whether
+    # one follows the last error marker, so lines with nothing else are skipped while one does.
+    ready_only = readiness_anchors(catalog)
     first_line = 1
     for block in blocks:
         if b"\x1b" in block:
@@ -295,6 +318,8 @@ def scan(blocks: Iterable[bytes], catalog: Catalog, prefilter: Prefilter | None 
         previous_end = -2
         candidates: dict[str, Signature] = {}
         for (start, end), found in sorted(spans.items()):
+            if hits.last_ready > hits.last_marker and found <= ready_only:
+                continue
             lineno += block.count(b"\n", pos, start)
             pos = start
             skip = carried if previous_end == start - 1 else set()
