@@ -103,6 +103,8 @@ def test_other_init_failure_codes_are_not_read_as_a_driver_or_device_cause() -> 
      "with CUDA arch 720. ggml-cuda.cu was compiled for: 500,600,610,700,750,800,860,870", "ollama", True, C.UNSUPPORTED_GPU, "ggml_no_device_code_for_arch"),
     ("ggml-cuda/mmvq.cu:512: ERROR: HIP kernel mul_mat_vec_q has no device code compatible with HIP arch 1030.", None, False,
      C.UNSUPPORTED_GPU, "ggml_no_device_code_for_arch"),
+    ("ERROR: ggml-cuda was compiled without support for the current GPU architecture.", "llama.cpp", False,
+     C.UNSUPPORTED_GPU, "ggml_no_device_code_for_arch"),
     # tiny-cuda-nn bindings/torch/tinycudann/modules.py
     ("OSError: Could not find compatible tinycudann extension for compute capability 72.", "pytorch", True,
      C.UNSUPPORTED_GPU, "torch_extension_no_build_for_cc"),
@@ -114,6 +116,8 @@ def test_other_init_failure_codes_are_not_read_as_a_driver_or_device_cause() -> 
      "ollama", False, C.PORT_IN_USE, "go_listen_bind_failed"),
     ("Error: listen tcp 0.0.0.0:11434: bind: Normalerweise darf jede Socketadresse (Protokoll, Netzwerkadresse oder Anschluss) nur jeweils einmal verwendet werden.",
      "ollama", False, C.PORT_IN_USE, "go_listen_bind_failed"),
+    ("listen tcp :8080: bind: Only one usage of each socket address (protocol/network address/port) is normally permitted.",
+     None, False, C.PORT_IN_USE, "go_listen_bind_failed"),
     ("Error: listen tcp 127.0.0.1:11434: bind: address already in use", "ollama", False, C.PORT_IN_USE, "port_in_use"),
     # bash's "Killed" right after a tqdm bar that had no newline
     ("Loading checkpoint shards:  33%|███▎      | 1/3 [00:12<00:24, 12.1s/it]Killed", "pytorch", False, C.HOST_OOM_KILLED, "shell_killed"),
