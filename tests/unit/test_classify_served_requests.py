@@ -12,7 +12,7 @@ import pytest
 from jetllm.classify import FailureClass, classify_text
 from jetllm.classify.catalog import default_catalog
 from jetllm.classify.reader import blocks_from_stream
-from jetllm.classify.scan import scan
+from jetllm.classify.scan import prefilter_for, scan
 
 C = FailureClass
 
@@ -71,9 +71,24 @@ def test_requests_served_after_an_error_make_the_server_healthy_again() -> None:
     assert classify_text(log, backend="ollama").failure_class is C.NONE
 
 
-def test_per_request_lines_are_matched_only_until_one_follows_the_last_marker() -> None:
+@pytest.mark.parametrize("engine", ["hyperscan", "python"])
+def test_per_request_lines_are_matched_only_until_one_follows_the_last_marker(engine: str) -> None:
     marker = 'time=2025-06-01T10:05:00.000Z level=ERROR source=routes.go:1500 msg="something broke"\n'
-    hits = scan(blocks_from_stream(io.BytesIO((GIN_CHAT * 1000 + marker + GIN_CHAT * 1000).encode())), default_catalog())
+    catalog = default_catalog()
+    data = (GIN_CHAT * 1000 + marker + GIN_CHAT * 1000).encode()
+    hits = scan(blocks_from_stream(io.BytesIO(data)), catalog, prefilter_for(catalog, engine))
     # one before the marker, one after it: the other 1998 are skipped, and the last one seen follows the marker
     assert hits.count["ready_ollama_request_served"] == 2
     assert hits.last["ready_ollama_request_served"] == 1002 and hits.last_marker == 1001
+
+
+@pytest.mark.parametrize("engine", ["hyperscan", "python"])
+def test_a_readiness_line_after_lines_that_only_share_its_anchor_is_found(engine: str) -> None:
+    # Gin's debug warnings come before the routes it lists: the first line holding "[GIN-debug]" is no readiness line
+    log = ("[GIN-debug] [WARNING] Creating an Engine instance with the Logger and Recovery middleware already attached.\n\n"
+           '[GIN-debug] [WARNING] Running in "debug" mode. Switch to "release" mode in production.\n'
+           + "[GIN-debug] [WARNING] Headers were already written.\n" * 20
+           + "[GIN-debug] POST   /api/chat                 --> github.com/ollama/ollama/server.(*Server).ChatHandler-fm (5 handlers)\n")
+    catalog = default_catalog()
+    hits = scan(blocks_from_stream(io.BytesIO(log.encode())), catalog, prefilter_for(catalog, engine))
+    assert hits.last.get("ready_ollama_serving") == log.count("\n")
