@@ -40,8 +40,9 @@ class FindPrefilter:
     name = "python"
 
     def __init__(self, anchors: Sequence[bytes], shapes: Mapping[bytes, bytes] | None = None,
-                 groups: Groups | None = None) -> None:  # fmt: skip
+                 groups: Groups | None = None, once: frozenset[bytes] = frozenset()) -> None:  # fmt: skip
         self._anchors = tuple(anchors)
+        self._once = once
         self._shapes = [(name, re.compile(shape)) for name, shape in (shapes or {}).items()]
         self._groups = groups or {}
         self._order = {k: i for i, k in enumerate(k for kws in self._groups.values() for k in kws)}
@@ -60,7 +61,7 @@ class FindPrefilter:
                 end = block.find(b"\n", at)
                 end = len(block) if end == -1 else end
                 spans.setdefault((start, end), set()).add(anchor)
-                at = low.find(anchor, end)
+                at = -1 if anchor in self._once else low.find(anchor, end)
         return spans
 
     def keywords(self, low: bytes, anchors: Iterable[bytes] | None = None) -> list[bytes]:
@@ -78,14 +79,14 @@ class HyperscanPrefilter:
     name = "hyperscan"
 
     def __init__(self, anchors: Sequence[bytes], shapes: Mapping[bytes, bytes] | None = None,
-                 groups: Groups | None = None) -> None:  # fmt: skip
+                 groups: Groups | None = None, once: frozenset[bytes] = frozenset()) -> None:  # fmt: skip
         import hyperscan
 
         shapes = shapes or {}
         self._anchors = (*anchors, *shapes)
         self._keywords = [k for kws in (groups or {}).values() for k in kws]
-        self._db = self._compile([*map(_literal, anchors), *shapes.values()],
-                                 [hyperscan.HS_FLAG_CASELESS] * len(anchors) + [0] * len(shapes))  # fmt: skip
+        flags = [hyperscan.HS_FLAG_CASELESS | (hyperscan.HS_FLAG_SINGLEMATCH if a in once else 0) for a in anchors]
+        self._db = self._compile([*map(_literal, anchors), *shapes.values()], flags + [0] * len(shapes))
         self._keyword_db = self._compile(list(map(_literal, self._keywords)), [0] * len(self._keywords))
         self._lock = threading.Lock()  # a database's scratch space serves one scan at a time
 
@@ -129,16 +130,18 @@ class HyperscanPrefilter:
 
 
 def make_prefilter(anchors: Sequence[bytes], shapes: Mapping[bytes, bytes] | None = None,
-                   engine: str | None = None, groups: Groups | None = None) -> Prefilter:
+                   engine: str | None = None, groups: Groups | None = None,
+                   once: frozenset[bytes] = frozenset()) -> Prefilter:  # fmt: skip
     """Hyperscan where it runs, else the pure-Python finder; `engine` ("hyperscan"
     or "python") asks for one (a test compares them). `shapes`: name -> regex
     (bytes; a syntax both Python and Hyperscan read alike, no newline in a match).
-    `groups`: the keywords under each anchor, for keywords()."""
+    `groups`: the keywords under each anchor, for keywords(). `once`: anchors
+    whose first line in each spans() call is enough (lines a log repeats)."""
     if engine == "python":
-        return FindPrefilter(anchors, shapes, groups)
+        return FindPrefilter(anchors, shapes, groups, once)
     try:
-        return HyperscanPrefilter(anchors, shapes, groups)
+        return HyperscanPrefilter(anchors, shapes, groups, once)
     except Exception:  # not installed, or no engine for this CPU (hyperscan.error): the fallback
         if engine == "hyperscan":
             raise
-        return FindPrefilter(anchors, shapes, groups)
+        return FindPrefilter(anchors, shapes, groups, once)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from jetllm.classify.catalog import Catalog, Signature
 from jetllm.classify.prefilter import Prefilter, make_prefilter
+from jetllm.core.diagnosis import FailureClass
 
 KEEP_PER_SIGNATURE = 3
 MAX_TEXT = 300  # evidence text is cut around the match to this many characters
@@ -60,6 +61,7 @@ class Hits:
     last_exception: tuple[int, str] | None = None  # line number and line, redacted when shown
     first_fatal: tuple[int, str] | None = None
     last_marker: int = 0
+    last_ready: int = 0  # the last readiness line (class none) matched
     starts: int = 0  # command lines that start a server: more than one is more than one attempt
     last_start: int = 0
 
@@ -73,6 +75,8 @@ class Hits:
             kept.append(hit)
         self.count[sig.id] = self.count.get(sig.id, 0) + 1
         self.last[sig.id] = hit.line
+        if _is_readiness(sig):
+            self.last_ready = max(self.last_ready, hit.line)
 
     def marker(self, lineno: int, segment: str, stripped: str) -> None:
         """Note an error marker in this line, if it holds one."""
@@ -260,6 +264,22 @@ _STARTS = frozenset(START_WORDS)
 _MARKERS = frozenset([*MARKER_WORDS, *MARKER_SHAPES, *START_WORDS])
 
 
+def _is_readiness(sig: Signature) -> bool:
+    return sig.failure_class is FailureClass.NONE and sig.jetson_class in (None, FailureClass.NONE)
+
+
+_READY_ONLY: dict[int, tuple[Catalog, frozenset[bytes]]] = {}
+
+
+def readiness_anchors(catalog: Catalog) -> frozenset[bytes]:
+    """The anchors only readiness signatures' keywords hold (no failure keyword, no marker)."""
+    if id(catalog) not in _READY_ONLY:  # the catalog is kept with it, so its id is not reused
+        only = frozenset(a for a, keywords in catalog.anchors.items() if a not in _MARKERS
+                         and all(_is_readiness(sig) for k in keywords for sig in catalog.by_keyword[k]))  # fmt: skip
+        _READY_ONLY[id(catalog)] = (catalog, only)
+    return _READY_ONLY[id(catalog)][1]
+
+
 def _line_at(block: bytes, start: int) -> tuple[int, int]:
     end = block.find(b"\n", start)
     return start, len(block) if end == -1 else end
@@ -272,7 +292,8 @@ def prefilter_for(catalog: Catalog, engine: str | None = None) -> Prefilter:
     """The catalog's prefilter, built on first use (see prefilter.make_prefilter for `engine`)."""
     key = (id(catalog), engine)
     if key not in _PREFILTERS:  # the catalog is kept with it, so its id is not reused
-        _PREFILTERS[key] = (catalog, make_prefilter(anchor_words(catalog), MARKER_SHAPES, engine, catalog.anchors))
+        _PREFILTERS[key] = (catalog, make_prefilter(anchor_words(catalog), MARKER_SHAPES, engine, catalog.anchors,
+                                                    readiness_anchors(catalog)))  # fmt: skip
     return _PREFILTERS[key][1]
 
 
@@ -280,10 +301,34 @@ def anchor_words(catalog: Catalog) -> list[bytes]:
     return list(dict.fromkeys([*catalog.anchors, *MARKER_WORDS, *START_WORDS]))
 
 
+def _ready_after(block: bytes, low: bytes, offset: int, first_line: int, catalog: Catalog, prefilter: Prefilter,
+                 ready_only: frozenset[bytes], hits: Hits) -> None:  # fmt: skip
+    """Match a readiness line of `block` after `offset`: from the first line of each readiness
+    anchor there, on through the lines that hold the anchor until one is a readiness line."""
+    spans = prefilter.spans(block[offset:], low[offset:])
+    for anchor in sorted({a for found in spans.values() for a in found & ready_only}):
+        at, lineno, counted = low.find(anchor, offset), first_line, 0
+        while at != -1:
+            start = block.rfind(b"\n", 0, at) + 1
+            end = block.find(b"\n", at)
+            end = len(block) if end == -1 else end
+            lineno, counted = lineno + block.count(b"\n", counted, start), start
+            found = {a for a in ready_only if a in low[start:end]}
+            if _match_line(block[start:end], _candidates(low[start:end], found, catalog, prefilter), found, lineno,
+                           hits, set()):  # fmt: skip
+                return
+            at = low.find(anchor, end)
+
+
 def scan(blocks: Iterable[bytes], catalog: Catalog, prefilter: Prefilter | None = None) -> Hits:
     hits = Hits()
     prefilter = prefilter or prefilter_for(catalog)
     reach = max(map(len, catalog.by_keyword), default=1) - 1  # the longest keyword, less one byte
+    # A serving log repeats readiness lines (one per request): decide only needs to know whether
+    # one follows the last error marker. The prefilter reports the first line of each readiness
+    # anchor in a block; where none of these is a readiness line after the block's last error
+    # marker, the rest of the block is searched again (_ready_after).
+    ready_only = readiness_anchors(catalog)
     first_line = 1
     for block in blocks:
         if b"\x1b" in block:
@@ -293,14 +338,22 @@ def scan(blocks: Iterable[bytes], catalog: Catalog, prefilter: Prefilter | None 
         pos, lineno = 0, first_line
         carried: set[str] = set()  # matched by the previous line joined to this one
         previous_end = -2
+        marker_end = -1  # where the block's last line with an error marker ends
+        ready_seen = False  # a line of the block holds a readiness anchor
         candidates: dict[str, Signature] = {}
         for (start, end), found in sorted(spans.items()):
+            if found & ready_only:
+                ready_seen = True
+                if hits.last_ready > hits.last_marker and found <= ready_only:
+                    continue
             lineno += block.count(b"\n", pos, start)
             pos = start
             skip = carried if previous_end == start - 1 else set()
             if previous_end != start - 1:  # else computed as the previous line's continuation
                 candidates = _candidates(low[start:end], found, catalog, prefilter)
             matched = _match_line(block[start:end], candidates, found, lineno, hits, skip) | skip
+            if hits.last_marker == lineno:
+                marker_end = end
             if start > 0 and previous_end != start - 1:  # a line with no anchor before: a head of this one?
                 head = _line_at(block, block.rfind(b"\n", 0, start - 1) + 1)
                 matched |= _match_wrapped(block, low, head, (start, end), lineno - 1, candidates, prefilter, catalog,
@@ -314,6 +367,8 @@ def scan(blocks: Iterable[bytes], catalog: Catalog, prefilter: Prefilter | None 
                                          prefilter, catalog, hits, matched, reach)  # fmt: skip
             candidates = following
             previous_end = end
+        if ready_seen and (hits.last_ready <= hits.last_marker or not hits.last_ready):
+            _ready_after(block, low, max(marker_end, 0), first_line, catalog, prefilter, ready_only, hits)
         lines = block.count(b"\n") + 1
         first_line += lines
         hits.lines += lines

@@ -148,3 +148,17 @@ def test_healthy_discovery_on_a_recent_driver_is_no_failure() -> None:
 def test_an_unreachable_registry_leaves_the_model_unavailable(line: str) -> None:
     d = classify_text(START + line + "\n", backend="ollama")
     assert (d.failure_class, d.signature) == (C.MODEL_UNAVAILABLE, "ollama_registry_unreachable")
+
+
+@pytest.mark.parametrize(("line", "jetson", "expected"), [
+    # discover/gpu_info_cudart.c: error 35 on a desktop is an old driver; on Jetson, Ollama's desktop runtime
+    ('time=2025-02-10T08:00:00.000Z level=DEBUG source=gpu.go:574 msg="Unable to load cudart library /usr/lib/ollama/cuda_v12/libcudart.so.12.4.127: '
+     'your nvidia driver is too old or missing.  If you have a CUDA GPU please upgrade to run ollama"', False, C.DRIVER_TOO_OLD),
+    ('time=2025-02-10T08:00:00.000Z level=DEBUG source=gpu.go:574 msg="Unable to load cudart library /usr/lib/ollama/cuda_v11/libcudart.so.11.3.109: '
+     'your nvidia driver is too old or missing.  If you have a CUDA GPU please upgrade to run ollama"', True, C.LIBRARY_MISMATCH),
+    # llm/server.go: the memory check, which on Jetson's unified memory is the GPU's memory
+    ("Error: model requires more system memory (20.1 GiB) than is available (15.2 GiB)", False, C.HOST_OOM_KILLED),
+    ("Error: model requires more system memory (20.1 GiB) than is available (15.2 GiB)", True, C.GPU_OOM),
+])
+def test_messages_read_by_platform(line: str, jetson: bool, expected: FailureClass) -> None:
+    assert classify_text(START + line + "\n", backend="ollama", jetson=jetson).failure_class is expected

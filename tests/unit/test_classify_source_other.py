@@ -93,3 +93,56 @@ def test_other_init_failure_codes_are_not_read_as_a_driver_or_device_cause() -> 
         d = classify_text(f'time=2025-03-01T10:00:00.000Z level=INFO msg="unable to load cuda driver library" error="cuda driver library init failure: {code}"\n',
                           backend="ollama")
         assert d.signature not in ("ollama_driver_too_old", "ollama_cuda_no_device")
+
+
+@pytest.mark.parametrize(("text", "backend", "jetson", "expected", "signature"), [
+    # ggml-cuda common.cuh no_device_code (llama.cpp, and Ollama's vendored ggml)
+    ("/app/ggml/src/ggml-cuda/mmq.cuh:3111: ERROR: CUDA kernel mul_mat_q has no device code compatible with CUDA arch 610. "
+     "ggml-cuda.cu was compiled for: 700,750,800", "llama.cpp", False, C.UNSUPPORTED_GPU, "ggml_no_device_code_for_arch"),
+    ("//ml/backend/ggml/ggml/src/ggml-cuda/fattn-mma-f16.cuh:1390: ERROR: CUDA kernel flash_attn_ext_f16 has no device code compatible "
+     "with CUDA arch 720. ggml-cuda.cu was compiled for: 500,600,610,700,750,800,860,870", "ollama", True, C.UNSUPPORTED_GPU, "ggml_no_device_code_for_arch"),
+    ("ggml-cuda/mmvq.cu:512: ERROR: HIP kernel mul_mat_vec_q has no device code compatible with HIP arch 1030.", None, False,
+     C.UNSUPPORTED_GPU, "ggml_no_device_code_for_arch"),
+    ("ERROR: ggml-cuda was compiled without support for the current GPU architecture.", "llama.cpp", False,
+     C.UNSUPPORTED_GPU, "ggml_no_device_code_for_arch"),
+    # tiny-cuda-nn bindings/torch/tinycudann/modules.py
+    ("OSError: Could not find compatible tinycudann extension for compute capability 72.", "pytorch", True,
+     C.UNSUPPORTED_GPU, "torch_extension_no_build_for_cc"),
+    # TVM's runtime memory manager under MLC LLM
+    ("InternalError: Check failed: (offset + needed_size <= this->buffer.size) is false: storage allocation failure, "
+     "attempted to allocate 2565120 at offset 0 in region that is 516096bytes", "mlc-llm", False, C.UNSUPPORTED_MODEL, "tvm_storage_region_overrun"),
+    # Go's net.Listen error as `ollama serve` returns it, in English and localised by Windows
+    ("Error: listen tcp 127.0.0.1:11434: bind: Only one usage of each socket address (protocol/network address/port) is normally permitted.",
+     "ollama", False, C.PORT_IN_USE, "go_listen_bind_failed"),
+    ("Error: listen tcp 0.0.0.0:11434: bind: Normalerweise darf jede Socketadresse (Protokoll, Netzwerkadresse oder Anschluss) nur jeweils einmal verwendet werden.",
+     "ollama", False, C.PORT_IN_USE, "go_listen_bind_failed"),
+    ("listen tcp :8080: bind: Only one usage of each socket address (protocol/network address/port) is normally permitted.",
+     None, False, C.PORT_IN_USE, "go_listen_bind_failed"),
+    ("Error: listen tcp 127.0.0.1:11434: bind: address already in use", "ollama", False, C.PORT_IN_USE, "port_in_use"),
+    # bash's "Killed" right after a tqdm bar that had no newline
+    ("Loading checkpoint shards:  33%|███▎      | 1/3 [00:12<00:24, 12.1s/it]Killed", "pytorch", False, C.HOST_OOM_KILLED, "shell_killed"),
+])
+def test_wordings_that_carry_over_to_new_logs(text: str, backend: str | None, jetson: bool, expected: FailureClass, signature: str) -> None:
+    d = classify_text(text + "\n", backend=backend, jetson=jetson)
+    assert (d.failure_class, d.signature) == (expected, signature)
+
+
+@pytest.mark.parametrize("line", [
+    # bind failures that are not a held port
+    "Error: listen tcp 0.0.0.0:80: bind: permission denied",
+    "Error: listen tcp 192.168.7.2:11434: bind: cannot assign requested address",
+])
+def test_other_bind_failures_are_not_read_as_a_held_port(line: str) -> None:
+    assert classify_text(line + "\n", backend="ollama").failure_class is not C.PORT_IN_USE
+
+
+@pytest.mark.parametrize("line", [
+    # healthy lines sharing the new entries' words
+    'time=2025-06-01T10:00:00.000Z level=INFO source=routes.go:1297 msg="Listening on 127.0.0.1:11434 (version 0.12.3)"',
+    "UserWarning: tinycudann was built for lower compute capability (86) than the system's (87). Performance may be suboptimal.",
+    "Loading checkpoint shards: 100%|██████████| 3/3 [00:09<00:00,  3.02s/it]",
+    "[TensorRT-LLM][INFO] Engine version 0.21.0 found in the config file, assuming engine(s) built by new builder API.",
+])
+def test_healthy_lines_near_the_new_entries_are_not_failures(line: str) -> None:
+    d = classify_text(line + "\n")
+    assert d.signature == "no-evidence" or d.failure_class is C.NONE  # Ollama's "Listening on" is a readiness line

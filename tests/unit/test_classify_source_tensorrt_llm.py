@@ -65,3 +65,20 @@ def test_ordinary_info_and_warning_lines_match_no_signature() -> None:
                    "[TensorRT-LLM][INFO] [MemUsageChange] Allocated 78.30 GiB for max tokens in paged KV cache (3731744).\n"
                    "[TensorRT-LLM][WARNING] Attention workspace size is not enough, increase the size from 0 bytes to 67462144 bytes\n")
     assert classify_text(log, backend="tensorrt-llm").signature == "no-evidence"
+
+
+@pytest.mark.parametrize(("text", "signature"), [
+    # libnvinfer's version check, as TensorRT-LLM's logger forwards it (library.yaml)
+    ("[TensorRT-LLM][ERROR] 6: The engine plan file is not compatible with this version of TensorRT, expecting library version 10.3.0.26 "
+     "got 10.4.0.26, please rebuild.", "tensorrt_engine_mismatch"),
+    # cpp/tensorrt_llm/runtime/tllmRuntime.cpp
+    ("[TensorRT-LLM][ERROR] Assertion failed: Failed to deserialize cuda engine (/src/tensorrt_llm/cpp/tensorrt_llm/runtime/tllmRuntime.cpp:168)",
+     "trtllm_engine_deserialize_failed"),
+    # both: the version line names the cause
+    ("[TensorRT-LLM][ERROR] 6: The engine plan file is not compatible with this version of TensorRT, expecting library version 9.2.0.5 "
+     "got 9.3.0.1, please rebuild.\n[TensorRT-LLM][ERROR] Assertion failed: Failed to deserialize cuda engine (tllmRuntime.cpp:72)",
+     "tensorrt_engine_mismatch"),
+])
+def test_an_engine_of_another_tensorrt_version(text: str, signature: str) -> None:
+    d = classify_text(START + text + "\n", backend="tensorrt-llm")
+    assert (d.failure_class, d.signature) == (C.LIBRARY_MISMATCH, signature)
