@@ -235,10 +235,13 @@ def test_keep_in_a_narrow_log_keeps_its_instructions_indented(jetllm, docker_cli
         assert result.exit_code == 0, result.stderr
         lines = result.stdout.splitlines()
         assert [line for line in lines if line != line.rstrip()] == []
-        rows = ("ready ", "settings ", "timings ", "smoke ", "reply ", "kept ", "try it ", "stop it ")
+        checks = ("chat-stream", "chat", "tool-call", "tool-call-stream", "tool-round-trip", "structured-output",
+                  "sanity")  # the smoke suite, a row each
+        rows = ("ready ", "settings ", "timings ", "smoke ", "reply ", *(f"{c} " for c in checks), "kept ", "try it ",
+                "stop it ")
         assert [line for line in lines if not line.startswith((*rows, " "))] == []
         assert [line.split()[0] for line in lines if not line.startswith(" ")] == [
-            "ready", "settings", "timings", "smoke", "reply", "kept", "try", "stop"]
+            "ready", "settings", "timings", "smoke", "reply", *checks, "kept", "try", "stop"]
         (kept,) = containers_of(docker_client, backend=name)
         words = " ".join(result.stdout.split())
         assert f"jetllm gc --run {kept.labels[labels.RUN]}" in words
