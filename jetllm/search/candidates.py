@@ -26,6 +26,9 @@ class Candidate(Record):
     profile: str | None = None  # the profile name or file it came from
     # Another image of this backend, tried only when no earlier one of it works.
     alternative_of: str | None = None
+    # Context values above the ladder's first that the prediction's margins leave possible (ascending):
+    # once the first step works, the search climbs into them.
+    room: list[int] = Field(default_factory=list)
 
 
 class PreflightVerdict(Record):

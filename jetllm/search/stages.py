@@ -87,7 +87,7 @@ class Stages:
                 continue
             facts = cpu_view(self.facts) if cpu else self.facts
             ladder = refined(self._ladder(profile.ladder(facts)))
-            ladder, misfit = self._predicted(profile.name, ladder, cpu, images)
+            ladder, misfit, room = self._predicted(profile.name, ladder, cpu, images)
             if misfit is not None:
                 left_out.append(misfit)
                 continue
@@ -97,7 +97,7 @@ class Stages:
                 found.append(Candidate(
                     name=name, backend=profile.name, image=image, ladder=ladder,
                     base=self._base(ladder), profile=profile.path or profile.name,
-                    alternative_of=profile.name if n else None,
+                    alternative_of=profile.name if n else None, room=room,
                 ))
         return Selection(candidates=found, left_out=left_out, profiles=chosen)
 
@@ -164,7 +164,7 @@ class Stages:
         return predict(ladder, backend, self.shape, memory, gpu=self._gpu(cpu))
 
     def _predicted(self, backend: str, ladder: Ladder, cpu: bool,
-                   images: list[str]) -> tuple[Ladder, CandidateResult | None]:
+                   images: list[str]) -> tuple[Ladder, CandidateResult | None, list[int]]:
         """The ladder from the most ambitious context predicted to fit; or, when none is, the
         candidate left out as a predicted misfit with the figures (unless --try-anyway)."""
         from jetllm.classify import diagnosis_for
@@ -173,11 +173,11 @@ class Stages:
 
         prediction = self._prediction(backend, ladder, cpu)
         if prediction is None:
-            return ladder, None
+            return ladder, None, []
         if prediction.start_context is not None:
-            return trimmed(ladder, prediction), None
+            return trimmed(ladder, prediction), None, prediction.room
         if self.overrides.try_anyway:
-            return ladder, None
+            return ladder, None, []
         price = prediction.cost
         failure = FailureClass.GPU_OOM if self._gpu(cpu) else FailureClass.HOST_OOM_KILLED
         diagnosis = diagnosis_for(
@@ -190,7 +190,7 @@ class Stages:
         candidate = Candidate(name=backend, backend=backend, image=images[0] if images else "", ladder=ladder,
                               profile=backend)
         return ladder, CandidateResult(candidate=candidate, verdict=Verdict.LEFT_OUT, stop=StopReason.LEFT_OUT,
-                                       diagnosis=diagnosis)
+                                       diagnosis=diagnosis), []
 
     def _base(self, ladder: Ladder) -> Settings:
         values: dict[str, Any] = {"model": self.overrides.model}

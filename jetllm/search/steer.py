@@ -59,6 +59,7 @@ KNOB_PREFERENCE: dict[FailureClass, tuple[str, ...]] = {
 @dataclass(frozen=True)
 class Policy:
     sometimes_steps: int = 1  # further starts allowed after a 'sometimes' failure
+    room_steps: int = 2  # starts spent climbing into a prediction's margin once its start works
 
 
 @dataclass
@@ -75,8 +76,10 @@ class _Walk:
     untried: list[str] = field(default_factory=list)
     last_failure: Diagnosis | None = None
 
-    def step(self, indices: dict[str, int]) -> Step:
+    def step(self, indices: dict[str, int], context: int | None = None) -> Step:
         settings = self.candidate.ladder.settings(indices, self.candidate.base)
+        if context is not None:
+            settings = settings.model_copy(update={"max_len": context})
         if self.budget.spent():
             self.stop = StopReason.BUDGET
             return "stop"
@@ -139,7 +142,9 @@ def search_candidate(
     first = walk.step({})
     exhausted: set[str] = set()
     if first == "ok":
-        best, walk.stop = 0, StopReason.FOUND
+        best = _climb(walk)
+        kept = walk.stop in (StopReason.BUDGET, StopReason.INTERRUPTED)
+        walk.stop = walk.stop if kept else StopReason.FOUND
     while walk.stop is None:
         knob = walk.pick(exhausted)
         if knob is None:
@@ -176,6 +181,24 @@ def search_candidate(
     if walk.stop is StopReason.BUDGET and not walk.attempts:
         walk.untried.append(describe(candidate.ladder.settings({}, candidate.base)) + " and below")
     return _result(walk, best)
+
+
+def _climb(walk: _Walk) -> int:
+    """After the first step works: bisect upward through the candidate's room (context values the
+    prediction's margins left out), the last one assumed not to fit, within Policy.room_steps starts.
+    Returns the index of the working attempt with the largest context."""
+    room, best = walk.candidate.room, 0
+    lo, hi, left = -1, len(room), walk.policy.room_steps
+    while hi - lo > 1 and left > 0:
+        mid, left = (lo + hi) // 2, left - 1
+        result = walk.step({}, context=room[mid])
+        if result == "ok":
+            lo, best = mid, len(walk.attempts) - 1
+        elif result == "fail":
+            hi = mid
+        else:
+            break
+    return best
 
 
 def _result(walk: _Walk, best: int | None) -> CandidateResult:
