@@ -68,6 +68,7 @@ class Stages:
     probes: dict[str, ProbeResult] = field(default_factory=dict)  # image -> its probe, once per run
     shape: ModelShape | None = None  # the model's memory figures, where known: the ladder starts at what fits
     load: LoadPlan | None = None  # --concurrency-sweep: each attempt that serves is measured under load
+    fit: dict[str, bool] = field(default_factory=dict)  # image -> whether its llama.cpp takes --fit (autofit.py)
 
     def candidates(self, profiles: list[Profile]) -> Selection:
         from jetllm.catalog import candidates as variants_for
@@ -239,7 +240,12 @@ class Stages:
 
     def attempt(self, candidate: Candidate, settings: Settings, timeout: float | None) -> Attempt:
         from jetllm.runtime import run_attempt
+        from jetllm.search.autofit import fit_off, takes_fit
 
+        fits_itself = "fit" in self.profiles[candidate.name][0].knobs  # llama.cpp: turned off where it can be
+        if fits_itself:
+            known = self.fit.get(candidate.image)
+            settings = fit_off(settings, takes_fit([], candidate.image) if known is None else known)
         spec = self.spec(candidate, settings)
         if timeout is not None and timeout < spec.ready.timeout_s:
             spec = spec.model_copy(update={"ready": spec.ready.model_copy(update={"timeout_s": timeout})})
@@ -249,6 +255,8 @@ class Stages:
         attempt = run_attempt(spec, facts=self.facts, pull_policy=self.overrides.pull,
                               run_id=self.run_id, progress=self.progress, preflight=self.answer(spec.image),
                               probe=self.probe, load=self.load)
+        if fits_itself and (learned := takes_fit(attempt.log_tail, candidate.image)) is not None:
+            self.fit[candidate.image] = learned
         return self._with_memory(candidate, attempt)
 
     def probe(self, client: DockerClient, spec: ContainerSpec) -> ProbeResult:
@@ -264,8 +272,10 @@ class Stages:
         from jetllm.classify.figures import read_figures
         from jetllm.core.attempt import MemoryFigures
 
+        from jetllm.search.autofit import ran_settings
+
         measured = read_figures(attempt.log_tail, backend=candidate.backend)
-        figures = MemoryFigures(measured=measured)
+        figures = MemoryFigures(measured=measured, ran=ran_settings(measured))
         if self.shape is not None and self.shape.sized and attempt.settings.max_len:
             from jetllm.modelinfo.estimate import cost
             from jetllm.search.predict import memory_for

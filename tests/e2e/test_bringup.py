@@ -55,6 +55,10 @@ def test_bringup_finds_the_largest_context_under_a_memory_limit(
     markdown = (tmp_path / "report" / "report.md").read_text()
     assert f"memory: predicted {memory['predicted_bytes'] / (1 << 20):.1f} MiB of 48.0 MiB usable" in markdown
     assert f"ran_context_per_sequence {first}" in markdown
+    # the server's own fitting was off for every step, and what it ran with is said in both reports
+    assert all(a["settings"]["extra"].get("fit") == "off" for a in attempts), [a["settings"] for a in attempts]
+    assert memory["ran"] == {"concurrency": 1, "max_len": first}, memory
+    assert f"ran with: concurrency 1, max_len {first}" in markdown
     assert report["model_info"]["context_length"] == TRAINED and report["model_info"]["architecture"] == "llama"
     for length, attempt in killed.items():
         assert length > largest, (length, largest)
