@@ -271,7 +271,6 @@ class Stages:
         """The attempt with its predicted memory against what the backend printed."""
         from jetllm.classify.figures import read_figures
         from jetllm.core.attempt import MemoryFigures
-
         from jetllm.search.autofit import ran_settings
 
         measured = read_figures(attempt.log_tail, backend=candidate.backend)
