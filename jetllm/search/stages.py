@@ -72,6 +72,7 @@ class Stages:
 
     def candidates(self, profiles: list[Profile]) -> Selection:
         from jetllm.catalog import candidates as variants_for
+        from jetllm.search.predict import memory_for
 
         found: list[Candidate] = []
         left_out: list[CandidateResult] = []
@@ -92,13 +93,14 @@ class Stages:
             if misfit is not None:
                 left_out.append(misfit)
                 continue
+            memory = memory_for(self.facts, self.overrides.memory, gpu=self._gpu(cpu))
             for n, image in enumerate(images):
                 name = profile.name if n == 0 else f"{profile.name}#{n + 1}"
                 chosen[name] = (profile, cpu)
                 found.append(Candidate(
                     name=name, backend=profile.name, image=image, ladder=ladder,
                     base=self._base(ladder), profile=profile.path or profile.name,
-                    alternative_of=profile.name if n else None, room=room,
+                    alternative_of=profile.name if n else None, room=room, memory=memory,
                 ))
         return Selection(candidates=found, left_out=left_out, profiles=chosen)
 

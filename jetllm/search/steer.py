@@ -35,11 +35,11 @@ from jetllm.classify.figures import read_figures
 from jetllm.core.attempt import Attempt, AttemptOutcome
 from jetllm.core.diagnosis import Diagnosis, FailureClass, RetrySmaller
 from jetllm.core.events import SearchProgress, StepFailed, StepStarted, StepWorked, ignore
-from jetllm.core.ladder import Knob
+from jetllm.core.ladder import Knob, Value
 from jetllm.core.spec import Settings
 from jetllm.search.budget import Budget
 from jetllm.search.candidates import Candidate, CandidateResult, StopReason, Verdict
-from jetllm.search.figured import figure_index
+from jetllm.search.figured import figure_index, raised_fraction
 from jetllm.search.ladder import describe
 
 AttemptFn = Callable[[Candidate, Settings, "float | None"], Attempt]
@@ -75,11 +75,13 @@ class _Walk:
     stop: StopReason | None = None
     untried: list[str] = field(default_factory=list)
     last_failure: Diagnosis | None = None
+    raised: bool = False  # the one raise_step a candidate gets was taken
 
-    def step(self, indices: dict[str, int], context: int | None = None) -> Step:
+    def step(self, indices: dict[str, int], update: dict[str, Value] | None = None) -> Step:
         settings = self.candidate.ladder.settings(indices, self.candidate.base)
-        if context is not None:
-            settings = settings.model_copy(update={"max_len": context})
+        return self.run(settings.model_copy(update=update) if update else settings)
+
+    def run(self, settings: Settings) -> Step:
         if self.budget.spent():
             self.stop = StopReason.BUDGET
             return "stop"
@@ -116,6 +118,21 @@ class _Walk:
         figures = read_figures(last.log_tail, backend=self.candidate.backend)
         return figure_index(knob, lowest, last.settings, figures)
 
+    def raise_step(self) -> Step | None:
+        """After a failure whose class a knob is raised on (its profile's up_on): one start with the
+        memory fraction the failed start's figures ask for, where free memory covers it (figured.py)."""
+        last, memory = self.attempts[-1] if self.attempts else None, self.candidate.memory
+        knob = self.candidate.ladder.knob("gpu_util")
+        cls = self.last_failure.failure_class.value if self.last_failure else None
+        if last is None or memory is None or knob is None or cls not in knob.up_on or self.raised:
+            return None
+        figures = read_figures(last.log_tail, backend=self.candidate.backend)
+        target = raised_fraction(last.settings, figures, memory.total_bytes, memory.usable_bytes)
+        if target is None:
+            return None
+        self.raised = True
+        return self.run(last.settings.model_copy(update={"gpu_util": target}))
+
     def pick(self, exhausted: set[str]) -> Knob | None:
         knobs = [
             k for k in self.candidate.ladder.knobs
@@ -146,6 +163,12 @@ def search_candidate(
         kept = walk.stop in (StopReason.BUDGET, StopReason.INTERRUPTED)
         walk.stop = walk.stop if kept else StopReason.FOUND
     while walk.stop is None:
+        raised = walk.raise_step()
+        if raised == "ok":
+            best, walk.stop = len(walk.attempts) - 1, StopReason.FOUND
+            break
+        if walk.stop is not None:
+            break
         knob = walk.pick(exhausted)
         if knob is None:
             walk.stop = StopReason.LADDER_EXHAUSTED
@@ -191,7 +214,7 @@ def _climb(walk: _Walk) -> int:
     lo, hi, left = -1, len(room), walk.policy.room_steps
     while hi - lo > 1 and left > 0:
         mid, left = (lo + hi) // 2, left - 1
-        result = walk.step({}, context=room[mid])
+        result = walk.step({}, {"max_len": room[mid]})
         if result == "ok":
             lo, best = mid, len(walk.attempts) - 1
         elif result == "fail":
