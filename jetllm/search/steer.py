@@ -19,6 +19,11 @@ bisection goes on below that value only if it fails. A knob whose profile lists 
 failure's class in `up_on` (or leaves it out of a non-empty `down_on`) is not stepped
 down after it (SGLang's static fraction on a KV pool too small).
 
+Where the first step works and the prediction left room (candidate.room: context steps only
+the estimate's margin ruled out), up to Policy.room_steps more starts bisect upward into it.
+After a failure whose class the memory fraction's `up_on` lists (vLLM's KV cache too small),
+one start raises the fraction to what the figures ask, where free memory covers it.
+
 Bisection assumes a knob is monotone (a value that works means every smaller
 one works). Per knob of n values it needs at most ceil(log2(n)) starts after
 the first; a candidate needs at most `Ladder.bound()` = 1 + sum over knobs of
@@ -208,7 +213,7 @@ def search_candidate(
 
 def _climb(walk: _Walk) -> int:
     """After the first step works: bisect upward through the candidate's room (context values the
-    prediction's margins left out), the last one assumed not to fit, within Policy.room_steps starts.
+    prediction's margins left out; past its top nothing fits), within Policy.room_steps starts.
     Returns the index of the working attempt with the largest context."""
     room, best = walk.candidate.room, 0
     lo, hi, left = -1, len(room), walk.policy.room_steps
