@@ -222,8 +222,8 @@ def _climb(walk: _Walk) -> int:
         result = walk.step({}, {"max_len": room[mid]})
         if result == "ok":
             lo, best = mid, len(walk.attempts) - 1
-        elif result == "fail":
-            hi = mid
+        elif result == "fail" or walk.stop not in (StopReason.BUDGET, StopReason.INTERRUPTED):
+            hi, walk.stop = mid, None  # a step above one that works failed: any cause means too much
         else:
             break
     return best

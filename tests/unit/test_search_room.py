@@ -54,3 +54,21 @@ def test_without_room_the_first_working_step_is_the_answer(tmp_path: Path) -> No
     world = FakeWorld(rules={"llama.cpp": llama_cpu(model, int(4.2 * MIB))})
     found = search_candidate(plain, world, Budget(clock=world.clock))
     assert len(world.calls) == 1 and found.best == 0
+
+
+def test_a_climb_step_failing_for_a_no_retry_cause_still_bounds_the_climb(tmp_path: Path) -> None:
+    """At the very limit a start may serve and then fail its first request, which the log alone can
+    name wrongly (a no-retry class): the climb takes it as too much and goes on below it."""
+    model = write_model(tmp_path / "m.gguf")
+    (candidate,) = stages(model, max_len=131072, memory="48m").candidates([load_profile("llama.cpp")]).candidates
+    oom = llama_cpu(model, int(5.2 * MIB))  # the largest that starts is the room's first step
+
+    def rule(settings: Settings) -> FailureClass | None:
+        return FailureClass.LIBRARY_MISMATCH if oom(settings) else None
+
+    true_largest = max(c for c in range(1024, 131073, 1024) if rule(Settings(max_len=c)) is None)
+    world = FakeWorld(rules={"llama.cpp": rule})
+    found = search_candidate(candidate, world, Budget(clock=world.clock))
+    assert found.best_attempt is not None and found.best_attempt.settings.max_len == true_largest
+    assert true_largest == candidate.room[0] and world.calls[1][1].max_len == candidate.room[1]  # failed, then below
+    assert found.verdict.value == "works" and found.stop.value == "found" and len(world.calls) == 3
