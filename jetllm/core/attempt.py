@@ -68,6 +68,7 @@ class MemoryFigures(Record):
     predicted: dict[str, int] = Field(default_factory=dict)  # weights_bytes, kv_bytes, overhead_bytes
     usable_bytes: int | None = None  # what the prediction counted as available
     measured: dict[str, float] = Field(default_factory=dict)  # as printed: weights_bytes, kv_budget_bytes, ...
+    ran: dict[str, int] = Field(default_factory=dict)  # settings the backend says it ran with (max_len, ...)
 
 
 class Attempt(Record):

@@ -37,6 +37,7 @@ GPU_CONTEXT_BYTES = 256 * MIB  # CUDA context and cuBLAS workspaces of a GPU pro
 # reserved but paged in only as a batch uses them (measured: llama-server under docker
 # --memory holds weights + KV + 4.2 to 4.5 MiB of its own at start; 6 MiB leaves room for a request).
 CPU_PROCESS_BYTES = 6 * MIB
+CPU_PROCESS_SEEN_BYTES = int(4.2 * MIB)  # the least measured: what is above it is margin, not a figure
 VLLM_CUDA_GRAPHS_BYTES = 512 * MIB
 VLLM_NON_TORCH_BYTES = 256 * MIB
 VLLM_MIN_BATCHED_TOKENS = 2048  # its profiling batch is at least this, at most VLLM_MAX_BATCHED_TOKENS
@@ -71,6 +72,12 @@ class Cost(Record):
     # llama.cpp's own buffers, as it prints them (model, KV, compute, output)
     compute_bytes: int = 0
     output_bytes: int = 0
+    margin_bytes: int = 0  # of the overheads, what is a safety margin over the least measured
+
+    @property
+    def least_bytes(self) -> int:
+        """The total without the margin: what the setting may cost at best."""
+        return self.total_bytes - self.margin_bytes
 
     @property
     def total_bytes(self) -> int:
@@ -100,12 +107,14 @@ def llama_cpp_cost(shape: ModelShape, context: int, sequences: int = 1, *, kv_dt
     rows = ubatch if logit_rows is None else logit_rows
     compute = context * ubatch * 2 + max(rows * vocab * 4, ubatch * (ff * 8 + hidden * 16))
     output = sequences * vocab * 4
+    margin = 0
     if resident and not gpu:  # what a memory limit on the CPU meets (see CPU_PROCESS_BYTES)
-        overhead = output + CPU_PROCESS_BYTES
+        overhead, margin = output + CPU_PROCESS_BYTES, CPU_PROCESS_BYTES - CPU_PROCESS_SEEN_BYTES
     else:
         overhead = compute + output + (GPU_CONTEXT_BYTES if gpu else 0)
     return Cost(backend="llama.cpp", context=context, sequences=sequences, weights_bytes=shape.weight_bytes or 0,
-                kv_bytes=cells * per_token, overhead_bytes=overhead, compute_bytes=compute, output_bytes=output)
+                kv_bytes=cells * per_token, overhead_bytes=overhead, compute_bytes=compute, output_bytes=output,
+                margin_bytes=margin)
 
 
 def activation_bytes(shape: ModelShape, context: int) -> int:

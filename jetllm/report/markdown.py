@@ -6,6 +6,7 @@ from jetllm.core.attempt import MemoryFigures
 from jetllm.core.plaintext import plain
 from jetllm.core.probe import fact_lines
 from jetllm.core.redact import clip
+from jetllm.core.spec import Settings
 from jetllm.core.units import GIB, size
 from jetllm.report.model import Report
 from jetllm.report.rows import headline, rows
@@ -74,6 +75,8 @@ def render_markdown(report: Report) -> str:
             out.append(f"{n}. {describe(attempt.settings)}: {what}{took}")
             if attempt.memory is not None:
                 out.append(f"   - memory: {_memory(attempt.memory)}")
+            if attempt.memory is not None and attempt.memory.ran:
+                out.append(f"   - ran with: {_ran(attempt.settings, attempt.memory.ran)}")
         probe = next((a.probe for a in result.attempts if a.probe is not None), None)
         if probe is not None:
             out += ["", f"Probe of `{probe.image}` before the first model load: {probe.verdict}", "", "```"]
@@ -106,6 +109,16 @@ def _memory(figures: MemoryFigures) -> str:
     if printed:
         said.append("measured " + ", ".join(printed))
     return "; ".join(said) or "no figures"
+
+
+def _ran(asked: Settings, ran: dict[str, int]) -> str:
+    """The settings the backend says it ran with, and what was asked where the two differ."""
+    said = []
+    for name, value in ran.items():
+        wanted = getattr(asked, name, None)
+        differs = name != "gpu_layers" and wanted is not None and wanted != value  # -ngl 999 means all
+        said.append(f"{name} {value}" + (f" (asked {wanted})" if differs else ""))
+    return ", ".join(said)
 
 
 def _checks(report: Report) -> list[str]:

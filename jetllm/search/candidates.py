@@ -13,6 +13,7 @@ from jetllm.core.diagnosis import Diagnosis
 from jetllm.core.ladder import Ladder
 from jetllm.core.record import Record
 from jetllm.core.spec import ContainerSpec, Settings
+from jetllm.modelinfo.estimate import Memory
 
 
 class Candidate(Record):
@@ -26,6 +27,11 @@ class Candidate(Record):
     profile: str | None = None  # the profile name or file it came from
     # Another image of this backend, tried only when no earlier one of it works.
     alternative_of: str | None = None
+    # Context values above the ladder's first that the prediction's margins leave possible (ascending):
+    # once the first step works, the search climbs into them.
+    room: list[int] = Field(default_factory=list)
+    # What this host can give a start (usable of total memory), where known: bounds a raised fraction.
+    memory: Memory | None = None
 
 
 class PreflightVerdict(Record):

@@ -5,6 +5,9 @@ After a failed start, the log may say what would fit (classify/figures.yaml):
   what is available: the next --max-model-len is that context;
 - vLLM: the memory free at start against what --gpu-memory-utilization asked: the
   next fraction is what is free;
+- vLLM: the KV memory needed against what is available, where free memory covers the
+  difference: the next fraction is the one whose budget holds it (raised_fraction), the
+  context kept (a knob whose profile lists the class in up_on is raised, never lowered);
 The step is the largest value of the knob at or below the figure (the ladder holds
 every multiple of the context resolution between its points). Without a figure the
 search bisects.
@@ -34,6 +37,17 @@ def figure_target(knob: Knob, settings: Settings, figures: Mapping[str, float]) 
         if free is not None and total:
             return math.floor(100 * free / total) / 100 - 0.01
     return None
+
+
+def raised_fraction(settings: Settings, figures: Mapping[str, float], total: int, usable: int) -> float | None:
+    """After vLLM's KV cache came short: the --gpu-memory-utilization that covers what it said the
+    cache needs (its budget grows with the fraction of `total`), when what is free (`usable`) allows
+    it; None when the figures do not say, or free memory does not cover it."""
+    asked, budget, needed = settings.gpu_util, figures.get("kv_budget_bytes"), figures.get("kv_needed_bytes")
+    if not asked or budget is None or not needed or needed <= budget or total <= 0:
+        return None
+    target = math.ceil(100 * (asked * total + needed - budget) / total) / 100
+    return target if asked < target <= math.floor(100 * usable / total) / 100 else None
 
 
 def figure_index(knob: Knob, lowest: int, settings: Settings, figures: Mapping[str, float]) -> int | None:

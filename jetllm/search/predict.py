@@ -10,6 +10,8 @@ to try anyway).
 
 from __future__ import annotations
 
+from pydantic import Field
+
 from jetllm.core.facts import HostFacts
 from jetllm.core.ladder import Ladder
 from jetllm.core.record import Record
@@ -26,6 +28,9 @@ class Prediction(Record):
     start_context: int | None = None  # the most ambitious context predicted to fit; None: none does
     cost: Cost  # at start_context, or at the smallest step when none fits
     start_fraction: float | None = None  # the largest memory fraction whose share is usable
+    # Context steps above start_context that fit were the estimate's margins not needed (ascending):
+    # after the start works, the search may climb into them (search/steer.py).
+    room: list[int] = Field(default_factory=list)
 
 
 def limit_bytes(memory: str | None) -> int | None:
@@ -74,9 +79,11 @@ def predict(ladder: Ladder, backend: str, shape: ModelShape, memory: Memory, *, 
     prices = [cost(backend, shape, step, gpu=gpu, resident=True) for step in steps]
     fitting = [price for price in prices if price.total_bytes <= usable]
     chosen = fitting[0] if fitting else prices[-1]
+    room = sorted(price.context for price in prices
+                  if price.total_bytes > usable >= price.least_bytes and price.context > chosen.context)
     return Prediction(backend=backend, usable_bytes=usable, how=memory.how,
                       start_context=chosen.context if fitting else None, cost=chosen,
-                      start_fraction=shares[0] if shares else None)
+                      start_fraction=shares[0] if shares else None, room=room if fitting else [])
 
 
 def trimmed(ladder: Ladder, prediction: Prediction) -> Ladder:

@@ -68,9 +68,11 @@ class Stages:
     probes: dict[str, ProbeResult] = field(default_factory=dict)  # image -> its probe, once per run
     shape: ModelShape | None = None  # the model's memory figures, where known: the ladder starts at what fits
     load: LoadPlan | None = None  # --concurrency-sweep: each attempt that serves is measured under load
+    fit: dict[str, bool] = field(default_factory=dict)  # image -> whether its llama.cpp takes --fit (autofit.py)
 
     def candidates(self, profiles: list[Profile]) -> Selection:
         from jetllm.catalog import candidates as variants_for
+        from jetllm.search.predict import memory_for
 
         found: list[Candidate] = []
         left_out: list[CandidateResult] = []
@@ -87,17 +89,18 @@ class Stages:
                 continue
             facts = cpu_view(self.facts) if cpu else self.facts
             ladder = refined(self._ladder(profile.ladder(facts)))
-            ladder, misfit = self._predicted(profile.name, ladder, cpu, images)
+            ladder, misfit, room = self._predicted(profile.name, ladder, cpu, images)
             if misfit is not None:
                 left_out.append(misfit)
                 continue
+            memory = memory_for(self.facts, self.overrides.memory, gpu=self._gpu(cpu))
             for n, image in enumerate(images):
                 name = profile.name if n == 0 else f"{profile.name}#{n + 1}"
                 chosen[name] = (profile, cpu)
                 found.append(Candidate(
                     name=name, backend=profile.name, image=image, ladder=ladder,
                     base=self._base(ladder), profile=profile.path or profile.name,
-                    alternative_of=profile.name if n else None,
+                    alternative_of=profile.name if n else None, room=room, memory=memory,
                 ))
         return Selection(candidates=found, left_out=left_out, profiles=chosen)
 
@@ -164,7 +167,7 @@ class Stages:
         return predict(ladder, backend, self.shape, memory, gpu=self._gpu(cpu))
 
     def _predicted(self, backend: str, ladder: Ladder, cpu: bool,
-                   images: list[str]) -> tuple[Ladder, CandidateResult | None]:
+                   images: list[str]) -> tuple[Ladder, CandidateResult | None, list[int]]:
         """The ladder from the most ambitious context predicted to fit; or, when none is, the
         candidate left out as a predicted misfit with the figures (unless --try-anyway)."""
         from jetllm.classify import diagnosis_for
@@ -173,11 +176,11 @@ class Stages:
 
         prediction = self._prediction(backend, ladder, cpu)
         if prediction is None:
-            return ladder, None
+            return ladder, None, []
         if prediction.start_context is not None:
-            return trimmed(ladder, prediction), None
+            return trimmed(ladder, prediction), None, prediction.room
         if self.overrides.try_anyway:
-            return ladder, None
+            return ladder, None, []
         price = prediction.cost
         failure = FailureClass.GPU_OOM if self._gpu(cpu) else FailureClass.HOST_OOM_KILLED
         diagnosis = diagnosis_for(
@@ -190,7 +193,7 @@ class Stages:
         candidate = Candidate(name=backend, backend=backend, image=images[0] if images else "", ladder=ladder,
                               profile=backend)
         return ladder, CandidateResult(candidate=candidate, verdict=Verdict.LEFT_OUT, stop=StopReason.LEFT_OUT,
-                                       diagnosis=diagnosis)
+                                       diagnosis=diagnosis), []
 
     def _base(self, ladder: Ladder) -> Settings:
         values: dict[str, Any] = {"model": self.overrides.model}
@@ -239,7 +242,12 @@ class Stages:
 
     def attempt(self, candidate: Candidate, settings: Settings, timeout: float | None) -> Attempt:
         from jetllm.runtime import run_attempt
+        from jetllm.search.autofit import fit_off, takes_fit
 
+        fits_itself = "fit" in self.profiles[candidate.name][0].knobs  # llama.cpp: turned off where it can be
+        if fits_itself:
+            known = self.fit.get(candidate.image)
+            settings = fit_off(settings, takes_fit([], candidate.image) if known is None else known)
         spec = self.spec(candidate, settings)
         if timeout is not None and timeout < spec.ready.timeout_s:
             spec = spec.model_copy(update={"ready": spec.ready.model_copy(update={"timeout_s": timeout})})
@@ -249,6 +257,8 @@ class Stages:
         attempt = run_attempt(spec, facts=self.facts, pull_policy=self.overrides.pull,
                               run_id=self.run_id, progress=self.progress, preflight=self.answer(spec.image),
                               probe=self.probe, load=self.load)
+        if fits_itself and (learned := takes_fit(attempt.log_tail, candidate.image)) is not None:
+            self.fit[candidate.image] = learned
         return self._with_memory(candidate, attempt)
 
     def probe(self, client: DockerClient, spec: ContainerSpec) -> ProbeResult:
@@ -263,9 +273,10 @@ class Stages:
         """The attempt with its predicted memory against what the backend printed."""
         from jetllm.classify.figures import read_figures
         from jetllm.core.attempt import MemoryFigures
+        from jetllm.search.autofit import ran_settings
 
         measured = read_figures(attempt.log_tail, backend=candidate.backend)
-        figures = MemoryFigures(measured=measured)
+        figures = MemoryFigures(measured=measured, ran=ran_settings(measured))
         if self.shape is not None and self.shape.sized and attempt.settings.max_len:
             from jetllm.modelinfo.estimate import cost
             from jetllm.search.predict import memory_for

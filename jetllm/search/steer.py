@@ -19,6 +19,11 @@ bisection goes on below that value only if it fails. A knob whose profile lists 
 failure's class in `up_on` (or leaves it out of a non-empty `down_on`) is not stepped
 down after it (SGLang's static fraction on a KV pool too small).
 
+Where the first step works and the prediction left room (candidate.room: context steps only
+the estimate's margin ruled out), up to Policy.room_steps more starts bisect upward into it.
+After a failure whose class the memory fraction's `up_on` lists (vLLM's KV cache too small),
+one start raises the fraction to what the figures ask, where free memory covers it.
+
 Bisection assumes a knob is monotone (a value that works means every smaller
 one works). Per knob of n values it needs at most ceil(log2(n)) starts after
 the first; a candidate needs at most `Ladder.bound()` = 1 + sum over knobs of
@@ -35,11 +40,11 @@ from jetllm.classify.figures import read_figures
 from jetllm.core.attempt import Attempt, AttemptOutcome
 from jetllm.core.diagnosis import Diagnosis, FailureClass, RetrySmaller
 from jetllm.core.events import SearchProgress, StepFailed, StepStarted, StepWorked, ignore
-from jetllm.core.ladder import Knob
+from jetllm.core.ladder import Knob, Value
 from jetllm.core.spec import Settings
 from jetllm.search.budget import Budget
 from jetllm.search.candidates import Candidate, CandidateResult, StopReason, Verdict
-from jetllm.search.figured import figure_index
+from jetllm.search.figured import figure_index, raised_fraction
 from jetllm.search.ladder import describe
 
 AttemptFn = Callable[[Candidate, Settings, "float | None"], Attempt]
@@ -59,6 +64,7 @@ KNOB_PREFERENCE: dict[FailureClass, tuple[str, ...]] = {
 @dataclass(frozen=True)
 class Policy:
     sometimes_steps: int = 1  # further starts allowed after a 'sometimes' failure
+    room_steps: int = 2  # starts spent climbing into a prediction's margin once its start works
 
 
 @dataclass
@@ -74,9 +80,13 @@ class _Walk:
     stop: StopReason | None = None
     untried: list[str] = field(default_factory=list)
     last_failure: Diagnosis | None = None
+    raised: bool = False  # the one raise_step a candidate gets was taken
 
-    def step(self, indices: dict[str, int]) -> Step:
+    def step(self, indices: dict[str, int], update: dict[str, Value] | None = None) -> Step:
         settings = self.candidate.ladder.settings(indices, self.candidate.base)
+        return self.run(settings.model_copy(update=update) if update else settings)
+
+    def run(self, settings: Settings) -> Step:
         if self.budget.spent():
             self.stop = StopReason.BUDGET
             return "stop"
@@ -113,6 +123,21 @@ class _Walk:
         figures = read_figures(last.log_tail, backend=self.candidate.backend)
         return figure_index(knob, lowest, last.settings, figures)
 
+    def raise_step(self) -> Step | None:
+        """After a failure whose class a knob is raised on (its profile's up_on): one start with the
+        memory fraction the failed start's figures ask for, where free memory covers it (figured.py)."""
+        last, memory = self.attempts[-1] if self.attempts else None, self.candidate.memory
+        knob = self.candidate.ladder.knob("gpu_util")
+        cls = self.last_failure.failure_class.value if self.last_failure else None
+        if last is None or memory is None or knob is None or cls not in knob.up_on or self.raised:
+            return None
+        figures = read_figures(last.log_tail, backend=self.candidate.backend)
+        target = raised_fraction(last.settings, figures, memory.total_bytes, memory.usable_bytes)
+        if target is None:
+            return None
+        self.raised = True
+        return self.run(last.settings.model_copy(update={"gpu_util": target}))
+
     def pick(self, exhausted: set[str]) -> Knob | None:
         knobs = [
             k for k in self.candidate.ladder.knobs
@@ -139,8 +164,16 @@ def search_candidate(
     first = walk.step({})
     exhausted: set[str] = set()
     if first == "ok":
-        best, walk.stop = 0, StopReason.FOUND
+        best = _climb(walk)
+        kept = walk.stop in (StopReason.BUDGET, StopReason.INTERRUPTED)
+        walk.stop = walk.stop if kept else StopReason.FOUND
     while walk.stop is None:
+        raised = walk.raise_step()
+        if raised == "ok":
+            best, walk.stop = len(walk.attempts) - 1, StopReason.FOUND
+            break
+        if walk.stop is not None:
+            break
         knob = walk.pick(exhausted)
         if knob is None:
             walk.stop = StopReason.LADDER_EXHAUSTED
@@ -176,6 +209,24 @@ def search_candidate(
     if walk.stop is StopReason.BUDGET and not walk.attempts:
         walk.untried.append(describe(candidate.ladder.settings({}, candidate.base)) + " and below")
     return _result(walk, best)
+
+
+def _climb(walk: _Walk) -> int:
+    """After the first step works: bisect upward through the candidate's room (context values the
+    prediction's margins left out; past its top nothing fits), within Policy.room_steps starts.
+    Returns the index of the working attempt with the largest context."""
+    room, best = walk.candidate.room, 0
+    lo, hi, left = -1, len(room), walk.policy.room_steps
+    while hi - lo > 1 and left > 0:
+        mid, left = (lo + hi) // 2, left - 1
+        result = walk.step({}, {"max_len": room[mid]})
+        if result == "ok":
+            lo, best = mid, len(walk.attempts) - 1
+        elif result == "fail" or walk.stop not in (StopReason.BUDGET, StopReason.INTERRUPTED):
+            hi, walk.stop = mid, None  # a step above one that works failed: any cause means too much
+        else:
+            break
+    return best
 
 
 def _result(walk: _Walk, best: int | None) -> CandidateResult:

@@ -79,3 +79,17 @@ def test_without_model_figures_the_ladder_is_the_profiles(tmp_path: Path) -> Non
     (candidate,) = plain.candidates([load_profile("llama.cpp")]).candidates
     knob = candidate.ladder.knob("max_len")
     assert knob is not None and knob.values[0] == 4096  # the shipped cpu ladder's top
+
+
+def test_the_candidate_keeps_as_room_the_steps_only_the_estimates_margin_rules_out(tmp_path: Path) -> None:
+    model = write_model(tmp_path / "m.gguf")
+    (candidate,) = stages(model, max_len=131072, memory="48m").candidates([load_profile("llama.cpp")]).candidates
+    knob = candidate.ladder.knob("max_len")
+    assert knob is not None
+    start, shape = int(knob.values[0]), from_gguf(gguf_info(model))
+    assert candidate.room and candidate.room == sorted(candidate.room)
+    assert candidate.room == list(range(start + 1024, candidate.room[-1] + 1, 1024))  # every step, none skipped
+    top = cost("llama.cpp", shape, candidate.room[-1], gpu=False, resident=True)
+    above = cost("llama.cpp", shape, candidate.room[-1] + 1024, gpu=False, resident=True)
+    assert top.total_bytes > 48 * MIB >= top.least_bytes  # over the estimate, under it less its margin
+    assert above.least_bytes > 48 * MIB  # past the room even the least it could cost is too much
