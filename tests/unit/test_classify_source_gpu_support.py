@@ -2,7 +2,7 @@
 search coming back empty (cpu_fallback.yaml) and its minimum compute capability
 (platform.yaml), ggml's tile flash-attention abort (llamacpp.yaml), bitsandbytes
 without kernels for the GPU (pytorch.yaml), TensorRT's DLA compiler library missing
-(library.yaml). Healthy lines beside them must not read as failures."""
+(library.yaml), ONNX Runtime's fallback to its CPU provider (cpu_fallback.yaml). Healthy lines beside them must not read as failures."""
 
 from __future__ import annotations
 
@@ -58,6 +58,13 @@ CASES = [
      "No such file or directory\n", None, True, C.LIBRARY_MISMATCH, "cuda_userspace_lib_missing"),
     ("trtexec: error while loading shared libraries: libnvdla_compiler.so: cannot open shared object file: "
      "No such file or directory\n", None, True, C.LIBRARY_MISMATCH, "cuda_userspace_lib_missing"),
+    # ONNX Runtime's session fallback, alone and after the EP error that explains it
+    ("*************** EP Error ***************\nEP Error [ONNXRuntimeError] : 1 : FAIL : TensorRT EP could not "
+     "deserialize engine when using ['TensorrtExecutionProvider', 'CPUExecutionProvider']\n"
+     "Falling back to ['CPUExecutionProvider'] and retrying.\n", None, True, C.CPU_FALLBACK, "onnxruntime_ep_fallback_cpu"),
+    ("Failed to load library libonnxruntime_providers_tensorrt.so with error: libnvinfer.so.10: cannot open shared "
+     "object file: No such file or directory\nFalling back to ['CPUExecutionProvider'] and retrying.\n", None, False,
+     C.LIBRARY_MISMATCH, "cuda_userspace_lib_missing"),
 ]
 
 
@@ -81,6 +88,8 @@ def test_messages_as_their_programs_print_them(
     "ggml_cuda_init: found 1 CUDA devices:",
     # the DLA compiler library where it is found
     "\tlibnvdla_compiler.so (libc6,AArch64) => /usr/lib/aarch64-linux-gnu/nvidia/libnvdla_compiler.so",
+    # ONNX Runtime's providers when the GPU ones load
+    "Available providers: ['TensorrtExecutionProvider', 'CUDAExecutionProvider', 'CPUExecutionProvider']",
 ])
 def test_healthy_lines_match_no_failure(line: str) -> None:
     d = classify_text(line.rstrip("\n") + "\n", jetson=True)
