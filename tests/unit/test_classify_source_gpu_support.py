@@ -1,7 +1,7 @@
 """A GPU that the program cannot use, as the program says so: Ollama's GPU-library
 search coming back empty (cpu_fallback.yaml) and its minimum compute capability
 (platform.yaml), ggml's tile flash-attention abort (llamacpp.yaml), bitsandbytes
-without kernels for the GPU (pytorch.yaml), TensorRT's DLA compiler library missing
+without kernels for the GPU or without its native library (pytorch.yaml), TensorRT's DLA compiler library missing
 (library.yaml), ONNX Runtime's fallback to its CPU provider (cpu_fallback.yaml). Healthy lines beside them must not read as failures."""
 
 from __future__ import annotations
@@ -50,6 +50,17 @@ CASES = [
     ("Traceback (most recent call last):\n  File \"q.py\", line 5, in <module>\n    quantize_4bit(x)\n"
      "RuntimeError: Error named symbol not found at line 410 in file /src/csrc/ops.cu\n", "pytorch", False,
      C.UNSUPPORTED_GPU, "bitsandbytes_kernel_missing"),
+    # bitsandbytes' native library that does not load, as 0.43, 0.45 and 0.46 word it
+    ("RuntimeError: \n        CUDA Setup failed despite GPU being available. Please run the following command to get "
+     "more information:\n\n        python -m bitsandbytes\n", "pytorch", False,
+     C.LIBRARY_MISMATCH, "bitsandbytes_native_library_unavailable"),
+    ("CUDA Setup failed despite CUDA being available. Please run the following command to get more information:\n", None,
+     True, C.LIBRARY_MISMATCH, "bitsandbytes_native_library_unavailable"),
+    ("\U0001f6a8 CUDA VERSION MISMATCH \U0001f6a8\nRequested CUDA version:          126\n"
+     "Attempted to use bitsandbytes native library functionality but it's not available.\n\n", None, True,
+     C.LIBRARY_MISMATCH, "bitsandbytes_native_library_unavailable"),
+    ("\U0001f6a8 CUDA SETUP ERROR: Missing dependency: libcusparse.so.12 \U0001f6a8\n", None, False,
+     C.LIBRARY_MISMATCH, "bitsandbytes_native_library_unavailable"),
     # glibc's dlerror for TensorRT's DLA compiler library, alone and after ONNX Runtime's own line
     ("[E:onnxruntime:Default, provider_bridge_ort.cc:1862 TryGetProviderInfo_TensorRT] "
      "/onnxruntime_src/onnxruntime/core/session/provider_bridge_ort.cc:1539 onnxruntime::Provider& "
@@ -88,6 +99,8 @@ def test_messages_as_their_programs_print_them(
     "ggml_cuda_init: found 1 CUDA devices:",
     # the DLA compiler library where it is found
     "\tlibnvdla_compiler.so (libc6,AArch64) => /usr/lib/aarch64-linux-gnu/nvidia/libnvdla_compiler.so",
+    # bitsandbytes' diagnostics (python -m bitsandbytes, 0.46) when its library loads
+    "Checking that the library is importable and CUDA is callable...",
     # ONNX Runtime's providers when the GPU ones load
     "Available providers: ['TensorrtExecutionProvider', 'CUDAExecutionProvider', 'CPUExecutionProvider']",
 ])
