@@ -21,6 +21,12 @@ CASES = [
      'architecture "arm64", variant "v8", OS "linux"', None, False, C.ARCH_MISMATCH, "image_index_no_platform"),
     ("Error: no image found in manifest list for architecture amd64, variant \"\", OS linux", "docker", True,
      C.ARCH_MISMATCH, "image_index_no_platform"),
+    # containerd images/image.go, as nerdctl and the kubelet print it
+    ('Failed to pull image "nvcr.io/nvidia/l4t-base:r36.2.0": failed to pull and unpack image: no match for platform '
+     'in manifest: not found', None, True, C.ARCH_MISMATCH, "image_index_no_platform"),
+    # containerd's token fetch that never reached the token service: the network, not a login
+    ('failed to authorize: failed to fetch anonymous token: Get "https://auth.docker.io/token?scope=x": dial tcp: '
+     'lookup auth.docker.io: i/o timeout', "docker", False, C.IMAGE_PULL_FAILED, "docker_registry_network"),
     # vllm/transformers_utils/config.py get_config
     ("ValueError: Invalid repository ID or local directory specified: '/models/llama'.", "vllm", False,
      C.MODEL_UNAVAILABLE, "vllm_invalid_repo_or_dir"),
