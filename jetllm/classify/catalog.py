@@ -229,7 +229,7 @@ class SignatureSpec(Record):
     retry_smaller: RetrySmaller | None = None
     cause: str | None = None
     fix: str | FixSpec | None = None
-    source: str | None = None  # where the wording comes from: repo, file and version (or release)
+    source: str = Field(min_length=1)  # where the wording comes from: repo, file and version (or release)
 
     @field_validator("backends")
     @classmethod
@@ -267,7 +267,7 @@ class SignatureSpec(Record):
             patterns=tuple(re.compile(p, re.IGNORECASE if self.ignore_case else 0) for p in self.patterns),
             keywords=tuple(sorted({k.lower().encode() for k in keywords})),
             file=file,
-            source=self.source.strip() if self.source is not None else None,
+            source=self.source.strip(),
             jetson_class=self.jetson_class,
             retry_smaller=self.retry_smaller,
             cause=self.cause.strip() if self.cause is not None else None,

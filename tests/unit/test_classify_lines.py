@@ -130,7 +130,7 @@ def test_a_signature_opts_in_to_any_case(tmp_path: Path, flag: str, expected: Fa
     shutil.copy(DATA_DIR / "classes.yaml", tmp_path)
     (tmp_path / "signatures" / "nvml.yaml").write_text(
         "- id: nvml_mismatch\n  class: library_mismatch\n  strength: 85\n  backends: [any]\n"
-        "  patterns: ['Driver/library version mismatch']\n" + flag
+        "  source: 'NVIDIA nvml.h @ 12.x'\n  patterns: ['Driver/library version mismatch']\n" + flag
     )
     catalog = load_catalog(tmp_path)
     line = "nvidia-container-cli: initialization error: nvml error: driver/library version mismatch: unknown"

@@ -63,14 +63,15 @@ def _catalog_with(tmp_path: Path, text: str) -> Path:
 @pytest.mark.parametrize(
     ("text", "names"),
     [
-        ("- id: x\n  class: gpu_oomm\n  strength: 5\n  backends: [vllm]\n  patterns: ['out of memory']\n", "class"),
-        ("- id: x\n  class: gpu_oom\n  strength: 500\n  backends: [vllm]\n  patterns: ['out of memory']\n", "strength"),
-        ("- id: x\n  class: gpu_oom\n  strength: 5\n  backends: [nope]\n  patterns: ['out of memory']\n", "backends"),
-        ("- id: x\n  class: gpu_oom\n  strength: 5\n  backends: [vllm]\n  patterns: ['out (of memory']\n", "patterns"),
-        ("- id: x\n  class: gpu_oom\n  strength: 5\n  backends: [vllm]\n  patterns: ['a|b']\n", "patterns"),
-        ("- id: x\n  class: gpu_oom\n  strength: 5\n  backends: [vllm]\n", "patterns"),
-        ("- id: x\n  class: gpu_oom\n  strength: 5\n  backends: [vllm]\n  patterns: ['oom!']\n  colour: red\n", "colour"),
-        ("- id: x\n  class: gpu_oom\n  strength: 5\n  backends: [vllm]\n  patterns: ['x']\n  cause: a: b\n", "not valid YAML"),
+        ("- id: x\n  class: gpu_oomm\n  strength: 5\n  backends: [vllm]\n  source: 'a/b x.c @ v1'\n  patterns: ['out of memory']\n", "class"),
+        ("- id: x\n  class: gpu_oom\n  strength: 500\n  backends: [vllm]\n  source: 'a/b x.c @ v1'\n  patterns: ['out of memory']\n", "strength"),
+        ("- id: x\n  class: gpu_oom\n  strength: 5\n  backends: [nope]\n  source: 'a/b x.c @ v1'\n  patterns: ['out of memory']\n", "backends"),
+        ("- id: x\n  class: gpu_oom\n  strength: 5\n  backends: [vllm]\n  source: 'a/b x.c @ v1'\n  patterns: ['out (of memory']\n", "patterns"),
+        ("- id: x\n  class: gpu_oom\n  strength: 5\n  backends: [vllm]\n  source: 'a/b x.c @ v1'\n  patterns: ['a|b']\n", "patterns"),
+        ("- id: x\n  class: gpu_oom\n  strength: 5\n  backends: [vllm]\n  source: 'a/b x.c @ v1'\n", "patterns"),
+        ("- id: x\n  class: gpu_oom\n  strength: 5\n  backends: [vllm]\n  source: 'a/b x.c @ v1'\n  patterns: ['oom!']\n  colour: red\n", "colour"),
+        ("- id: x\n  class: gpu_oom\n  strength: 5\n  backends: [vllm]\n  source: 'a/b x.c @ v1'\n  patterns: ['x']\n  cause: a: b\n", "not valid YAML"),
+        ("- id: x\n  class: gpu_oom\n  strength: 5\n  backends: [vllm]\n  patterns: ['out of memory']\n", "source"),
     ],
 )
 def test_a_bad_signature_names_file_and_field(tmp_path: Path, text: str, names: str) -> None:
@@ -81,7 +82,7 @@ def test_a_bad_signature_names_file_and_field(tmp_path: Path, text: str, names: 
 
 
 def test_duplicate_ids_are_refused(tmp_path: Path) -> None:
-    entry = "- id: x\n  class: gpu_oom\n  strength: 5\n  backends: [vllm]\n  patterns: ['out of memory']\n"
+    entry = "- id: x\n  class: gpu_oom\n  strength: 5\n  backends: [vllm]\n  source: 'a/b x.c @ v1'\n  patterns: ['out of memory']\n"
     with pytest.raises(ShippedFileError, match="already used"):
         load_catalog(_catalog_with(tmp_path, entry * 2))
 
@@ -91,7 +92,7 @@ def test_adding_a_signature_needs_no_code(tmp_path: Path) -> None:
     from jetllm.classify.reader import blocks_from_lines
     from jetllm.classify.scan import scan
 
-    root = _catalog_with(tmp_path, "- id: mlc_oom\n  class: gpu_oom\n  strength: 70\n  backends: [mlc-llm]\n  patterns: ['TVMError: [^\\n]*Insufficient GPU memory']\n")
+    root = _catalog_with(tmp_path, "- id: mlc_oom\n  class: gpu_oom\n  strength: 70\n  backends: [mlc-llm]\n  source: 'a/b x.c @ v1'\n  patterns: ['TVMError: [^\\n]*Insufficient GPU memory']\n")
     catalog = load_catalog(root)
     hits = scan(blocks_from_lines(["ok", "TVMError: Check failed: Insufficient GPU memory error"]), catalog)
     assert decide(hits, None, catalog, backend=None, jetson=False).failure_class is FailureClass.GPU_OOM
