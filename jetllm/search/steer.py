@@ -167,6 +167,10 @@ def search_candidate(
         best = _climb(walk)
         kept = walk.stop in (StopReason.BUDGET, StopReason.INTERRUPTED)
         walk.stop = walk.stop if kept else StopReason.FOUND
+    elif first == "fail" and candidate.room:
+        best = _below(walk)
+        if best is not None:
+            walk.stop = StopReason.FOUND
     while walk.stop is None:
         raised = walk.raise_step()
         if raised == "ok":
@@ -226,6 +230,29 @@ def _climb(walk: _Walk) -> int:
             hi, walk.stop = mid, None  # a step above one that works failed: any cause means too much
         else:
             break
+    return best
+
+
+def _below(walk: _Walk) -> int | None:
+    """The predicted start failed for memory: the machine held more than the estimate saw (a model
+    file's pages charged to the container on a cold cache, other processes). Step the context down
+    by the width of the prediction's margin, then once halfway back up, rather than bisecting the
+    whole ladder. None (and the bisection goes on as usual) where that step fails too."""
+    cls = walk.last_failure.failure_class if walk.last_failure else None
+    knob = walk.candidate.ladder.knob("max_len")
+    if cls is None or cls not in KNOB_PREFERENCE or knob is None or not knob.steps_down_on(cls.value):
+        return None
+    lo = walk.indices.get(knob.name, 0)
+    jump = min(lo + len(walk.candidate.room), len(knob.values) - 1)
+    if jump <= lo or walk.step({**walk.indices, knob.name: jump}) != "ok":
+        return None
+    best, mid = len(walk.attempts) - 1, (lo + jump) // 2
+    walk.indices[knob.name] = jump
+    if lo < mid < jump and walk.step({**walk.indices, knob.name: mid}) == "ok":
+        best = len(walk.attempts) - 1
+        walk.indices[knob.name] = mid
+    if walk.stop not in (StopReason.BUDGET, StopReason.INTERRUPTED):
+        walk.stop = None
     return best
 
 

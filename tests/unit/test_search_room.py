@@ -72,3 +72,20 @@ def test_a_climb_step_failing_for_a_no_retry_cause_still_bounds_the_climb(tmp_pa
     assert found.best_attempt is not None and found.best_attempt.settings.max_len == true_largest
     assert true_largest == candidate.room[0] and world.calls[1][1].max_len == candidate.room[1]  # failed, then below
     assert found.verdict.value == "works" and found.stop.value == "found" and len(world.calls) == 3
+
+
+def test_a_predicted_start_that_fails_steps_down_by_the_margin_not_to_half(tmp_path: Path) -> None:
+    """On a cold page cache the model file's pages count against the container's limit too, so the
+    predicted start can fail: the next start is the margin's width lower, not half the context."""
+    model = write_model(tmp_path / "m.gguf")
+    (candidate,) = stages(model, max_len=131072, memory="48m").candidates([load_profile("llama.cpp")]).candidates
+    rule = llama_cpu(model, int(7.5 * MIB))  # more than the estimate allows for: the start it predicts fails
+    true_largest = max(c for c in range(1024, 131073, 1024) if rule(Settings(max_len=c)) is None)
+    world = FakeWorld(rules={"llama.cpp": rule})
+    found = search_candidate(candidate, world, Budget(clock=world.clock))
+    first = world.calls[0][1].max_len
+    assert first is not None and rule(Settings(max_len=first)) is FailureClass.HOST_OOM_KILLED
+    best = found.best_attempt
+    assert best is not None and best.settings.max_len is not None and rule(best.settings) is None
+    assert len(world.calls) <= 3 and found.verdict.value == "works"
+    assert true_largest - 2048 <= best.settings.max_len <= true_largest, (best.settings.max_len, true_largest)
