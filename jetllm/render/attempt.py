@@ -78,11 +78,10 @@ def render_attempt(attempt: Attempt, run_id: str | None = None, console: Console
                       + (", OOM-killed" if e.oom_killed else ""))
     if attempt.diagnosis is not None:
         # In the grid, so that long causes and fixes wrap under their own column.
-        d = attempt.diagnosis
-        table.add_row("cause", f"{d.failure_class.value}: {d.cause}")
-        for evidence in d.evidence[:3]:
-            table.add_row(f"log {evidence.line}", evidence.text)
-        table.add_row("fix", d.fix)
+        from jetllm.render.diagnosis import cause_rows
+
+        for row in cause_rows(attempt.diagnosis):
+            table.add_row(*row)
     if attempt.container_name and attempt.base_url:
         stop = f"jetllm gc --run {run_id}" if run_id else f"docker rm -f {attempt.container_name}"
         table.add_row("kept", f"{attempt.base_url}  container {attempt.container_name} (--keep)")

@@ -39,6 +39,13 @@ def render(diagnosis: Diagnosis, console: Console | None = None) -> None:
     console.print(grid)
 
 
+def cause_rows(diagnosis: Diagnosis) -> list[tuple[str, str]]:
+    """Cause, the first evidence lines and the fix, as rows of a summary grid (try, soak)."""
+    rows = [("cause", f"{diagnosis.failure_class.value}: {diagnosis.cause}")]
+    rows += [(f"log {evidence.line}", evidence.text) for evidence in diagnosis.evidence[:3]]
+    return [*rows, ("fix", diagnosis.fix)]
+
+
 def note(line: str) -> None:
     """A line about the input (a long log read from its end), on stderr."""
     from jetllm.render.console import err

@@ -81,11 +81,10 @@ def render_soak(result: SoakResult, textfile: str | None) -> None:
     for note in result.notes:
         table.add_row("note", note)
     if result.diagnosis is not None:
-        d = result.diagnosis
-        table.add_row("cause", f"{d.failure_class.value}: {d.cause}")
-        for evidence in d.evidence[:3]:
-            table.add_row(f"log {evidence.line}", evidence.text)
-        table.add_row("fix", d.fix)
+        from jetllm.render.diagnosis import cause_rows
+
+        for row in cause_rows(result.diagnosis):
+            table.add_row(*row)
     if textfile:
         table.add_row("textfile", textfile)
     out().print(table, markup=False, highlight=False)

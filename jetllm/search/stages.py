@@ -281,9 +281,9 @@ class Stages:
             from jetllm.modelinfo.estimate import cost
             from jetllm.search.predict import memory_for
 
-            price = cost(candidate.backend, self.shape, attempt.settings.max_len,
-                         gpu=self._gpu(self.profiles[candidate.name][1]), resident=True)
-            memory = memory_for(self.facts, self.overrides.memory, gpu=self._gpu(self.profiles[candidate.name][1]))
+            gpu = self._gpu(self.profiles[candidate.name][1])
+            price = cost(candidate.backend, self.shape, attempt.settings.max_len, gpu=gpu, resident=True)
+            memory = memory_for(self.facts, self.overrides.memory, gpu=gpu)
             figures = figures.model_copy(update={
                 "predicted_bytes": price.total_bytes, "usable_bytes": memory.usable_bytes if memory else None,
                 "predicted": {"weights_bytes": price.weights_bytes, "kv_bytes": price.kv_bytes,
