@@ -16,7 +16,7 @@ import time
 import uuid
 from typing import TYPE_CHECKING
 
-from jetllm.core.attempt import Attempt, AttemptOutcome, Smoke, SmokeCheck, Timings
+from jetllm.core.attempt import Attempt, AttemptOutcome, MemoryFigures, Smoke, SmokeCheck, Timings
 from jetllm.core.diagnosis import Diagnosis, ExitState, FailureClass
 from jetllm.core.events import Event, Note, Phase, ProgressCallback, ignore
 from jetllm.core.facts import HostFacts
@@ -79,7 +79,18 @@ class _Run:
             base_url=session.base_url if served and session is not None else None,
             container_name=session.name if kept and session is not None else None,
             probe=self.probe,
+            memory=self.figures(),
         )
+
+    def figures(self) -> MemoryFigures | None:
+        """What the backend printed about its memory, read over the whole session log: the
+        start lines leave the kept tail once requests are served."""
+        from jetllm.classify.figures import read_figures
+
+        if self.session is None:
+            return None
+        measured = read_figures(self.session.tail.lines(), backend=self.spec.backend)
+        return MemoryFigures(measured=measured) if measured else None
 
     def failed(self, diagnosis: Diagnosis) -> Attempt:
         return self.attempt(AttemptOutcome.FAILED, diagnosis)

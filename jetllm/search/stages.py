@@ -271,11 +271,11 @@ class Stages:
 
     def _with_memory(self, candidate: Candidate, attempt: Attempt) -> Attempt:
         """The attempt with its predicted memory against what the backend printed."""
-        from jetllm.classify.figures import read_figures
+        from jetllm.classify.figures import attempt_figures
         from jetllm.core.attempt import MemoryFigures
         from jetllm.search.autofit import ran_settings
 
-        measured = read_figures(attempt.log_tail, backend=candidate.backend)
+        measured = attempt_figures(attempt)
         figures = MemoryFigures(measured=measured, ran=ran_settings(measured))
         if self.shape is not None and self.shape.sized and attempt.settings.max_len:
             from jetllm.modelinfo.estimate import cost
