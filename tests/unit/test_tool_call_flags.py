@@ -23,6 +23,18 @@ def test_vllm_gets_the_parser_of_the_model_family(model: str, parser: str) -> No
     assert tool_call_args(load_profile("vllm"), model) == ("--enable-auto-tool-choice", "--tool-call-parser", parser)
 
 
+@pytest.mark.parametrize(("model", "parser"), [
+    ("Qwen/Qwen2.5-7B-Instruct", "qwen25"),
+    ("Qwen/Qwen3-Coder-30B-A3B-Instruct", "qwen3_coder"),
+    ("meta-llama/Llama-3.1-8B-Instruct", "llama3"),
+    ("meta-llama/Llama-4-Scout-17B-16E-Instruct", "llama4"),
+    ("deepseek-ai/DeepSeek-V3-0324", "deepseekv3"),
+    ("openai/gpt-oss-20b", "gpt-oss"),
+])
+def test_sglang_gets_the_parser_of_the_model_family(model: str, parser: str) -> None:
+    assert tool_call_args(load_profile("sglang"), model) == ("--tool-call-parser", parser)
+
+
 def test_a_family_without_an_entry_gets_no_flags() -> None:
     assert tool_call_args(load_profile("vllm"), "microsoft/phi-2") == ()
 
