@@ -97,6 +97,24 @@ CASES = [
     ("llama.cpp", "dpkg: error processing archive /var/cache/apt/archives/nvidia-l4t-core_36.4.3-20250107174145_arm64.deb (--unpack):\n"
      " new nvidia-l4t-core package pre-installation script subprocess returned error exit status 1",
      C.LIBRARY_MISMATCH, C.LIBRARY_MISMATCH, "jetson_l4t_package_refused"),
+    # common/common.cpp @ b5000-b5500: -hf downloads
+    ("llama.cpp", "common_get_hf_file: error: model is private or does not exist; if you are accessing a gated model, please provide a valid HF token",
+     C.MODEL_UNAVAILABLE, C.MODEL_UNAVAILABLE, "llama_cpp_hf_model_refused"),
+    ("llama.cpp", "error: failed to get manifest at https://huggingface.co/v2/unsloth/Qwen3-4B-GGUF/manifests/Q4_K_M: error: cannot make GET request: "
+     "Couldn't resolve host name\nerror: failed to get manifest (check your internet connection)",
+     C.MODEL_UNAVAILABLE, C.MODEL_UNAVAILABLE, "llama_cpp_hf_unreachable"),
+    ("llama.cpp", "common_download_file_single: invalid http status code received: 404\n"
+     "error: failed to download model from https://huggingface.co/Qwen/Qwen2.5-7B-Instruct-GGUF/resolve/main/qwen2.5-7b-instruct-q4_k_m.gguf",
+     C.MODEL_UNAVAILABLE, C.MODEL_UNAVAILABLE, "llama_cpp_download_failed"),
+    # apache/tvm src/runtime/cuda/cuda_common.h and relax_vm/vm.cc, as MLC LLM prints them
+    ("mlc-llm", "tvm.error.InternalError: Traceback (most recent call last):\n"
+     "  File \"/opt/mlc-llm/3rdparty/tvm/src/runtime/cuda/cuda_device_api.cc\", line 143\n"
+     "InternalError: Check failed: (e == cudaSuccess || e == cudaErrorCudartUnloading) is false: CUDA: out of memory",
+     C.GPU_OOM, C.GPU_OOM, "tvm_cuda_out_of_memory"),
+    ("mlc-llm", "tvm.error.InternalError: Traceback (most recent call last):\n"
+     "InternalError: Check failed: (func.defined()) is false: Error: Cannot find PackedFunc vm.builtin.paged_attention_kv_cache_create_reduced "
+     "in either Relax VM kernel library, or in TVM runtime PackedFunc registry, or in global Relax functions of the VM executable",
+     C.LIBRARY_MISMATCH, C.LIBRARY_MISMATCH, "tvm_model_lib_function_missing"),
     # common/arg.cpp @ b4159 (builds without a GPU backend)
     ("llama.cpp", "warning: not compiled with GPU offload support, --gpu-layers option will be ignored",
      C.CPU_FALLBACK, C.CPU_FALLBACK, "llamacpp_no_gpu_offload_support"),
