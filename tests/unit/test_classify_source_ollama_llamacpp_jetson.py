@@ -33,6 +33,16 @@ CASES = [
     # server/sched.go @ v0.13.5
     ("ollama", 'time=2025-10-01T10:00:02.000Z level=INFO source=sched.go:462 msg="model is too large for system memory" requireFull=false',
      C.HOST_OOM_KILLED, C.GPU_OOM, "ollama_model_too_large_for_memory"),
+    # runner/ollamarunner/runner.go over model/model.go @ v0.13.5; convert/convert.go (ollama create)
+    ("ollama", 'time=2025-10-01T10:00:02.000Z level=ERROR source=sched.go:489 msg="error loading llama server" '
+     'error="llama runner process has terminated: panic: failed to load model: model not supported"',
+     C.UNSUPPORTED_MODEL, C.UNSUPPORTED_MODEL, "ollama_engine_model_unsupported"),
+    ("ollama", 'Error: unsupported architecture "Qwen3VLForConditionalGeneration"',
+     C.UNSUPPORTED_MODEL, C.UNSUPPORTED_MODEL, "ollama_engine_model_unsupported"),
+    # fs/ggml/ggml.go @ v0.13.5
+    ("ollama", 'time=2025-10-01T10:00:02.000Z level=INFO source=sched.go:425 msg="NewLlamaServer failed" '
+     'model=/root/.ollama/models/blobs/sha256-9f438cb9 error="invalid file magic"',
+     C.MODEL_UNAVAILABLE, C.MODEL_UNAVAILABLE, "ollama_model_file_invalid"),
     # discover/runner.go @ v0.13.5 with ml/device.go's errors
     ("ollama", 'time=2025-12-03T03:17:28.308Z level=INFO source=runner.go:463 msg="failure during GPU discovery" '
      'OLLAMA_LIBRARY_PATH="[/usr/lib/ollama /usr/lib/ollama/cuda_v12]" extra_envs=map[GGML_CUDA_INIT:1] error="failed to finish discovery before timeout"',
