@@ -103,6 +103,13 @@ CASES = [
      C.LIBRARY_MISMATCH, C.GPU_RUNTIME_MISSING, "jetson_tegra_driver_lib_missing"),
     ("ollama", "load_backend: failed to load /usr/lib/ollama/cuda_jetpack6/libggml-cuda.so: libnvos.so: cannot open shared object file: No such file or directory",
      C.LIBRARY_MISMATCH, C.GPU_RUNTIME_MISSING, "jetson_tegra_driver_lib_missing"),
+    # glibc "file too short": the empty tegra/libcuda.so.1 placeholder of Jetson images
+    ("llama.cpp", "OSError: /usr/lib/aarch64-linux-gnu/tegra/libcuda.so.1: file too short",
+     C.LIBRARY_MISMATCH, C.GPU_RUNTIME_MISSING, "jetson_driver_lib_placeholder"),
+    # cublasGetStatusString for CUBLAS_STATUS_INTERNAL_ERROR, as ggml-cuda prints it
+    ("llama.cpp", "CUDA error: an internal operation failed\n  current device: 0, in function ggml_cuda_op_mul_mat_cublas at "
+     "/app/ggml/src/ggml-cuda/ggml-cuda.cu:1363\n  cublasSgemm_v2(ctx.cublas_handle(id), CUBLAS_OP_T, CUBLAS_OP_N, row_diff, src1_ncols, ne10)",
+     C.UNKNOWN, C.LIBRARY_MISMATCH, "ggml_cublas_execution_failed_text"),
     # dpkg over the nvidia-l4t-* preinst
     ("llama.cpp", "dpkg: error processing archive /var/cache/apt/archives/nvidia-l4t-core_36.4.3-20250107174145_arm64.deb (--unpack):\n"
      " new nvidia-l4t-core package pre-installation script subprocess returned error exit status 1",
