@@ -43,6 +43,9 @@ CASES = [
     ("ollama", 'time=2025-10-01T10:00:02.000Z level=INFO source=sched.go:425 msg="NewLlamaServer failed" '
      'model=/root/.ollama/models/blobs/sha256-9f438cb9 error="invalid file magic"',
      C.MODEL_UNAVAILABLE, C.MODEL_UNAVAILABLE, "ollama_model_file_invalid"),
+    # llm/server.go @ v0.12.10: the runner died during the load request (a symptom: unknown, with the line as evidence)
+    ("ollama", 'Error: 500 Internal Server Error: do load request: Post "http://127.0.0.1:46759/load": EOF',
+     C.UNKNOWN, C.UNKNOWN, "ollama_runner_terminated"),
     # discover/runner.go @ v0.13.5 with ml/device.go's errors
     ("ollama", 'time=2025-12-03T03:17:28.308Z level=INFO source=runner.go:463 msg="failure during GPU discovery" '
      'OLLAMA_LIBRARY_PATH="[/usr/lib/ollama /usr/lib/ollama/cuda_v12]" extra_envs=map[GGML_CUDA_INIT:1] error="failed to finish discovery before timeout"',
