@@ -200,3 +200,18 @@ def test_ordinary_lines_are_no_failure(line: str) -> None:
     for jetson in (False, True):
         d = classify_text(OLLAMA_START + line + "\n" + ready, backend="ollama", jetson=jetson)
         assert d.failure_class is C.NONE, (line, d.signature)
+
+
+def test_the_installers_jetpack_warning_yields_to_a_named_cause() -> None:
+    """scripts/install.sh warns on any L4T but R35/R36, JetPack 7 (Thor) included, where
+    Ollama runs its SBSA build: a cause the runner names in the same log decides."""
+    log = (
+        ">>> Downloading Linux arm64 bundle\n"
+        "WARNING: Unsupported JetPack version detected.  GPU may not be supported\n"
+        ">>> Install complete. Run \"ollama\" from the command line.\n"
+        'time=2025-11-10T10:00:02.000Z level=ERROR source=sched.go:489 msg="error loading llama server" '
+        'error="llama runner process has terminated: CUDA error: the resource allocation failed"\n'
+    )
+    d = classify_text(log, backend="ollama", jetson=True)
+    assert d.signature == "ggml_cublas_alloc_failed_text"
+    assert classify_text(log.splitlines()[1] + "\n", backend="ollama", jetson=True).failure_class is C.UNSUPPORTED_GPU
