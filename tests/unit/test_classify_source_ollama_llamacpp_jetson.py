@@ -182,6 +182,8 @@ ORDINARY = [
     'description=Orin libdirs=ollama,cuda_jetpack6 driver=12.6 pci_id=00:00.0 type=iGPU total="61.4 GiB" available="55.1 GiB"',
     "llama_params_fit_impl: projected to use 5120 MiB of device memory vs. 60123 MiB of free device memory",
     "llama_params_fit: successfully fit params to free device memory",
+    # common_fit_params with -ngl set: the fit gives up and the model loads as asked (a warning)
+    "0.00.366.780 W common_fit_params: failed to fit params to free device memory: n_gpu_layers already set by user to 999, abort",
     "load_tensors: offloaded 29/29 layers to GPU",
     "NvRmPrivGetChipIdLimited: Could not read Tegra chip id/rev",
     "Expected on kernels without fuse support, using Orin",
