@@ -95,6 +95,10 @@ CASES = [
     # src/llama.cpp (llama_model_load)
     ("llama.cpp", "llama_model_load: error loading model: CLIP cannot be used as main model, use it with --mmproj instead",
      C.MODEL_UNAVAILABLE, C.MODEL_UNAVAILABLE, "llama_cpp_clip_as_model"),
+    # tools/mtmd/clip.cpp, mtmd.cpp (--mmproj)
+    ("llama.cpp", "clip_init: failed to load model '/models/mmproj-F16.gguf': load_hparams: unknown projector type: qwen3vl_merger\n"
+     "mtmd_init_from_file: error: Failed to load CLIP model from /models/mmproj-F16.gguf",
+     C.UNSUPPORTED_MODEL, C.UNSUPPORTED_MODEL, "llama_cpp_mmproj_unknown_projector"),
     # ggml src/ggml-backend-reg.cpp (load_backend)
     ("llama.cpp", "load_backend: failed to initialize backend from /app/libggml-cuda.so: incompatible API version (backend: 1, current: 2)",
      C.LIBRARY_MISMATCH, C.LIBRARY_MISMATCH, "ggml_backend_incompatible"),
