@@ -169,6 +169,8 @@ def test_a_named_cause_outranks_the_discovery_failure() -> None:
 READY = [
     # ggml-org/llama.cpp tools/server/server.cpp (b4000+)
     ("llama.cpp", "main: server is listening on http://0.0.0.0:8080 - starting the main loop"),
+    ("llama.cpp", "main: model loaded\nmain: server is listening on http://0.0.0.0:8080\nmain: starting the main loop..."),
+    ("llama.cpp", "0.01.234.567 I main: starting the main loop..."),
     ("llama.cpp", "srv  update_slots: all slots are idle"),
     # ollama/ollama server/routes.go, llm/server.go @ v0.13.5
     ("ollama", 'time=2025-10-01T10:00:00.000Z level=INFO source=routes.go:1597 msg="Listening on [::]:11434 (version 0.13.5)"'),
