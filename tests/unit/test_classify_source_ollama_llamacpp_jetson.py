@@ -192,6 +192,10 @@ ORDINARY = [
     "0.00.366.780 W common_fit_params: failed to fit params to free device memory: n_gpu_layers already set by user to 999, abort",
     "load_tensors: offloaded 29/29 layers to GPU",
     "NvRmPrivGetChipIdLimited: Could not read Tegra chip id/rev",
+    # NGC entrypoint notes (nvidia_entrypoint.sh): the second is printed on every Jetson iGPU run
+    "NOTE: CUDA Forward Compatibility mode ENABLED.",
+    "WARNING: Failed to detect NVIDIA driver version.",
+    "NOTE: The SHMEM allocation limit is set to the default of 64MB.  This may be",
     "Expected on kernels without fuse support, using Orin",
 ]
 
