@@ -67,6 +67,10 @@ CASES = [
     # discover/gpu.go @ v0.13.5 (cudaJetpack)
     ("ollama", 'time=2025-10-01T10:00:00.000Z level=INFO source=gpu.go:62 msg="Unexpected format for /etc/nv_tegra_release.  Set JETSON_JETPACK to select version"',
      C.LIBRARY_MISMATCH, C.LIBRARY_MISMATCH, "ollama_jetpack_not_detected"),
+    # discover/cuda_common.go @ v0.9.0 (an L4T other than R35/R36: JetPack 4 here)
+    ("ollama", 'time=2025-05-01T10:00:00.000Z level=INFO source=cuda_common.go:53 msg="unsupported L4T version" '
+     'nv_tegra_release="# R32 (release), REVISION: 7.6, GCID: 38171779, BOARD: t210ref, EABI: aarch64"',
+     C.UNSUPPORTED_GPU, C.UNSUPPORTED_GPU, "ollama_jetpack_unsupported"),
     # server/images.go @ v0.13.5 ("pull model manifest: %s" over "%d: %s")
     ("ollama", "Error: pull model manifest: 429: too many requests", C.MODEL_UNAVAILABLE, C.MODEL_UNAVAILABLE, "ollama_registry_refused"),
     ("ollama", 'Error: pull model manifest: 500: {"errors":[{"code":"INTERNAL_ERROR","message":"internal error"}]}',
