@@ -195,6 +195,10 @@ ORDINARY = [
     # common_fit_params with -ngl set: the fit gives up and the model loads as asked (a warning)
     "0.00.366.780 W common_fit_params: failed to fit params to free device memory: n_gpu_layers already set by user to 999, abort",
     "load_tensors: offloaded 29/29 layers to GPU",
+    "load_backend: loaded CUDA backend from /app/libggml-cuda.so",
+    "ggml_cuda_init: GGML_CUDA_FORCE_MMQ:    no",
+    "llama_context: n_ctx_per_seq (4096) < n_ctx_train (131072) -- the full capacity of the model will not be utilized",
+    "llama_kv_cache:      CUDA0 KV buffer size =   224.00 MiB",
     "NvRmPrivGetChipIdLimited: Could not read Tegra chip id/rev",
     # NGC entrypoint notes (nvidia_entrypoint.sh): the second is printed on every Jetson iGPU run
     "NOTE: CUDA Forward Compatibility mode ENABLED.",
