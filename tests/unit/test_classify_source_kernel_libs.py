@@ -3,7 +3,7 @@ its refusal: nvcc and ptxas (triton.yaml), Triton's FP8 types and PyTorch's exte
 builder (triton.yaml), TensorRT (tensorrt.yaml), ONNX Runtime's execution providers
 (onnxruntime.yaml), vLLM's / SGLang's quantisation kernels and PyTorch's FP8 matmul
 (quantization.yaml), FlashInfer, FlashAttention, xFormers and bitsandbytes (their own
-files). A GPU too old or too new for a build is unsupported_gpu; a library built for another
+files), DeepGEMM and FlashMLA (sgl-kernel.yaml). A GPU too old or too new for a build is unsupported_gpu; a library built for another
 CUDA / PyTorch is library_mismatch. Healthy lines of the same programs must not read as
 failures."""
 
@@ -138,6 +138,17 @@ CASES = [
      C.UNSUPPORTED_GPU, "xformers_gpu_capability_too_old"),
     ("`cutlassF-pt` is not supported because:\n    xFormers wasn't build with CUDA support\n", "pytorch", False,
      C.LIBRARY_MISMATCH, "xformers_extensions_not_loaded"),
+    # DeepGEMM csrc/apis/*.hpp DG_HOST_UNREACHABLE, as sgl-kernel's and vLLM's bundled copies print it
+    ("  File \"/usr/local/lib/python3.12/dist-packages/vllm/utils/deep_gemm.py\", line 453, in fp8_gemm_nt\n"
+     "RuntimeError: Assertion error (/workspace/.deps/deepgemm-src/csrc/apis/hyperconnection.hpp:56): Unsupported "
+     "architecture\n", "vllm", False, C.UNSUPPORTED_GPU, "deepgemm_unsupported_architecture"),
+    ("RuntimeError: Assertion error (/sgl-kernel/build/_deps/repo-deepgemm-src/csrc/apis/../jit_kernels/impls/../"
+     "heuristics/../../utils/layout.hpp:59): Unsupported architecture\n", "sglang", True,
+     C.UNSUPPORTED_GPU, "deepgemm_unsupported_architecture"),
+    # FlashMLA csrc/api/sparse_fwd.h (TORCH_CHECK)
+    ("  File \"/usr/local/lib/python3.12/dist-packages/vllm/third_party/flashmla/flash_mla_interface.py\", line 475, in "
+     "flash_mla_sparse_fwd\nRuntimeError: Sparse Attention Forward Kernel is only supported on SM90a and SM100f "
+     "architectures.\n", "vllm", False, C.UNSUPPORTED_GPU, "flashmla_sparse_needs_sm90a_sm100f"),
     # bitsandbytes: cuda_setup/main.py 0.41, cextension.py 0.44, diagnostics/cuda.py 0.46, dlerror
     ("CUDA SETUP: Required library version not found: libbitsandbytes_cuda122.so. Maybe you need to compile it from "
      "source?\nCUDA SETUP: Defaulting to libbitsandbytes_cpu.so...\n", "pytorch", True,
