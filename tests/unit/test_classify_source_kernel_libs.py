@@ -114,6 +114,10 @@ CASES = [
      True, C.UNSUPPORTED_GPU, "flashinfer_kernel_not_for_this_sm"),
     ("ValueError: backend='trtllm-gen' requires SM100/SM103, got SM121\n", "vllm", False,
      C.UNSUPPORTED_GPU, "flashinfer_kernel_not_for_this_sm"),
+    # FlashInfer jit/env.py: its kernel wheels of another release
+    ("RuntimeError: flashinfer-jit-cache version (0.4.1+cu129) does not match flashinfer version (0.5.2). Please "
+     "install the same version of both packages. Set FLASHINFER_DISABLE_VERSION_CHECK=1 to bypass this check.\n",
+     "sglang", False, C.LIBRARY_MISMATCH, "flashinfer_package_version_mismatch"),
     # flash-attention flash_attn/cute/interface.py (FA4) and setup.py
     ("AssertionError: Unsupported compute capability. Supported: 9.x, 10.x, 11.x, 12.x\n", "vllm", True,
      C.UNSUPPORTED_GPU, "flash_attn_cute_unsupported_cc"),
@@ -188,6 +192,9 @@ def test_messages_as_their_programs_print_them(
     "INFO 11-20 10:00:01 selector.py:217] Cannot use FlashAttention-2 backend for Volta and Turing GPUs.",
     "INFO 11-20 10:00:01 [flashinfer.py:31] Using FlashInfer for top-p & top-k sampling.",
     "2025-11-20 10:00:01,000 - INFO - flashinfer.jit: Loading JIT ops: sampling",
+    # vLLM's dtype fallback on Turing (config/model.py), a healthy warning
+    "WARNING 11-12 17:39:28 [model.py:1682] Your device 'NVIDIA GeForce RTX 2080 Ti' (with compute capability 7.5) "
+    "doesn't support torch.bfloat16. Falling back to torch.float16 for compatibility.",
     # bitsandbytes' diagnostics on a GPU it supports
     "PyTorch settings found: CUDA_VERSION=126, Highest Compute Capability: (8, 7).",
     # TensorRT and trtexec when an engine builds and loads
