@@ -165,6 +165,13 @@ CASES = [
     ("ERROR:bitsandbytes.cextension:Could not load bitsandbytes native library: libcudart.so.13: cannot open shared "
      "object file: No such file or directory\n", "pytorch", False,
      C.LIBRARY_MISMATCH, "cuda_userspace_lib_missing"),
+    # bitsandbytes 0.46-0.48 cextension.py: the load error, then the mock library's message on first use
+    ("ERROR:bitsandbytes.cextension:bitsandbytes library load error: Configured CUDA binary not found at "
+     "/usr/local/lib/python3.10/dist-packages/bitsandbytes/libbitsandbytes_cuda126.so\nTraceback (most recent call "
+     "last):\n", "vllm", True, C.LIBRARY_MISMATCH, "bitsandbytes_cuda_binary_missing"),
+    ("\U0001f6a8 Forgot to compile the bitsandbytes library? \U0001f6a8\n1. You're not using the package but checked-out "
+     "the source code\n2. You MUST compile from source\n", None, False,
+     C.LIBRARY_MISMATCH, "bitsandbytes_cuda_binary_missing"),
     ("/usr/local/lib/python3.10/dist-packages/bitsandbytes/cextension.py:34: UserWarning: The installed version of "
      "bitsandbytes was compiled without GPU support. 8-bit optimizers, 8-bit multiplication, and GPU quantization are "
      "unavailable.\n", "pytorch", True, C.LIBRARY_MISMATCH, "bitsandbytes_compiled_without_gpu"),
