@@ -49,6 +49,12 @@ CASES = [
      C.UNSUPPORTED_GPU, "torch_cpp_extension_unknown_arch"),
     ("ValueError: Unknown CUDA arch (8.7+PTX) or GPU not supported\n", None, True,
      C.UNSUPPORTED_GPU, "torch_cpp_extension_unknown_arch"),
+    # vLLM setup.py (v0.1-v0.4): building on a Jetson Nano, and with a CUDA too old for an Ada GPU
+    ("      File \"<string>\", line 2, in <module>\n      File \"/tmp/pip-install-x/vllm/setup.py\", line 110, in "
+     "<module>\n        raise RuntimeError(\n    RuntimeError: GPUs with compute capability below 7.0 are not "
+     "supported.\n", "vllm", True, C.UNSUPPORTED_GPU, "source_build_gpu_capability_check"),
+    ("RuntimeError: CUDA 11.8 or higher is required for compute capability 8.9.\n", "vllm", False,
+     C.UNSUPPORTED_GPU, "source_build_gpu_capability_check"),
     # TensorRT (closed source) builder and runtime, as trtexec and the Python bindings print them
     ("[07/19/2025-23:34:55] [E] Error[9]: IBuilder::buildSerializedNetwork: Error Code 9: API Usage Error "
      "(Target GPU SM 120 is not supported by this TensorRT release.)\n[07/19/2025-23:34:55] [E] Engine could not be "
