@@ -67,6 +67,9 @@ CASES = [
      C.UNSUPPORTED_GPU, "tensorrt_unsupported_sm_cask"),
     ("[F] [TRT] Assertion failed: (smVersion < SM_VERSION_A100) && \"SM version not supported in this NVRTC "
      "version\"\n", None, False, C.UNSUPPORTED_GPU, "tensorrt_nvrtc_sm_unsupported"),
+    ("[09/11/2024-21:49:27] [E] Error[9]: IBuilder::buildSerializedNetwork: Error Code 9: API Usage Error (Networks "
+     "with FP8 Q/DQ layers require hardware with FP8 support.)\n[09/11/2024-21:49:27] [E] Engine could not be created "
+     "from network\n", None, True, C.UNSUPPORTED_GPU, "tensorrt_fp8_needs_hardware"),
     # ONNX Runtime onnxruntime_pybind_state.cc (1.17+ and 1.14-1.16 wording), then the CPU fallback
     ("2025-11-20 10:00:01.000 [W:onnxruntime:Default, onnxruntime_pybind_state.cc:1139 CreateExecutionProviderInstance] "
      "Failed to create CUDAExecutionProvider. Require cuDNN 9.* and CUDA 12.*. Please install all dependencies as "
