@@ -42,6 +42,11 @@ CASES = [
      "('fp8e4b15', 'fp8e5')\")\n", "vllm", True, C.UNSUPPORTED_GPU, "triton_fp8_type_not_in_arch"),
     ("AssertionError: fp8e4nv data type is not supported on CUDA arch < 89\n", "sglang", False,
      C.UNSUPPORTED_GPU, "triton_fp8_type_not_in_arch"),
+    # torch/_inductor/exc.py GPUTooOldForTriton (wrapped by dynamo)
+    ("torch._dynamo.exc.BackendCompilerFailed: backend='inductor' raised:\nRuntimeError: Found NVIDIA GeForce GTX 960 "
+     "which is too old to be supported by the triton GPU compiler, which is used as the backend. Triton only supports "
+     "devices of CUDA Capability >= 7.0, but your device is of CUDA capability 5.2\n", "vllm", False,
+     C.UNSUPPORTED_GPU, "inductor_gpu_too_old_for_triton"),
     # torch/utils/cpp_extension.py _get_cuda_arch_flags: a JIT extension build on a GPU newer than PyTorch
     ("  File \"/usr/local/lib/python3.10/dist-packages/torch/utils/cpp_extension.py\", line 1961, in "
      "_get_cuda_arch_flags\n    raise ValueError(f\"Unknown CUDA arch ({arch}) or GPU not supported\")\n"
