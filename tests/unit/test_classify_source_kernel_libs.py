@@ -109,6 +109,8 @@ CASES = [
     # PyTorch aten/src/ATen/native/cuda/Blas.cpp, reached from an FP8 linear layer
     ("RuntimeError: torch._scaled_mm is only supported on CUDA devices with compute capability >= 9.0 or 8.9, or "
      "ROCm MI300+\n", "vllm", True, C.UNSUPPORTED_GPU, "torch_scaled_mm_needs_sm89"),
+    ("RuntimeError: torch._scaled_mm is only supported on devices with compute capability >= 9.0\n", "pytorch", False,
+     C.UNSUPPORTED_GPU, "torch_scaled_mm_needs_sm89"),
     # vLLM kernels/mixed_precision/__init__.py and kernels/scaled_mm/__init__.py
     ("ValueError: Failed to find a kernel that can implement the WNA16 linear layer. Reasons: \n"
      " MacheteLinearKernel requires capability 90, current compute capability is 87\n"
@@ -232,3 +234,18 @@ def test_healthy_lines_match_no_failure(line: str) -> None:
     d = classify_text(line.rstrip("\n") + "\n", jetson=True)
     assert d.failure_class in (C.NONE, C.UNKNOWN)
     assert d.signature in (None, "no-evidence")
+
+
+def test_vllm_fa_probe_on_turing_is_no_failure_when_it_serves() -> None:
+    # vllm/attention/utils/fa_utils.py logs the FlashAttention probe at ERROR level on a GPU below
+    # sm_80, then picks another backend and serves: no signature may take it for a cause.
+    log = (
+        "(EngineCore_0 pid=1650) ERROR 11-20 10:00:01 [fa_utils.py:64] Cannot use FA version 2 is not supported "
+        "due to FA2 is only supported on devices with compute capability >= 8\n"
+        "(EngineCore_0 pid=1650) INFO 11-20 10:00:01 [cuda.py:289] Using TRITON_ATTN attention backend.\n"
+        "(APIServer pid=1500) INFO 11-20 10:00:30 [api_server.py:1880] Starting vLLM API server 0 on "
+        "http://0.0.0.0:8000\n"
+        "(APIServer pid=1500) INFO:     Application startup complete.\n"
+    )
+    d = classify_text(log, backend="vllm", jetson=False)
+    assert d.failure_class == C.NONE
