@@ -130,6 +130,12 @@ CASES = [
      True, C.UNSUPPORTED_GPU, "flashinfer_kernel_not_for_this_sm"),
     ("ValueError: backend='trtllm-gen' requires SM100/SM103, got SM121\n", "vllm", False,
      C.UNSUPPORTED_GPU, "flashinfer_kernel_not_for_this_sm"),
+    # FlashInfer compilation_context.py: nvcc targets for the JIT
+    ("  File \"/usr/local/lib/python3.12/dist-packages/flashinfer/compilation_context.py\", line 83, in "
+     "_normalize_cuda_arch\n    raise RuntimeError(\"SM 12.x requires CUDA >= 12.9\")\n"
+     "RuntimeError: SM 12.x requires CUDA >= 12.9\n", "vllm", False, C.UNSUPPORTED_GPU, "flashinfer_jit_no_target_for_gpu"),
+    ("RuntimeError: No supported CUDA architectures found for major versions [9, 10].\n", "sglang", True,
+     C.UNSUPPORTED_GPU, "flashinfer_jit_no_target_for_gpu"),
     # FlashInfer jit/env.py: its kernel wheels of another release
     ("RuntimeError: flashinfer-jit-cache version (0.4.1+cu129) does not match flashinfer version (0.5.2). Please "
      "install the same version of both packages. Set FLASHINFER_DISABLE_VERSION_CHECK=1 to bypass this check.\n",
