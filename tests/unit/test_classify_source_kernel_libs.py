@@ -226,6 +226,7 @@ def test_messages_as_their_programs_print_them(
     "doesn't support torch.bfloat16. Falling back to torch.float16 for compatibility.",
     # bitsandbytes' diagnostics on a GPU it supports
     "PyTorch settings found: CUDA_VERSION=126, Highest Compute Capability: (8, 7).",
+    "WARNING: Compute capability < 7.5 detected! Only slow 8-bit matmul is supported for your GPU!",
     # TensorRT and trtexec when an engine builds and loads
     "[11/20/2025-10:00:01] [I] [TRT] Loaded engine size: 1024 MiB",
     "&&&& PASSED TensorRT.trtexec [TensorRT v100300] # trtexec --onnx=model.onnx --saveEngine=model.engine",
