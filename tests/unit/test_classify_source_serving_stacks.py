@@ -1,0 +1,180 @@
+"""Messages of the Python serving stacks and the libraries under them (vLLM, SGLang,
+TensorRT-LLM / trtllm-serve, PyTorch and torchvision, Transformers, huggingface_hub), each
+fed as its source prints it (format strings with realistic values filled in); ordinary
+INFO/WARNING and readiness lines of the same programs must not read as failures."""
+
+from __future__ import annotations
+
+import pytest
+
+from jetllm.classify import FailureClass, classify_text
+
+C = FailureClass
+
+CASES = [
+    # vllm-project/vllm vllm/platforms/interface.py @ v0.10 (logger.warning "Failed to import from vllm._C with %r")
+    ("WARNING 09-01 10:00:00 [interface.py:197] Failed to import from vllm._C with ModuleNotFoundError(\"No module named 'vllm._C'\")",
+     "vllm", C.LIBRARY_MISMATCH, "vllm_custom_ops_not_loaded"),
+    # vllm/_custom_ops.py @ v0.6 ("Error in calling custom op %s: %s\nPossibly you have built or installed an obsolete version of vllm.")
+    ("ERROR 08-31 15:52:59 _custom_ops.py:37] Possibly you have built or installed an obsolete version of vllm.",
+     "vllm", C.LIBRARY_MISMATCH, "vllm_custom_ops_not_loaded"),
+    # an ImportError naming an undefined symbol: the loader's wording (library.yaml) is the stronger cause
+    ("WARNING 05-22 08:41:53 [cuda.py:44] Failed to import from vllm._C with ImportError('/usr/local/lib/python3.12/"
+     "dist-packages/vllm/_C.abi3.so: undefined symbol: _ZN3c104cuda9SetDeviceEa')",
+     "vllm", C.LIBRARY_MISMATCH, "undefined_symbol"),
+    # vllm/entrypoints/chat_utils.py @ v0.6.3-v0.12
+    ("ValueError: As of transformers v4.44, default chat template is no longer allowed, so you must provide a chat "
+     "template if the tokenizer does not define one.", "vllm", C.UNSUPPORTED_MODEL, "vllm_chat_template_missing"),
+    # transformers tokenization_utils_base.py @ v4.44 (get_chat_template)
+    ("ValueError: Cannot use chat template functions because tokenizer.chat_template is not set and no template "
+     "argument was passed! For information about writing templates and setting the tokenizer.chat_template attribute, "
+     "please see the documentation at https://huggingface.co/docs/transformers/main/en/chat_templating",
+     "sglang", C.UNSUPPORTED_MODEL, "vllm_chat_template_missing"),
+    # CPython argparse, as vLLM's and SGLang's parsers print it
+    ("usage: api_server.py [-h] [--host HOST] [--port PORT]\n"
+     "api_server.py: error: unrecognized arguments: --enable-auto-toolchoice", "vllm", C.UNKNOWN, "server_cli_argument_rejected"),
+    ("vllm serve: error: argument --kv-cache-dtype: invalid choice: 'fp4' (choose from 'auto', 'fp8', 'fp8_e4m3', 'fp8_e5m2')",
+     "vllm", C.UNKNOWN, "server_cli_argument_rejected"),
+    ("launch_server.py: error: unrecognized arguments: --max-model-len 4096", "sglang", C.UNKNOWN, "server_cli_argument_rejected"),
+    # torch/_dynamo/exc.py BackendCompilerFailed; torch/_inductor/exc.py InvalidCxxCompiler
+    ("torch._dynamo.exc.BackendCompilerFailed: backend='inductor' raised:\nAssertionError: expected size 4==8, stride 1==1 at dim=0",
+     "vllm", C.UNKNOWN, "torch_compile_backend_failed"),
+    ("torch._inductor.exc.InductorError: InvalidCxxCompiler: No working C++ compiler found in "
+     "torch._inductor.config.cpp.cxx: (None, 'g++')", "vllm", C.LIBRARY_MISMATCH, "torch_inductor_no_cxx_compiler"),
+    # triton python/triton/runtime/build.py
+    ("RuntimeError: Failed to find C compiler. Please specify via CC environment variable.", "vllm", C.LIBRARY_MISMATCH,
+     "torch_inductor_no_cxx_compiler"),
+    # vllm/v1/engine/core.py "EngineCore encountered a fatal error." alone is a symptom
+    ("(EngineCore_0 pid=284) ERROR 09-01 10:07:00 [core.py:720] EngineCore encountered a fatal error.", "vllm", C.UNKNOWN,
+     "vllm_engine_start_failed"),
+    # sgl-project/sglang srt/entrypoints/engine.py, managers/scheduler.py; symptoms alone are unknown
+    ("RuntimeError: Initialization failed. Please see the error messages above.", "sglang", C.UNKNOWN, "sglang_child_failed"),
+    ("[2025-06-01 10:00:00] Rank 0 scheduler is dead. Please check if there are relevant logs.", "sglang", C.UNKNOWN,
+     "sglang_child_failed"),
+    ("[2025-06-01 10:00:00] Received sigquit from a child process. It usually means the child failed.", "sglang", C.UNKNOWN,
+     "sglang_child_failed"),
+    # ... and with the cause above them, the cause decides
+    ("[2025-06-01 10:00:00 TP0] Scheduler hit an exception: Traceback (most recent call last):\n"
+     "RuntimeError: The memory capacity is unbalanced. Some GPUs may be occupied by other processes. "
+     "pre_model_load_memory=19.22, local_gpu_memory=30.54, local_gpu_memory * 0.9=27.49\n"
+     "[2025-06-01 10:00:01] Received sigquit from a child process. It usually means the child failed.",
+     "sglang", C.GPU_OOM, "sglang_memory_unbalanced"),
+    # TensorRT-LLM assert.h TLLM_CHECK_WITH_INFO with a kernel's "not supported" text
+    ("[TensorRT-LLM][ERROR] Assertion failed: Unsupported data type, pre SM 80 GPUs do not support bfloat16 "
+     "(/src/tensorrt_llm/cpp/tensorrt_llm/kernels/decoderMaskedMultiheadAttention.cu:112)",
+     "tensorrt-llm", C.UNSUPPORTED_GPU, "trtllm_assert_not_supported"),
+    ("[TensorRT-LLM][ERROR] Assertion failed: FP8 context FMHA is not supported on this device "
+     "(/src/tensorrt_llm/cpp/tensorrt_llm/common/attentionOp.cpp:2011)", "tensorrt-llm", C.UNSUPPORTED_GPU,
+     "trtllm_assert_not_supported"),
+    # click, as trtllm-serve prints it
+    ("Usage: trtllm-serve serve [OPTIONS] MODEL\nTry 'trtllm-serve serve --help' for help.\n\n"
+     "Error: No such option: --max-model-len", "tensorrt-llm", C.UNKNOWN, "trtllm_serve_cli_rejected"),
+    ("Error: Invalid value for '--backend': 'trt' is not one of 'pytorch', 'tensorrt', '_autodeploy'.",
+     "tensorrt-llm", C.UNKNOWN, "trtllm_serve_cli_rejected"),
+    # torch/utils/cpp_extension.py
+    ("RuntimeError: \nThe detected CUDA version (12.6) mismatches the version that was used to compile\n"
+     "PyTorch (11.8). Please make sure to use the same CUDA versions.", "vllm", C.LIBRARY_MISMATCH,
+     "torch_extension_cuda_version_mismatch"),
+    ("OSError: CUDA_HOME environment variable is not set. Please set it to your CUDA install root.", "sglang",
+     C.LIBRARY_MISMATCH, "torch_extension_no_cuda_home"),
+    # pytorch/vision torchvision/extension.py _assert_has_ops
+    ("RuntimeError: Couldn't load custom C++ ops. This can happen if your PyTorch and torchvision versions are "
+     "incompatible, or if you had errors while compiling torchvision from source. For further information on the "
+     "compatible versions, check https://github.com/pytorch/vision#installation for the compatibility matrix.",
+     "vllm", C.LIBRARY_MISMATCH, "torchvision_ops_not_loaded"),
+    # torch/csrc/DataLoader.cpp SIGBUS handler; ATen MapAllocator; /dev/shm ENOSPC
+    ("ERROR: Unexpected bus error encountered in worker. This might be caused by insufficient shared memory (shm).\n"
+     "Bus error (core dumped)", "pytorch", C.UNKNOWN, "torch_shm_exhausted"),
+    ("RuntimeError: unable to write to file </torch_1385_2771863536_0>: No space left on device (28)", "vllm", C.UNKNOWN,
+     "torch_shm_exhausted"),
+    ("OSError: [Errno 28] No space left on device: '/dev/shm/psm_8c3b1f2a'", "vllm", C.UNKNOWN, "torch_shm_exhausted"),
+    # glibc dlerror for libraries JetPack torch wheels and TensorRT-LLM link
+    ("ImportError: libcudss.so.0: cannot open shared object file: No such file or directory", "vllm",
+     C.LIBRARY_MISMATCH, "cuda_userspace_lib_missing"),
+    ("ImportError: libmpi.so.40: cannot open shared object file: No such file or directory", "tensorrt-llm",
+     C.LIBRARY_MISMATCH, "cuda_userspace_lib_missing"),
+    ("OSError: libnvToolsExt.so.1: cannot open shared object file: No such file or directory", "pytorch",
+     C.LIBRARY_MISMATCH, "cuda_userspace_lib_missing"),
+    # transformers dynamic_module_utils.py (v4.37+ and v4.30 wording); vllm transformers_utils/tokenizer.py
+    ("ValueError: The repository for nvidia/NVIDIA-Nemotron-Nano-9B-v2 contains custom code which must be executed to "
+     "correctly load the model. You can inspect the repository content at https://hf.co/nvidia/NVIDIA-Nemotron-Nano-9B-v2.\n"
+     "Please pass the argument `trust_remote_code=True` to allow custom code to be run.", "vllm", C.UNSUPPORTED_MODEL,
+     "hf_trust_remote_code_required"),
+    ("ValueError: Loading THUDM/chatglm3-6b requires you to execute the configuration file in that repo on your local "
+     "machine. Make sure you have read the code there to avoid malicious use, then set the option "
+     "`trust_remote_code=True` to remove this error.", "vllm", C.UNSUPPORTED_MODEL, "hf_trust_remote_code_required"),
+    ("RuntimeError: Failed to load the tokenizer. If the tokenizer is a custom tokenizer not yet available in the "
+     "HuggingFace transformers library, consider setting `trust_remote_code=True` in LLM or using the "
+     "`--trust-remote-code` flag in the CLI.", "vllm", C.UNSUPPORTED_MODEL, "hf_trust_remote_code_required"),
+    # transformers models/auto/tokenization_auto.py
+    ("ValueError: Tokenizer class TokenizersBackend does not exist or is not currently imported.", "vllm",
+     C.UNSUPPORTED_MODEL, "hf_tokenizer_class_missing"),
+    # transformers utils/versions.py
+    ("ImportError: huggingface-hub>=0.34.0,<1.0 is required for a normal functioning of this module, but found "
+     "huggingface-hub==1.2.3.\nTry: `pip install transformers -U` or `pip install -e '.[dev]'` if you're working with git main",
+     "vllm", C.LIBRARY_MISMATCH, "transformers_dependency_version"),
+    # transformers configuration_auto.py: a Transformers without the model type raises KeyError from the mapping
+    ('  File "/usr/local/lib/python3.10/dist-packages/transformers/models/auto/configuration_auto.py", line 710, in __getitem__\n'
+     "    raise KeyError(key)\nKeyError: 'qwen3'", "vllm", C.UNSUPPORTED_MODEL, "transformers_config_mapping_keyerror"),
+    # huggingface_hub utils/_http.py (v1.x and the 0.2x requests wording)
+    ("huggingface_hub.errors.HfHubHTTPError: \n\n429 Too Many Requests: you have reached your 'resolvers' rate limit.\n"
+     "Retry after 120 seconds (0/3000 requests remaining in current 300s window).\n"
+     "Url: https://huggingface.co/Qwen/Qwen3-0.6B/resolve/main/config.json.", "vllm", C.MODEL_UNAVAILABLE, "hf_rate_limited"),
+    ("requests.exceptions.HTTPError: 429 Client Error: Too Many Requests for url: "
+     "https://huggingface.co/api/models/Qwen/Qwen3-0.6B/revision/main", "vllm", C.MODEL_UNAVAILABLE, "hf_rate_limited"),
+    # huggingface_hub file_download.py (hf_transfer, Xet, consistency check); xet-core's error text
+    ("ValueError: Fast download using 'hf_transfer' is enabled (HF_HUB_ENABLE_HF_TRANSFER=1) but 'hf_transfer' package is "
+     "not available in your environment. Try `pip install hf_transfer`.", "vllm", C.MODEL_UNAVAILABLE, "hf_transfer_unavailable"),
+    ("RuntimeError: An error occurred while downloading using `hf_transfer`. Consider disabling HF_HUB_ENABLE_HF_TRANSFER "
+     "for better error handling.", "sglang", C.MODEL_UNAVAILABLE, "hf_transfer_unavailable"),
+    ("RuntimeError: Data processing error: CAS service error : ReqwestMiddleware Error: Request failed after 5 retries",
+     "vllm", C.MODEL_UNAVAILABLE, "hf_xet_download_failed"),
+    ("OSError: Consistency check failed: file should be of size 4965799096 but has size 1203441664 "
+     "(model-00001-of-00002.safetensors).\nWe are sorry for the inconvenience. Please retry with `force_download=True`.",
+     "vllm", C.MODEL_UNAVAILABLE, "hf_download_incomplete"),
+    # huggingface_hub utils/_headers.py, utils/_http.py
+    ("huggingface_hub.errors.LocalTokenNotFoundError: Token is required (`token=True`), but no token found. You need to "
+     "provide a token or be logged in to Hugging Face with `hf auth login` or `huggingface_hub.login`.", "vllm",
+     C.MODEL_UNAVAILABLE, "hf_token_missing_or_disabled"),
+    ("huggingface_hub.errors.DisabledRepoError: 403 Client Error.\n\nCannot access repository for url "
+     "https://huggingface.co/api/models/someone/model.\nAccess to this resource is disabled.", "vllm",
+     C.MODEL_UNAVAILABLE, "hf_token_missing_or_disabled"),
+    # a full disk while downloading stays disk_full, above the incomplete download it causes
+    ("OSError: [Errno 28] No space left on device\nOSError: Consistency check failed: file should be of size 4965799096 "
+     "but has size 1203441664 (model-00001-of-00002.safetensors).", "vllm", C.DISK_FULL, "no_space_left"),
+]
+
+
+@pytest.mark.parametrize(("text", "backend", "expected", "signature"), CASES, ids=[f"{c[3]}-{i}" for i, c in enumerate(CASES)])
+def test_serving_stack_messages_classify_as_their_source_means(
+        text: str, backend: str, expected: FailureClass, signature: str) -> None:
+    d = classify_text(text + "\n", backend=backend)
+    assert (d.failure_class, d.signature) == (expected, signature)
+
+
+# Ordinary lines of the same programs, each followed by the program's readiness line: health.
+HEALTHY = [
+    ("vllm", "INFO 09-01 10:00:00 [__init__.py:241] Automatically detected platform cuda.\n"
+             "WARNING 09-01 10:00:01 [arg_utils.py:1320] --max-num-batched-tokens is set; chunked prefill is enabled.\n"
+             "INFO 09-01 10:00:10 [backends.py:530] Using cache directory: /root/.cache/vllm/torch_compile_cache/ab12 for vLLM's torch.compile\n"
+             "INFO 09-01 10:00:20 [backends.py:541] Dynamo bytecode transform time: 6.21 s\n"
+             "INFO 09-01 10:00:30 [monitor.py:34] torch.compile takes 9.85 s in total\n"
+             "INFO 09-01 10:00:31 [chat_utils.py:470] Detected the chat template content format to be 'string'.\n"
+             "INFO 09-01 10:00:56 [launcher.py:29] Available routes are:\n"),
+    ("sglang", "[2025-06-01 10:00:00] server_args=ServerArgs(model_path='Qwen/Qwen3-0.6B', mem_fraction_static=0.8, trust_remote_code=False)\n"
+               "[2025-06-01 10:00:05 TP0] Load weight end. type=Qwen3ForCausalLM, dtype=torch.bfloat16, avail mem=60.1 GB\n"
+               "[2025-06-01 10:00:08 TP0] Capture cuda graph end. Time elapsed: 3.20 s. mem usage=0.4 GB. avail mem=20.1 GB.\n"
+               "[2025-06-01 10:00:10] The server is fired up and ready to roll!\n"),
+    ("tensorrt-llm", "[TensorRT-LLM][INFO] Loaded engine size: 2048 MiB\n"
+                     "[TensorRT-LLM][WARNING] Fix optionalParams : KV cache reuse disabled because model was not built with paged context FMHA support\n"
+                     "[TensorRT-LLM][INFO] Max KV cache pages per sequence: 64\n"
+                     "INFO:     Application startup complete.\n"),
+    ("vllm", "Fetching 4 files: 100%|##########| 4/4 [00:12<00:00,  3.10s/it]\n"
+             "UserWarning: The `local_dir_use_symlinks` argument is deprecated and ignored in `hf_hub_download`.\n"
+             "INFO 09-01 10:00:56 [api_server.py:1880] Starting vLLM API server 0 on http://0.0.0.0:8000\n"),
+]
+
+
+@pytest.mark.parametrize(("backend", "log"), HEALTHY, ids=[h[0] + str(i) for i, h in enumerate(HEALTHY)])
+def test_ordinary_lines_of_these_programs_read_as_health(backend: str, log: str) -> None:
+    assert classify_text(log, backend=backend).failure_class is C.NONE
