@@ -139,6 +139,35 @@ CASES = [
     ("huggingface_hub.errors.DisabledRepoError: 403 Client Error.\n\nCannot access repository for url "
      "https://huggingface.co/api/models/someone/model.\nAccess to this resource is disabled.", "vllm",
      C.MODEL_UNAVAILABLE, "hf_token_missing_or_disabled"),
+    # vllm/platforms/cuda.py @ v0.11-v0.12 (get_attn_backend_cls)
+    ("(EngineCore_DP0 pid=260) ValueError: No valid attention backend found for cuda with AttentionSelectorConfig("
+     "head_size=256, dtype=torch.bfloat16, kv_cache_dtype=fp8, block_size=None, use_mla=False, has_sink=False). "
+     "Reasons: {FLASH_ATTN: [compute capability not supported], FLASHINFER: [kv_cache_dtype not supported]}.",
+     "vllm", C.UNSUPPORTED_GPU, "vllm_no_attention_backend"),
+    ("ValueError: Selected backend AttentionBackendEnum.FLASHINFER is not valid for this configuration. "
+     "Reason: ['head_size not supported']", "vllm", C.UNSUPPORTED_GPU, "vllm_no_attention_backend"),
+    # vllm/config/cache.py as a pydantic dataclass @ v0.10.2+
+    ("pydantic_core._pydantic_core.ValidationError: 1 validation error for CacheConfig\ngpu_memory_utilization\n"
+     "  Input should be less than or equal to 1 [type=less_than_equal, input_value=1.5, input_type=float]",
+     "vllm", C.UNKNOWN, "vllm_config_validation_error"),
+    # ... and a "Value error" an entry knows decides
+    ("pydantic_core._pydantic_core.ValidationError: 1 validation error for ModelConfig\n"
+     "  Value error, User-specified max_model_len (65536) is greater than the derived max_model_len "
+     "(max_position_embeddings=40960 or model_max_length=None in model's config.json). To allow overriding this maximum, "
+     "set the env var VLLM_ALLOW_LONG_MAX_MODEL_LEN=1. [type=value_error, input_value=ArgsKwargs((), {...}), input_type=ArgsKwargs]",
+     "vllm", C.UNSUPPORTED_MODEL, "vllm_max_model_len_above_model"),
+    # safetensors bindings/python/src/lib.rs (Debug and Display wordings); torch inline_container.cc; CPython _pickle.c
+    ("safetensors_rust.SafetensorError: Error while deserializing header: HeaderTooLarge", "vllm",
+     C.MODEL_UNAVAILABLE, "weights_file_corrupt"),
+    ("safetensors_rust.SafetensorError: Error while deserializing header: incomplete metadata, file not fully covered",
+     "sglang", C.MODEL_UNAVAILABLE, "weights_file_corrupt"),
+    ("RuntimeError: PytorchStreamReader failed reading zip archive: failed finding central directory", "pytorch",
+     C.MODEL_UNAVAILABLE, "weights_file_corrupt"),
+    ("_pickle.UnpicklingError: invalid load key, 'v'.", "vllm", C.MODEL_UNAVAILABLE, "weights_file_corrupt"),
+    # transformers modeling_utils.py
+    ("OSError: Error no file named pytorch_model.bin, model.safetensors, tf_model.h5, model.ckpt.index or "
+     "flax_model.msgpack found in directory /models/Qwen2.5-0.5B-Instruct.", "pytorch", C.MODEL_UNAVAILABLE,
+     "transformers_no_weights_file"),
     # a full disk while downloading stays disk_full, above the incomplete download it causes
     ("OSError: [Errno 28] No space left on device\nOSError: Consistency check failed: file should be of size 4965799096 "
      "but has size 1203441664 (model-00001-of-00002.safetensors).", "vllm", C.DISK_FULL, "no_space_left"),
