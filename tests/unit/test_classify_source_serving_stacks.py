@@ -168,6 +168,32 @@ CASES = [
     ("OSError: Error no file named pytorch_model.bin, model.safetensors, tf_model.h5, model.ckpt.index or "
      "flax_model.msgpack found in directory /models/Qwen2.5-0.5B-Instruct.", "pytorch", C.MODEL_UNAVAILABLE,
      "transformers_no_weights_file"),
+    # sglang srt/configs/model_config.py: the raise (the env var unset)
+    ("ValueError: User-specified context_length (65536) is greater than the derived context_length (32768). This may "
+     "lead to incorrect model outputs or CUDA errors. Note that the derived context_length may differ from "
+     "max_position_embeddings in the model's config. To allow overriding this maximum, set the env var "
+     "SGLANG_ALLOW_OVERWRITE_LONGER_CONTEXT_LEN=1", "sglang", C.UNSUPPORTED_MODEL, "sglang_context_length_above_model"),
+    # tokenizers serde, as raised to Python
+    ("Exception: data did not match any variant of untagged enum ModelWrapper at line 1251003 column 3", "vllm",
+     C.UNSUPPORTED_MODEL, "tokenizers_json_too_new"),
+    ("Exception: data did not match any variant of untagged enum PyPreTokenizerTypeWrapper at line 69 column 3", "sglang",
+     C.UNSUPPORTED_MODEL, "tokenizers_json_too_new"),
+    # transformers modeling_gguf_pytorch_utils.py
+    ("ValueError: GGUF model with architecture qwen3moe is not supported yet.", "vllm", C.UNSUPPORTED_MODEL,
+     "transformers_gguf_arch_unsupported"),
+    # CPython import_from, between packages of the image
+    ("ImportError: cannot import name 'Qwen2_5_VLImageProcessor' from 'transformers.models.qwen2_5_vl' "
+     "(/usr/local/lib/python3.10/dist-packages/transformers/models/qwen2_5_vl/__init__.py)", "vllm", C.LIBRARY_MISMATCH,
+     "python_package_import_mismatch"),
+    ("ImportError: cannot import name 'cached_download' from 'huggingface_hub' "
+     "(/usr/local/lib/python3.10/dist-packages/huggingface_hub/__init__.py)", "pytorch", C.LIBRARY_MISMATCH,
+     "python_package_import_mismatch"),
+    # requests / urllib3 against the Hub and its CDN
+    ("requests.exceptions.HTTPError: 503 Server Error: Service Unavailable for url: "
+     "https://huggingface.co/Qwen/Qwen3-0.6B/resolve/main/model.safetensors", "vllm", C.MODEL_UNAVAILABLE,
+     "hf_server_or_cdn_failed"),
+    ("requests.exceptions.ReadTimeout: HTTPSConnectionPool(host='cdn-lfs-us-1.hf.co', port=443): Read timed out. "
+     "(read timeout=10)", "vllm", C.MODEL_UNAVAILABLE, "hf_server_or_cdn_failed"),
     # a full disk while downloading stays disk_full, above the incomplete download it causes
     ("OSError: [Errno 28] No space left on device\nOSError: Consistency check failed: file should be of size 4965799096 "
      "but has size 1203441664 (model-00001-of-00002.safetensors).", "vllm", C.DISK_FULL, "no_space_left"),
@@ -198,6 +224,10 @@ HEALTHY = [
                      "[TensorRT-LLM][WARNING] Fix optionalParams : KV cache reuse disabled because model was not built with paged context FMHA support\n"
                      "[TensorRT-LLM][INFO] Max KV cache pages per sequence: 64\n"
                      "INFO:     Application startup complete.\n"),
+    ("sglang", "[2026-02-14 02:07:50] Warning: Target model's context_length (8192) is greater than the derived context_length "
+               "(2048). This may lead to incorrect model outputs or CUDA errors. Note that the derived context_length may differ "
+               "from max_position_embeddings in the model's config.\n"
+               "[2026-02-14 02:08:10] The server is fired up and ready to roll!\n"),
     ("vllm", "Fetching 4 files: 100%|##########| 4/4 [00:12<00:00,  3.10s/it]\n"
              "UserWarning: The `local_dir_use_symlinks` argument is deprecated and ignored in `hf_hub_download`.\n"
              "INFO 09-01 10:00:56 [api_server.py:1880] Starting vLLM API server 0 on http://0.0.0.0:8000\n"),
