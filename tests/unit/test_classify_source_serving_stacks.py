@@ -194,6 +194,22 @@ CASES = [
      "hf_server_or_cdn_failed"),
     ("requests.exceptions.ReadTimeout: HTTPSConnectionPool(host='cdn-lfs-us-1.hf.co', port=443): Read timed out. "
      "(read timeout=10)", "vllm", C.MODEL_UNAVAILABLE, "hf_server_or_cdn_failed"),
+    # NVRTC's compile log, as torch's CUDA JIT prints it
+    ("RuntimeError: nvrtc: error: failed to open libnvrtc-builtins.so.12.1.\n  Make sure that libnvrtc-builtins.so.12.1 "
+     "is installed correctly.", "pytorch", C.LIBRARY_MISMATCH, "nvrtc_builtins_missing"),
+    # pip / uv installing at container start
+    ("ERROR: flash_attn-2.7.4-cp310-cp310-linux_x86_64.whl is not a supported wheel on this platform.", "vllm",
+     C.LIBRARY_MISMATCH, "python_wheel_not_for_platform"),
+    ("error: Distribution `torch==2.8.0 @ registry+https://download.pytorch.org/whl/cu128` can't be installed because it "
+     "doesn't have a source distribution or wheel for the current platform", "sglang", C.LIBRARY_MISMATCH,
+     "python_wheel_not_for_platform"),
+    ("ERROR: Could not find a version that satisfies the requirement vllm==0.10.2 (from versions: none)\n"
+     "ERROR: No matching distribution found for vllm==0.10.2", "vllm", C.LIBRARY_MISMATCH, "python_package_not_found"),
+    # transformers tokenization_utils_base.py
+    ("OSError: Can't load tokenizer for '/models/Qwen2.5-0.5B-Instruct'. If you were trying to load it from "
+     "'https://huggingface.co/models', make sure you don't have a local directory with the same name. Otherwise, make "
+     "sure '/models/Qwen2.5-0.5B-Instruct' is the correct path to a directory containing all relevant files for a "
+     "Qwen2TokenizerFast tokenizer.", "vllm", C.MODEL_UNAVAILABLE, "transformers_cannot_load_files"),
     # a full disk while downloading stays disk_full, above the incomplete download it causes
     ("OSError: [Errno 28] No space left on device\nOSError: Consistency check failed: file should be of size 4965799096 "
      "but has size 1203441664 (model-00001-of-00002.safetensors).", "vllm", C.DISK_FULL, "no_space_left"),
