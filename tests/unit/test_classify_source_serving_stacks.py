@@ -210,6 +210,22 @@ CASES = [
      "'https://huggingface.co/models', make sure you don't have a local directory with the same name. Otherwise, make "
      "sure '/models/Qwen2.5-0.5B-Instruct' is the correct path to a directory containing all relevant files for a "
      "Qwen2TokenizerFast tokenizer.", "vllm", C.MODEL_UNAVAILABLE, "transformers_cannot_load_files"),
+    # flashinfer jit/cpp_ext.py, reached from vLLM's FlashInfer sampler
+    ("(EngineCore_0 pid=91) RuntimeError: Could not find nvcc and default cuda_home='/usr/local/cuda' doesn't exist",
+     "vllm", C.LIBRARY_MISMATCH, "flashinfer_jit_no_nvcc"),
+    # vllm quantization/bitsandbytes.py
+    ("ImportError: Please install bitsandbytes>=0.45.3 via `pip install bitsandbytes>=0.45.3` to use bitsandbytes "
+     "quantizer.", "vllm", C.LIBRARY_MISMATCH, "vllm_bitsandbytes_missing"),
+    # transformers configuration_llama.py @ v4.42; vllm rotary_embedding.py @ v0.5
+    ("ValueError: `rope_scaling` must be a dictionary with two fields, `type` and `factor`, got {'factor': 8.0, "
+     "'low_freq_factor': 1.0, 'high_freq_factor': 4.0, 'original_max_position_embeddings': 8192, 'rope_type': 'llama3'}",
+     "vllm", C.UNSUPPORTED_MODEL, "rope_scaling_format_unknown"),
+    ("ValueError: Unknown RoPE scaling type llama3", "vllm", C.UNSUPPORTED_MODEL, "rope_scaling_format_unknown"),
+    # CPython OSError on the Hugging Face cache
+    ("PermissionError: [Errno 13] Permission denied: '/root/.cache/huggingface/hub/models--Qwen--Qwen3-0.6B/blobs/"
+     "a1b2c3.incomplete'", "vllm", C.MODEL_UNAVAILABLE, "hf_cache_not_writable"),
+    ("OSError: [Errno 30] Read-only file system: '/data/huggingface/hub/.locks/models--Qwen--Qwen3-0.6B'", "sglang",
+     C.MODEL_UNAVAILABLE, "hf_cache_not_writable"),
     # a full disk while downloading stays disk_full, above the incomplete download it causes
     ("OSError: [Errno 28] No space left on device\nOSError: Consistency check failed: file should be of size 4965799096 "
      "but has size 1203441664 (model-00001-of-00002.safetensors).", "vllm", C.DISK_FULL, "no_space_left"),
