@@ -242,6 +242,8 @@ def test_serving_stack_messages_classify_as_their_source_means(
 # Ordinary lines of the same programs, each followed by the program's readiness line: health.
 HEALTHY = [
     ("vllm", "INFO 09-01 10:00:00 [__init__.py:241] Automatically detected platform cuda.\n"
+             "INFO 09-01 10:00:02 [core.py:58] Initializing a V1 LLM engine (v0.10.1) with config: model='Qwen/Qwen3-0.6B', "
+             "tokenizer='Qwen/Qwen3-0.6B', trust_remote_code=True, dtype=torch.bfloat16, max_seq_len=4096\n"
              "WARNING 09-01 10:00:01 [arg_utils.py:1320] --max-num-batched-tokens is set; chunked prefill is enabled.\n"
              "INFO 09-01 10:00:10 [backends.py:530] Using cache directory: /root/.cache/vllm/torch_compile_cache/ab12 for vLLM's torch.compile\n"
              "INFO 09-01 10:00:20 [backends.py:541] Dynamo bytecode transform time: 6.21 s\n"
