@@ -226,6 +226,10 @@ CASES = [
      "a1b2c3.incomplete'", "vllm", C.MODEL_UNAVAILABLE, "hf_cache_not_writable"),
     ("OSError: [Errno 30] Read-only file system: '/data/huggingface/hub/.locks/models--Qwen--Qwen3-0.6B'", "sglang",
      C.MODEL_UNAVAILABLE, "hf_cache_not_writable"),
+    # transformers configuration_auto.py: the ValueError's second paragraph, alone on vLLM's ERROR line
+    ("ERROR 03-12 18:19:00 engine.py:400] You can update Transformers with the command `pip install --upgrade "
+     "transformers`. If this does not work, and the checkpoint is very new, then there may not be a release version that "
+     "supports this model yet.", "vllm", C.UNSUPPORTED_MODEL, "transformers_unknown_model_type"),
     # a full disk while downloading stays disk_full, above the incomplete download it causes
     ("OSError: [Errno 28] No space left on device\nOSError: Consistency check failed: file should be of size 4965799096 "
      "but has size 1203441664 (model-00001-of-00002.safetensors).", "vllm", C.DISK_FULL, "no_space_left"),
