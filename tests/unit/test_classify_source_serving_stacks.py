@@ -49,6 +49,8 @@ CASES = [
      "vllm_engine_start_failed"),
     # sgl-project/sglang srt/entrypoints/engine.py, managers/scheduler.py; symptoms alone are unknown
     ("RuntimeError: Initialization failed. Please see the error messages above.", "sglang", C.UNKNOWN, "sglang_child_failed"),
+    # sglang server.py @ v0.2.x
+    ("Initialization failed. warmup error: [Errno 111] Connection refused", "sglang", C.UNKNOWN, "sglang_child_failed"),
     ("[2025-06-01 10:00:00] Rank 0 scheduler is dead. Please check if there are relevant logs.", "sglang", C.UNKNOWN,
      "sglang_child_failed"),
     ("[2025-06-01 10:00:00] Received sigquit from a child process. It usually means the child failed.", "sglang", C.UNKNOWN,
