@@ -68,6 +68,10 @@ CASES = [
     ("[TensorRT-LLM][ERROR] Assertion failed: FP8 context FMHA is not supported on this device "
      "(/src/tensorrt_llm/cpp/tensorrt_llm/common/attentionOp.cpp:2011)", "tensorrt-llm", C.UNSUPPORTED_GPU,
      "trtllm_assert_not_supported"),
+    # tensorrt_llm/executor/proxy.py: a symptom alone; the worker's error above it decides
+    ("RuntimeError: Executor worker returned error", "tensorrt-llm", C.UNKNOWN, "trtllm_assert"),
+    ("[TRT-LLM] [E] Failed to initialize executor on rank 0: Executor creation failed due to insufficient GPU memory.\n"
+     "RuntimeError: Executor worker returned error", "tensorrt-llm", C.GPU_OOM, "trtllm_executor_insufficient_memory"),
     # click, as trtllm-serve prints it
     ("Usage: trtllm-serve serve [OPTIONS] MODEL\nTry 'trtllm-serve serve --help' for help.\n\n"
      "Error: No such option: --max-model-len", "tensorrt-llm", C.UNKNOWN, "trtllm_serve_cli_rejected"),
