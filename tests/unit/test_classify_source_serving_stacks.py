@@ -281,3 +281,37 @@ HEALTHY = [
 @pytest.mark.parametrize(("backend", "log"), HEALTHY, ids=[h[0] + str(i) for i, h in enumerate(HEALTHY)])
 def test_ordinary_lines_of_these_programs_read_as_health(backend: str, log: str) -> None:
     assert classify_text(log, backend=backend).failure_class is C.NONE
+
+
+# INFO/WARNING lines of the same programs that read like failures but are not; each is
+# followed by a readiness line and must leave the start healthy.
+ORDINARY = [
+    # vllm/platforms/cuda.py: backend fallbacks
+    "INFO 09-01 10:00:00 [cuda.py:240] Cannot use FlashAttention-2 backend for Volta and Turing GPUs.",
+    "INFO 09-01 10:00:00 [cuda.py:289] Cannot use FlashAttention-2 backend because the vllm.vllm_flash_attn package is not "
+    "found. Make sure that vllm_flash_attn was built and installed (on by default).",
+    # vllm marlin_utils_fp8.py, config.py, arg_utils.py
+    "WARNING 09-01 10:00:00 [marlin_utils_fp8.py:76] Your GPU does not have native support for FP8 computation but FP8 "
+    "quantization is being used. Weight-only FP8 compression will be used leveraging the Marlin kernel.",
+    "WARNING 09-01 10:00:00 [config.py:2700] Casting torch.bfloat16 to torch.float16.",
+    "WARNING 09-01 10:00:00 [arg_utils.py:1700] Compute Capability < 8.0 is not supported by the V1 Engine. Falling back to V0.",
+    "WARNING 09-01 10:00:00 [tokenizer.py:250] Using a slow tokenizer. This might cause a significant slowdown. Consider "
+    "using a fast tokenizer instead.",
+    # torch/_inductor/utils.py
+    "W0901 10:00:00.000000 1 torch/_inductor/utils.py:1250] [0/0] Not enough SMs to use max_autotune_gemm mode",
+    # transformers dynamic_module_utils.py, after trust_remote_code was given
+    "A new version of the following files was downloaded from https://huggingface.co/microsoft/Phi-3-mini-4k-instruct: "
+    "- configuration_phi3.py . Make sure to double-check they do not contain any added malicious code.",
+    # huggingface_hub file_download.py: Xet falls back to HTTP
+    "Xet Storage is enabled for this repo, but the 'hf_xet' package is not installed. Falling back to regular HTTP download. "
+    "For better performance, install the package with: `pip install huggingface_hub[hf_xet]` or `pip install hf_xet`",
+    # TensorRT-LLM runtime; SGLang server_args.py
+    "[TensorRT-LLM][WARNING] Device 0 peer access Device 1 is not available.",
+    "[2025-06-01 10:00:00] WARNING server_args.py:1000: Cuda graph is disabled because of using torch native attention backend",
+]
+
+
+@pytest.mark.parametrize("line", ORDINARY, ids=[line[:40] for line in ORDINARY])
+def test_ordinary_warnings_before_readiness_are_health(line: str) -> None:
+    log = line + "\nINFO:     Application startup complete.\n"
+    assert classify_text(log, backend="vllm").failure_class is C.NONE
