@@ -236,6 +236,13 @@ CASES = [
     ("ERROR 03-12 18:19:00 engine.py:400] You can update Transformers with the command `pip install --upgrade "
      "transformers`. If this does not work, and the checkpoint is very new, then there may not be a release version that "
      "supports this model yet.", "vllm", C.UNSUPPORTED_MODEL, "transformers_unknown_model_type"),
+    # httpx's wording, as huggingface_hub 1.x raises a status it does not word itself
+    ("huggingface_hub.errors.HfHubHTTPError: Client error '403 Forbidden' for url "
+     "'https://huggingface.co/api/models/meta-llama/Llama-3.2-1B/revision/main'\n"
+     "For more information check: https://developer.mozilla.org/en-US/docs/Web/HTTP/Status/403", "vllm",
+     C.MODEL_UNAVAILABLE, "hf_httpx_status_error"),
+    ("huggingface_hub.errors.HfHubHTTPError: Server error '502 Bad Gateway' for url "
+     "'https://cas-bridge.xethub.hf.co/xet-bridge-us/abc'", "sglang", C.MODEL_UNAVAILABLE, "hf_httpx_status_error"),
     # a full disk while downloading stays disk_full, above the incomplete download it causes
     ("OSError: [Errno 28] No space left on device\nOSError: Consistency check failed: file should be of size 4965799096 "
      "but has size 1203441664 (model-00001-of-00002.safetensors).", "vllm", C.DISK_FULL, "no_space_left"),
