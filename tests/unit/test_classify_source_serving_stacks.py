@@ -83,6 +83,9 @@ CASES = [
      "torch_extension_cuda_version_mismatch"),
     ("OSError: CUDA_HOME environment variable is not set. Please set it to your CUDA install root.", "sglang",
      C.LIBRARY_MISMATCH, "torch_extension_no_cuda_home"),
+    # torch/utils/cpp_extension.py: alone a symptom; with nvcc's refusal above it, the refusal decides
+    ("ninja: build stopped: subcommand failed.\nRuntimeError: Error building extension 'fused_adam'", "pytorch",
+     C.UNKNOWN, "torch_extension_build_failed"),
     # pytorch/vision torchvision/extension.py _assert_has_ops
     ("RuntimeError: Couldn't load custom C++ ops. This can happen if your PyTorch and torchvision versions are "
      "incompatible, or if you had errors while compiling torchvision from source. For further information on the "
