@@ -83,7 +83,7 @@ CASES = [
      "torch_extension_cuda_version_mismatch"),
     ("OSError: CUDA_HOME environment variable is not set. Please set it to your CUDA install root.", "sglang",
      C.LIBRARY_MISMATCH, "torch_extension_no_cuda_home"),
-    # torch/utils/cpp_extension.py: alone a symptom; with nvcc's refusal above it, the refusal decides
+    # torch/utils/cpp_extension.py: alone, a symptom
     ("ninja: build stopped: subcommand failed.\nRuntimeError: Error building extension 'fused_adam'", "pytorch",
      C.UNKNOWN, "torch_extension_build_failed"),
     # pytorch/vision torchvision/extension.py _assert_has_ops
