@@ -218,6 +218,17 @@ CASES = [
      "python_wheel_not_for_platform"),
     ("ERROR: Could not find a version that satisfies the requirement vllm==0.10.2 (from versions: none)\n"
      "ERROR: No matching distribution found for vllm==0.10.2", "vllm", C.LIBRARY_MISMATCH, "python_package_not_found"),
+    # pip (before and after 24.1) and uv, building a package from source at install time
+    ("  error: subprocess-exited-with-error\nERROR: Could not build wheels for flash-attn, which is required to install "
+     "pyproject.toml-based projects", "vllm", C.LIBRARY_MISMATCH, "python_wheel_build_failed"),
+    ("ERROR: Failed to build installable wheels for some pyproject.toml based projects (flash-attn)", "sglang",
+     C.LIBRARY_MISMATCH, "python_wheel_build_failed"),
+    ("  × Failed to build `flash-attn==2.7.4.post1`\n  ├─▶ The build backend returned an error", "vllm",
+     C.LIBRARY_MISMATCH, "python_wheel_build_failed"),
+    # ... and a CUDA version mismatch printed during the build is the stronger cause
+    ("RuntimeError:\nThe detected CUDA version (12.6) mismatches the version that was used to compile\nPyTorch (12.8). "
+     "Please make sure to use the same CUDA versions.\nERROR: Failed to build installable wheels for some pyproject.toml "
+     "based projects (flash-attn)", "vllm", C.LIBRARY_MISMATCH, "torch_extension_cuda_version_mismatch"),
     # transformers tokenization_utils_base.py
     ("OSError: Can't load tokenizer for '/models/Qwen2.5-0.5B-Instruct'. If you were trying to load it from "
      "'https://huggingface.co/models', make sure you don't have a local directory with the same name. Otherwise, make "
