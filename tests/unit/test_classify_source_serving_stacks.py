@@ -35,6 +35,8 @@ CASES = [
      "api_server.py: error: unrecognized arguments: --enable-auto-toolchoice", "vllm", C.UNKNOWN, "server_cli_argument_rejected"),
     ("vllm serve: error: argument --kv-cache-dtype: invalid choice: 'fp4' (choose from 'auto', 'fp8', 'fp8_e4m3', 'fp8_e5m2')",
      "vllm", C.UNKNOWN, "server_cli_argument_rejected"),
+    ("vllm serve: error: argument --gpu-memory-utilization: invalid float value: '90%'", "vllm", C.UNKNOWN,
+     "server_cli_argument_rejected"),
     ("launch_server.py: error: unrecognized arguments: --max-model-len 4096", "sglang", C.UNKNOWN, "server_cli_argument_rejected"),
     # torch/_dynamo/exc.py BackendCompilerFailed; torch/_inductor/exc.py InvalidCxxCompiler
     ("torch._dynamo.exc.BackendCompilerFailed: backend='inductor' raised:\nAssertionError: expected size 4==8, stride 1==1 at dim=0",
