@@ -63,6 +63,9 @@ CASES = [
      "pre_model_load_memory=19.22, local_gpu_memory=30.54, local_gpu_memory * 0.9=27.49\n"
      "[2025-06-01 10:00:01] Received sigquit from a child process. It usually means the child failed.",
      "sglang", C.GPU_OOM, "sglang_memory_unbalanced"),
+    # sglang layers/attention/attention_registry.py
+    ("AssertionError: FlashAttention v3 Backend requires SM>=80 and SM<=90. Please use `--attention-backend flashinfer`.",
+     "sglang", C.UNSUPPORTED_GPU, "sglang_attention_backend_sm"),
     # TensorRT-LLM assert.h TLLM_CHECK_WITH_INFO with a kernel's "not supported" text
     ("[TensorRT-LLM][ERROR] Assertion failed: Unsupported data type, pre SM 80 GPUs do not support bfloat16 "
      "(/src/tensorrt_llm/cpp/tensorrt_llm/kernels/decoderMaskedMultiheadAttention.cu:112)",
