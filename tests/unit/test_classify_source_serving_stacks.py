@@ -345,3 +345,13 @@ ORDINARY = [
 def test_ordinary_warnings_before_readiness_are_health(line: str) -> None:
     log = line + "\nINFO:     Application startup complete.\n"
     assert classify_text(log, backend="vllm").failure_class is C.NONE
+
+
+def test_vllm_without_a_platform_on_jetson_names_the_tegra_release_file() -> None:
+    """vllm/platforms/__init__.py: without NVML, vLLM detects Jetson by /etc/nv_tegra_release."""
+    log = "INFO 09-01 10:00:00 [__init__.py:253] No platform detected, vLLM is running on UnspecifiedPlatform\n"
+    jetson = classify_text(log, backend="vllm", jetson=True)
+    assert (jetson.failure_class, jetson.signature) == (C.UNSUPPORTED_GPU, "vllm_no_platform")
+    assert "/etc/nv_tegra_release" in jetson.fix
+    desktop = classify_text(log, backend="vllm")
+    assert desktop.failure_class is C.GPU_RUNTIME_MISSING and "--gpus all" in desktop.fix
