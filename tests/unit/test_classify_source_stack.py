@@ -67,6 +67,15 @@ CASES = [
     ('docker: Error response from daemon: OCI runtime create failed: container_linux.go:345: starting container process caused "process_linux.go:430: '
      'container init caused \\"process_linux.go:413: running prestart hook 1 caused \\\\\\"error running hook: exit status 1, stdout: , stderr: '
      'exec command: [/usr/bin/nvidia-container-cli --load-kmods configure]\\\\\\"\\"": unknown.', C.GPU_RUNTIME_MISSING, "oci_hook_failed"),
+    # nvidia-cdi-hook create-symlinks.go @ v1.17.0 (CDI mode); nvidia-container-runtime before v1.4 (its log)
+    ('time="2024-11-05T10:00:00Z" level=error msg="failed to create link [libnvidia-vulkan-producer.so.550.120 '
+     '/usr/lib/x86_64-linux-gnu/libnvidia-vulkan-producer.so]: failed to check if link exists: unexpected link target: libnvidia-vulkan-producer.so.550.127"',
+     C.GPU_RUNTIME_MISSING, "nvct_hook_symlink"),
+    ("2019/07/23 14:19:45 ERROR: inject NVIDIA hook: stat /usr/bin/nvidia-container-runtime-hook: no such file or directory", C.GPU_RUNTIME_MISSING,
+     "docker_unknown_runtime"),
+    # runc 1.0.0-rc10 with docker 19.03-20.10
+    ("docker: Error response from daemon: OCI runtime create failed: container_linux.go:380: starting container process caused: process_linux.go:545: "
+     "container init caused: Running hook #1:: error running hook: exit status 1, stdout: , stderr: : unknown.", C.GPU_RUNTIME_MISSING, "oci_hook_failed"),
     # --- kernel and user-space OOM killers ---
     # linux mm/oom_kill.c @ v6.6, cgroup OOM (lower-case "out of memory")
     ("[12345.678901] Memory cgroup out of memory: Killed process 4321 (python3) total-vm:34567890kB, anon-rss:12345678kB, file-rss:0kB, "
@@ -106,6 +115,17 @@ CASES = [
     ("RuntimeError: CUDA error: MPS client failed to connect to the MPS control daemon or the MPS server", C.GPU_RUNTIME_MISSING, "cuda_mps_unavailable"),
     ("RuntimeError: CUDA error: PTX JIT compilation was disabled", C.UNSUPPORTED_GPU, "cuda_jit_disabled"),
     ("RuntimeError: CUDA error: unknown error", C.GPU_RUNTIME_MISSING, "cuda_unknown_error"),
+    ("cuInit failed: CUDA_ERROR_SYSTEM_DRIVER_MISMATCH", C.DRIVER_TOO_OLD, "cuda_error_number_ptx_or_compat"),
+    # the NVIDIA kernel module (dmesg): Xid 79 and ECC Xids
+    ("[  812.345678] NVRM: Xid (PCI:0000:01:00): 79, pid=1234, name=python3, GPU has fallen off the bus.", C.UNKNOWN, "nvrm_xid_gpu_lost"),
+    ("[  812.345678] NVRM: Xid (PCI:0000:01:00): 48, pid=1234, name=python3, An uncorrectable double bit error (DBE) has been detected on GPU in the "
+     "framebuffer at partition 6, subpartition 0.", C.UNKNOWN, "nvrm_xid_gpu_lost"),
+    # generic.yaml: signals any program dies of (bash/glibc strsignal, cpython faulthandler, Go runtime, PyTorch DataLoader)
+    ("Illegal instruction (core dumped)", C.ARCH_MISMATCH, "illegal_instruction"),
+    ("Fatal Python error: Illegal instruction", C.ARCH_MISMATCH, "illegal_instruction"),
+    ("SIGILL: illegal instruction", C.ARCH_MISMATCH, "illegal_instruction"),
+    ("Bus error (core dumped)", C.UNKNOWN, "bus_error"),
+    ("ERROR: Unexpected bus error encountered in worker. This might be caused by insufficient shared memory (shm).", C.UNKNOWN, "bus_error"),
     # cuDNN 9 names; cuFFT / cuSOLVER / cuSPARSE as PyTorch prints them
     ("RuntimeError: cuDNN error: CUDNN_STATUS_NOT_SUPPORTED_ARCH_MISMATCH", C.UNSUPPORTED_GPU, "cudnn_arch_mismatch"),
     ("RuntimeError: cuDNN error: CUDNN_STATUS_INTERNAL_ERROR_DEVICE_ALLOCATION_FAILED", C.GPU_OOM, "cudnn_not_initialized"),
@@ -126,6 +146,17 @@ CASES = [
 def test_stack_messages_as_their_sources_print_them(line: str, expected: FailureClass, signature: str) -> None:
     d = classify_text(line + "\n")
     assert (d.failure_class, d.signature) == (expected, signature)
+
+
+def test_a_gpu_kernel_s_illegal_instruction_is_not_a_cpu_one() -> None:
+    d = classify_text("RuntimeError: CUDA error: an illegal instruction was encountered\n")
+    assert d.signature == "cuda_kernel_fault"
+
+
+def test_an_application_xid_is_no_hardware_fault() -> None:
+    # Xid 13 (graphics engine exception) follows a program's own bug, not the GPU's
+    d = classify_text("[  812.3] NVRM: Xid (PCI:0000:01:00): 13, pid=1234, name=python3, Graphics Exception on (GPC 0, TPC 1)\n")
+    assert d.signature != "nvrm_xid_gpu_lost"
 
 
 def test_on_jetson_a_math_library_that_cannot_start_is_a_library_mismatch() -> None:
