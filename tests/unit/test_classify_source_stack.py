@@ -76,6 +76,23 @@ CASES = [
     # runc 1.0.0-rc10 with docker 19.03-20.10
     ("docker: Error response from daemon: OCI runtime create failed: container_linux.go:380: starting container process caused: process_linux.go:545: "
      "container init caused: Running hook #1:: error running hook: exit status 1, stdout: , stderr: : unknown.", C.GPU_RUNTIME_MISSING, "oci_hook_failed"),
+    # containerd httpreadseeker.go / content helpers.go: a layer download cut off
+    ('failed to copy: httpReadSeeker: failed open: failed to do request: Get "https://production.cloudflare.docker.com/registry-v2/docker/registry/v2/'
+     'blobs/sha256/ab/abcd/data": dial tcp 104.16.100.207:443: i/o timeout', C.IMAGE_PULL_FAILED, "registry_blob_download_failed"),
+    ("docker: failed to copy: read tcp 172.17.0.1:40000->104.16.100.207:443: read: connection reset by peer.", C.IMAGE_PULL_FAILED,
+     "registry_blob_download_failed"),
+    # moby daemon/server/middleware/version.go (Docker 29 raised the minimum API version)
+    ("Error response from daemon: client version 1.41 is too old. Minimum supported API version is 1.44, please upgrade your client to a newer version",
+     C.DOCKER_UNAVAILABLE, "docker_api_version_mismatch"),
+    ("Error response from daemon: client version 1.52 is too new. Maximum supported API version is 1.43", C.DOCKER_UNAVAILABLE, "docker_api_version_mismatch"),
+    # nvidia-container-toolkit internal/runtime: a modifier that failed for a reason no stronger entry names
+    ("docker: Error response from daemon: failed to create task for container: failed to create shim task: OCI runtime create failed: failed to create "
+     "NVIDIA Container Runtime: failed to construct OCI spec modifier: failed to construct CSV modifier: failed to get image requirements: "
+     "invalid CUDA version 12: unknown.", C.GPU_RUNTIME_MISSING, "nvct_runtime_create_failed"),
+    # ... and one whose cause a stronger entry names
+    ("docker: Error response from daemon: failed to create shim task: OCI runtime create failed: failed to create NVIDIA Container Runtime: failed to "
+     "construct OCI spec modifier: failed to construct CDI modifier: failed to inject CDI devices: unresolvable CDI devices nvidia.com/gpu=all: unknown.",
+     C.GPU_RUNTIME_MISSING, "nvct_cdi_unresolvable"),
     # --- kernel and user-space OOM killers ---
     # linux mm/oom_kill.c @ v6.6, cgroup OOM (lower-case "out of memory")
     ("[12345.678901] Memory cgroup out of memory: Killed process 4321 (python3) total-vm:34567890kB, anon-rss:12345678kB, file-rss:0kB, "
