@@ -143,6 +143,12 @@ CASES = [
     ("SIGILL: illegal instruction", C.ARCH_MISMATCH, "illegal_instruction"),
     ("Bus error (core dumped)", C.UNKNOWN, "bus_error"),
     ("ERROR: Unexpected bus error encountered in worker. This might be caused by insufficient shared memory (shm).", C.UNKNOWN, "bus_error"),
+    ("RuntimeError: CUDA error: too many blocks in cooperative launch", C.UNSUPPORTED_GPU, "cuda_launch_out_of_resources"),
+    # the program's own CUDA usage errors: reported weakly, by name (runtime text, NCCL's and THC's formats, CUresult name)
+    ("RuntimeError: CUDA error: invalid resource handle", C.UNKNOWN, "cuda_usage_error"),
+    ("Cuda failure 'invalid device context'", C.UNKNOWN, "cuda_usage_error"),
+    ("cuda runtime error (400) : invalid resource handle at /pytorch/aten/src/THC/THCGeneral.cpp:12", C.UNKNOWN, "cuda_usage_error"),
+    ("[TensorRT-LLM][ERROR] CUDA driver error in cuStreamSynchronize(stream): CUDA_ERROR_INVALID_HANDLE", C.UNKNOWN, "cuda_usage_error"),
     # cuDNN 9 names; cuFFT / cuSOLVER / cuSPARSE as PyTorch prints them
     ("RuntimeError: cuDNN error: CUDNN_STATUS_NOT_SUPPORTED_ARCH_MISMATCH", C.UNSUPPORTED_GPU, "cudnn_arch_mismatch"),
     ("RuntimeError: cuDNN error: CUDNN_STATUS_INTERNAL_ERROR_DEVICE_ALLOCATION_FAILED", C.GPU_OOM, "cudnn_not_initialized"),
@@ -174,6 +180,10 @@ def test_an_application_xid_is_no_hardware_fault() -> None:
     # Xid 13 (graphics engine exception) follows a program's own bug, not the GPU's
     d = classify_text("[  812.3] NVRM: Xid (PCI:0000:01:00): 13, pid=1234, name=python3, Graphics Exception on (GPC 0, TPC 1)\n")
     assert d.signature != "nvrm_xid_gpu_lost"
+
+
+def test_an_os_invalid_argument_is_no_cuda_error() -> None:
+    assert classify_text("OSError: [Errno 22] Invalid argument\n").signature != "cuda_usage_error"
 
 
 def test_on_jetson_a_math_library_that_cannot_start_is_a_library_mismatch() -> None:
