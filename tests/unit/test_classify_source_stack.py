@@ -93,6 +93,14 @@ CASES = [
     ("docker: Error response from daemon: failed to create shim task: OCI runtime create failed: failed to create NVIDIA Container Runtime: failed to "
      "construct OCI spec modifier: failed to construct CDI modifier: failed to inject CDI devices: unresolvable CDI devices nvidia.com/gpu=all: unknown.",
      C.GPU_RUNTIME_MISSING, "nvct_cdi_unresolvable"),
+    # moby pkg/oci/devices_linux.go: a CDI name given to a Docker with CDI off (a /dev path stays docker_custom_device_missing)
+    ('docker: Error response from daemon: error gathering device information while adding custom device "nvidia.com/gpu=all": no such file or directory.',
+     C.GPU_RUNTIME_MISSING, "docker_cdi_not_enabled"),
+    ('docker: Error response from daemon: error gathering device information while adding custom device "/dev/nvhost-ctrl": no such file or directory.',
+     C.GPU_RUNTIME_MISSING, "docker_custom_device_missing"),
+    # nvidia-container-toolkit internal/platform-support/tegra/csv/csv.go (CSV mode without JetPack's CSV files)
+    ("failed to read the contents of /etc/nvidia-container-runtime/host-files-for-container.d: open /etc/nvidia-container-runtime/host-files-for-container.d: "
+     "no such file or directory", C.GPU_RUNTIME_MISSING, "nvct_csv_files_missing"),
     # --- kernel and user-space OOM killers ---
     # linux mm/oom_kill.c @ v6.6, cgroup OOM (lower-case "out of memory")
     ("[12345.678901] Memory cgroup out of memory: Killed process 4321 (python3) total-vm:34567890kB, anon-rss:12345678kB, file-rss:0kB, "
