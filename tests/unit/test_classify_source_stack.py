@@ -46,6 +46,13 @@ CASES = [
     ("docker: Error response from daemon: error from registry: denied: denied", C.IMAGE_PULL_FAILED, "docker_pull_denied"),
     ('Error response from daemon: Head "https://ghcr.io/v2/ggml-org/llama.cpp/manifests/server-cuda-b9999": denied: denied', C.IMAGE_PULL_FAILED,
      "docker_pull_denied"),
+    # docker/distribution registry/client/errors.go (vendored by moby); containerd fetcher/resolver @ v1.7 and errors.go @ v2.0
+    ('Error response from daemon: error parsing HTTP 403 response body: unexpected end of JSON input: ""', C.IMAGE_PULL_FAILED, "registry_http_refused"),
+    ("docker: Error response from daemon: received unexpected HTTP status: 500 Internal Server Error.", C.IMAGE_PULL_FAILED, "registry_http_refused"),
+    ("failed to copy: httpReadSeeker: failed open: unexpected status code https://nvcr.io/v2/nvidia/tritonserver/blobs/sha256:9f0a1b2c: 403 Forbidden",
+     C.IMAGE_PULL_FAILED, "registry_http_refused"),
+    ('docker: Error response from daemon: failed to resolve reference "nvcr.io/nvidia/vllm:25.09-py3": unexpected status from HEAD request to '
+     "https://nvcr.io/v2/nvidia/vllm/manifests/25.09-py3: 403 Forbidden.", C.IMAGE_PULL_FAILED, "registry_http_refused"),
     # --- NVIDIA container stack ---
     # podman / crun (CDI)
     ("Error: setting up CDI devices: unresolvable CDI devices nvidia.com/gpu=all", C.GPU_RUNTIME_MISSING, "nvct_cdi_unresolvable"),
@@ -222,6 +229,8 @@ NVML library version: 570.86
 CUDA Version 12.6.68
 [    5.123456] systemd[1]: Started Userspace Out-Of-Memory (OOM) Killer.
 [    6.000000] nvgpu: 17000000.gpu   nvgpu_pmu_init:123  [INFO]  PMU init done
+warning: failed to mlock 1073741824-byte buffer (after previously locking 0 bytes): Cannot allocate memory
+Try increasing RLIMIT_MEMLOCK ('ulimit -l' as root).
 earlyoom v1.7: mem avail: 12345 of 15677 MiB (78.75%), swap free: 2047 of 2047 MiB (100.00%)
 INFO 09-01 10:00:05 [cuda.py:398] Using Flash Attention backend on V1 engine.
 INFO 09-01 10:00:30 [gpu_worker.py:276] Available KV cache memory: 4.21 GiB
