@@ -53,6 +53,11 @@ CASES = [
      C.IMAGE_PULL_FAILED, "registry_http_refused"),
     ('docker: Error response from daemon: failed to resolve reference "nvcr.io/nvidia/vllm:25.09-py3": unexpected status from HEAD request to '
      "https://nvcr.io/v2/nvidia/vllm/manifests/25.09-py3: 403 Forbidden.", C.IMAGE_PULL_FAILED, "registry_http_refused"),
+    # Docker Desktop's WSL shim without the distro's integration turned on
+    ("The command 'docker' could not be found in this WSL 2 distro.", C.DOCKER_UNAVAILABLE, "docker_cli_missing"),
+    # docker inspect / kubectl describe pasted with the log
+    ('            "OOMKilled": true,', C.HOST_OOM_KILLED, "container_state_oomkilled"),
+    ("      Reason:       OOMKilled", C.HOST_OOM_KILLED, "container_state_oomkilled"),
     # --- NVIDIA container stack ---
     # podman / crun (CDI)
     ("Error: setting up CDI devices: unresolvable CDI devices nvidia.com/gpu=all", C.GPU_RUNTIME_MISSING, "nvct_cdi_unresolvable"),
@@ -164,6 +169,8 @@ CASES = [
     ("Cuda failure 'invalid device context'", C.UNKNOWN, "cuda_usage_error"),
     ("cuda runtime error (400) : invalid resource handle at /pytorch/aten/src/THC/THCGeneral.cpp:12", C.UNKNOWN, "cuda_usage_error"),
     ("[TensorRT-LLM][ERROR] CUDA driver error in cuStreamSynchronize(stream): CUDA_ERROR_INVALID_HANDLE", C.UNKNOWN, "cuda_usage_error"),
+    # cudnn-frontend graph_interface.h through PyTorch's cuDNN attention (MHA.cpp)
+    ("RuntimeError: cuDNN Frontend error: [cudnn_frontend] Error: No execution plans support the graph.", C.UNSUPPORTED_GPU, "cudnn_frontend_no_plan"),
     # cuDNN 9 names; cuFFT / cuSOLVER / cuSPARSE as PyTorch prints them
     ("RuntimeError: cuDNN error: CUDNN_STATUS_NOT_SUPPORTED_ARCH_MISMATCH", C.UNSUPPORTED_GPU, "cudnn_arch_mismatch"),
     ("RuntimeError: cuDNN error: CUDNN_STATUS_INTERNAL_ERROR_DEVICE_ALLOCATION_FAILED", C.GPU_OOM, "cudnn_not_initialized"),
@@ -231,6 +238,7 @@ CUDA Version 12.6.68
 [    6.000000] nvgpu: 17000000.gpu   nvgpu_pmu_init:123  [INFO]  PMU init done
 warning: failed to mlock 1073741824-byte buffer (after previously locking 0 bytes): Cannot allocate memory
 Try increasing RLIMIT_MEMLOCK ('ulimit -l' as root).
+            "OOMKilled": false,
 earlyoom v1.7: mem avail: 12345 of 15677 MiB (78.75%), swap free: 2047 of 2047 MiB (100.00%)
 INFO 09-01 10:00:05 [cuda.py:398] Using Flash Attention backend on V1 engine.
 INFO 09-01 10:00:30 [gpu_worker.py:276] Available KV cache memory: 4.21 GiB
