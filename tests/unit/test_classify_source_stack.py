@@ -75,6 +75,7 @@ CASES = [
     ("nvidia-container-cli: container error: cgroup subsystem devices not found: unknown", C.GPU_RUNTIME_MISSING, "nvct_cli_init_error"),
     ("nvidia-container-cli: requirement error: invalid expression: unknown", C.GPU_RUNTIME_MISSING, "nvct_cli_init_error"),
     ("nvidia-container-cli: initialization error: driver rpc error: timed out: unknown", C.GPU_RUNTIME_MISSING, "nvct_cli_init_error"),
+    ("nvidia-container-cli: permission error: capability change failed: operation not permitted: unknown", C.GPU_RUNTIME_MISSING, "nvct_cli_init_error"),
     # runc 1.0.0-rc9x: a failed prestart hook (docker 19.03)
     ('docker: Error response from daemon: OCI runtime create failed: container_linux.go:345: starting container process caused "process_linux.go:430: '
      'container init caused \\"process_linux.go:413: running prestart hook 1 caused \\\\\\"error running hook: exit status 1, stdout: , stderr: '
