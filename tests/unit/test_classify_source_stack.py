@@ -58,6 +58,9 @@ CASES = [
     # docker inspect / kubectl describe pasted with the log
     ('            "OOMKilled": true,', C.HOST_OOM_KILLED, "container_state_oomkilled"),
     ("      Reason:       OOMKilled", C.HOST_OOM_KILLED, "container_state_oomkilled"),
+    ('Error response from daemon: Get "https://registry-1.docker.io/v2/": EOF', C.IMAGE_PULL_FAILED, "docker_registry_network"),
+    # nvidia-smi with the driver but no GPU
+    ("No devices were found", C.GPU_RUNTIME_MISSING, "nvidia_smi_no_devices"),
     # --- NVIDIA container stack ---
     # podman / crun (CDI)
     ("Error: setting up CDI devices: unresolvable CDI devices nvidia.com/gpu=all", C.GPU_RUNTIME_MISSING, "nvct_cdi_unresolvable"),
@@ -139,6 +142,10 @@ CASES = [
     ("RuntimeError: [enforce fail at alloc_cpu.cpp:114] data. DefaultCPUAllocator: not enough memory: you tried to allocate 4294967296 bytes.",
      C.HOST_OOM_KILLED, "host_alloc_failed"),
     ("terminate called after throwing an instance of 'std::bad_alloc'", C.HOST_OOM_KILLED, "cxx_bad_alloc"),
+    # Go runtime (Ollama's server, dockerd) and runc's re-exec under ENOMEM
+    ("fatal error: runtime: out of memory", C.HOST_OOM_KILLED, "host_alloc_failed"),
+    ("docker: Error response from daemon: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: "
+     "fork/exec /proc/self/exe: cannot allocate memory: unknown.", C.HOST_OOM_KILLED, "host_alloc_failed"),
     # --- CUDA: numbers without text (error-check macros), CUresult names, more texts ---
     ("CUDA error 35 at /workspace/src/kernel.cu:88", C.DRIVER_TOO_OLD, "cuda_error_number_insufficient_driver"),
     ("Cuda error 100 at line 45", C.GPU_RUNTIME_MISSING, "cuda_error_number_no_device"),
