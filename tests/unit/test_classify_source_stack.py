@@ -61,6 +61,12 @@ CASES = [
     ('Error response from daemon: Get "https://registry-1.docker.io/v2/": EOF', C.IMAGE_PULL_FAILED, "docker_registry_network"),
     # nvidia-smi with the driver but no GPU
     ("No devices were found", C.GPU_RUNTIME_MISSING, "nvidia_smi_no_devices"),
+    # distribution registry/client/auth/session.go (a private registry without docker login)
+    ('Error response from daemon: Head "https://123456789012.dkr.ecr.us-east-1.amazonaws.com/v2/llm/manifests/latest": no basic auth credentials',
+     C.IMAGE_PULL_FAILED, "docker_pull_denied"),
+    # moby daemon/volume/mounts/validate.go
+    ('docker: Error response from daemon: invalid mount config for type "bind": bind source path does not exist: /home/me/models.',
+     C.MODEL_UNAVAILABLE, "docker_bind_source_missing"),
     # --- NVIDIA container stack ---
     # podman / crun (CDI)
     ("Error: setting up CDI devices: unresolvable CDI devices nvidia.com/gpu=all", C.GPU_RUNTIME_MISSING, "nvct_cdi_unresolvable"),
