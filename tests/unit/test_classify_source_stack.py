@@ -18,6 +18,9 @@ CASES = [
     # moby client/request.go: Docker Desktop stopped, older CLI (the pipe error alone)
     ('error during connect: Get "http://%2F%2F.%2Fpipe%2FdockerDesktopLinuxEngine/v1.47/version": '
      "open //./pipe/dockerDesktopLinuxEngine: The system cannot find the file specified.", C.DOCKER_UNAVAILABLE, "docker_daemon_unreachable"),
+    # moby daemon/config/config.go: dockerd refuses a broken daemon.json (after editing it for the nvidia runtime)
+    ("dockerd[1234]: unable to configure the Docker daemon with file /etc/docker/daemon.json: invalid character '}' looking for beginning of object key string",
+     C.DOCKER_UNAVAILABLE, "dockerd_failed_to_start"),
     # Go crypto/x509, crypto/tls, net/http under moby's distribution code and containerd's resolver
     ('docker: Error response from daemon: Get "https://registry-1.docker.io/v2/": tls: failed to verify certificate: '
      "x509: certificate signed by unknown authority.", C.IMAGE_PULL_FAILED, "registry_tls_untrusted"),
@@ -196,6 +199,7 @@ CASES = [
     ("RuntimeError: cuFFT error: CUFFT_INTERNAL_ERROR", C.UNKNOWN, "cuda_math_lib_failed"),
     # NVML C names (go-nvml, DCGM) and the WSL wording
     ("nvmlInit_v2 failed: NVML_ERROR_DRIVER_NOT_LOADED", C.GPU_RUNTIME_MISSING, "nvml_driver_not_loaded"),
+    ("nvmlDeviceGetMemoryInfo failed: NVML_ERROR_NOT_SUPPORTED", C.UNKNOWN, "nvml_not_supported"),
     ("Failed to initialize NVML: GPU access blocked by the operating system", C.GPU_RUNTIME_MISSING, "nvml_init_failed_in_container"),
     ("failed to init nvml: NVML_ERROR_LIB_RM_VERSION_MISMATCH", C.LIBRARY_MISMATCH, "nvml_driver_library_mismatch"),
 ]
