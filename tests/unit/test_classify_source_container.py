@@ -36,7 +36,7 @@ CASES = [
     # libnvidia-container (nvidia-container-cli) as the runc hook reports it
     ("nvidia-container-cli: initialization error: nvml error: driver not loaded: unknown", C.GPU_RUNTIME_MISSING, "nvct_driver_not_loaded"),
     ("nvidia-container-cli: initialization error: load library failed: libnvidia-ml.so.1: cannot open shared object file: no such file or directory: unknown", C.GPU_RUNTIME_MISSING, "nvct_driver_not_loaded"),
-    ("nvidia-container-cli: mount error: failed to add device rules: unable to find any existing device filters attached to the cgroup: bpf_prog_query(BPF_CGROUP_DEVICE) failed: operation not permitted: unknown", C.GPU_RUNTIME_MISSING, "nvct_cli_init_error"),
+    ("nvidia-container-cli: mount error: failed to add device rules: unable to find any existing device filters attached to the cgroup: bpf_prog_query(BPF_CGROUP_DEVICE) failed: operation not permitted: unknown", C.GPU_RUNTIME_MISSING, "nvct_device_rules_denied"),
     ("nvidia-container-cli: requirement error: unsatisfied condition: cuda>=12.6, please update your driver to a newer version, or use an earlier cuda container: unknown", C.DRIVER_TOO_OLD, "nvct_unsatisfied_cuda"),
     # nvidia-container-toolkit cmd/nvidia-container-runtime-hook/hook_config.go: --gpus on a Jetson (CSV mode)
     ("docker: Error response from daemon: failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: "
