@@ -105,7 +105,7 @@ CASES = [
     # bash / strsignal(SIGBUS): alone, an unknown that names /dev/shm in its fix
     ("INFO 09-01 10:00:30 [gpu_model_runner.py:1953] Model loading took 2.87 GiB and 12.52 seconds\n"
      "/entrypoint.sh: line 3:    27 Bus error (core dumped) vllm serve Qwen/Qwen3-0.6B", "vllm", C.UNKNOWN,
-     "bus_error_core_dumped"),
+     "bus_error"),
     # glibc dlerror for libraries JetPack torch wheels and TensorRT-LLM link
     ("ImportError: libcudss.so.0: cannot open shared object file: No such file or directory", "vllm",
      C.LIBRARY_MISMATCH, "cuda_userspace_lib_missing"),

@@ -179,7 +179,7 @@ CASES = [
     ("Fatal Python error: Illegal instruction", C.ARCH_MISMATCH, "illegal_instruction"),
     ("SIGILL: illegal instruction", C.ARCH_MISMATCH, "illegal_instruction"),
     ("Bus error (core dumped)", C.UNKNOWN, "bus_error"),
-    ("ERROR: Unexpected bus error encountered in worker. This might be caused by insufficient shared memory (shm).", C.UNKNOWN, "bus_error"),
+    ("ERROR: Unexpected bus error encountered in worker. This might be caused by insufficient shared memory (shm).", C.UNKNOWN, "torch_shm_exhausted"),
     ("RuntimeError: CUDA error: too many blocks in cooperative launch", C.UNSUPPORTED_GPU, "cuda_launch_out_of_resources"),
     # the program's own CUDA usage errors: reported weakly, by name (runtime text, NCCL's and THC's formats, CUresult name)
     ("RuntimeError: CUDA error: invalid resource handle", C.UNKNOWN, "cuda_usage_error"),
