@@ -169,7 +169,22 @@ CASES = [
     ("RuntimeError: CUDA error: MPS client failed to connect to the MPS control daemon or the MPS server", C.GPU_RUNTIME_MISSING, "cuda_mps_unavailable"),
     ("RuntimeError: CUDA error: PTX JIT compilation was disabled", C.UNSUPPORTED_GPU, "cuda_jit_disabled"),
     ("RuntimeError: CUDA error: unknown error", C.GPU_RUNTIME_MISSING, "cuda_unknown_error"),
-    ("cuInit failed: CUDA_ERROR_SYSTEM_DRIVER_MISMATCH", C.DRIVER_TOO_OLD, "cuda_error_number_ptx_or_compat"),
+    # 803: the libcuda loaded is not the kernel driver's (a compat library found first), not the driver's age
+    ("cuInit failed: CUDA_ERROR_SYSTEM_DRIVER_MISMATCH", C.LIBRARY_MISMATCH, "cuda_error_number_driver_mismatch"),
+    ("CUDA error 803 at /src/x.cu:10", C.LIBRARY_MISMATCH, "cuda_error_number_driver_mismatch"),
+    # pytorch c10/cuda/CUDAFunctions.cpp: "Error %d: %s" after cudaGetDeviceCount()
+    ("RuntimeError: Unexpected error from cudaGetDeviceCount(). Did you run some cuda functions before calling NumCudaDevices() "
+     "that might have already set an error? Error 803: system has unsupported display driver / cuda driver combination",
+     C.LIBRARY_MISMATCH, "cuda_driver_library_mismatch"),
+    # CUDA driver_types.h cudaErrorInvalidClusterSize = 912, as torch's and vLLM's checks print cudaGetErrorString
+    ("RuntimeError: launch_cooperative_cluster, /workspace/csrc/topk.cu:48, topk launch failed: a kernel launch error has "
+     "occurred due to cluster misconfiguration", C.UNSUPPORTED_GPU, "cuda_cluster_misconfigured"),
+    # glibc dlerror for a library no entry names
+    ("OSError: libnvpl_lapack_lp64_gomp.so.0: cannot open shared object file: No such file or directory",
+     C.LIBRARY_MISMATCH, "generic_shared_object_missing"),
+    # vllm model_loader/bitsandbytes_loader.py
+    ("AttributeError: Model Qwen2VLForConditionalGeneration does not support BitsAndBytes quantization yet. No 'packed_modules_mapping' found.",
+     C.UNSUPPORTED_MODEL, "vllm_bnb_model_unsupported"),
     # the NVIDIA kernel module (dmesg): Xid 79 and ECC Xids
     ("[  812.345678] NVRM: Xid (PCI:0000:01:00): 79, pid=1234, name=python3, GPU has fallen off the bus.", C.UNKNOWN, "nvrm_xid_gpu_lost"),
     ("[  812.345678] NVRM: Xid (PCI:0000:01:00): 48, pid=1234, name=python3, An uncorrectable double bit error (DBE) has been detected on GPU in the "
@@ -267,3 +282,11 @@ INFO:     Application startup complete.
 def test_healthy_stack_lines_are_not_failures() -> None:
     for jetson in (False, True):
         assert classify_text(HEALTHY, backend="vllm", jetson=jetson).failure_class is C.NONE
+
+
+def test_ptx_from_a_newer_toolchain_is_the_driver_on_a_server_and_a_build_for_another_platform_on_jetson() -> None:
+    # CUDA driver_types.h cudaErrorUnsupportedPtxVersion = 222, as ggml's CUDA_CHECK prints it
+    line = "CUDA error: the provided PTX was compiled with an unsupported toolchain.\n"
+    server, jetson = classify_text(line, backend="ollama"), classify_text(line, backend="ollama", jetson=True)
+    assert server.failure_class is C.DRIVER_TOO_OLD and "driver" in server.fix
+    assert jetson.failure_class is C.LIBRARY_MISMATCH and "JetPack" in jetson.fix
