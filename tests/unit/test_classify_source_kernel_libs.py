@@ -197,6 +197,13 @@ CASES = [
     ("/usr/local/lib/python3.10/dist-packages/bitsandbytes/cextension.py:34: UserWarning: The installed version of "
      "bitsandbytes was compiled without GPU support. 8-bit optimizers, 8-bit multiplication, and GPU quantization are "
      "unavailable.\n", "pytorch", True, C.LIBRARY_MISMATCH, "bitsandbytes_compiled_without_gpu"),
+    # vLLM csrc cutlass_extensions (enable_sm120_only), FlashMLA, DeepGEMM: a device-side guard, then the trap
+    ("This kernel only supports sm120.\ncudaErrorLaunchFailure: unspecified launch failure\n", "vllm", True,
+     C.UNSUPPORTED_GPU, "kernel_arch_guard"),
+    ("Assertion failed: This kernel only supports sm_100f\n", "sglang", False, C.UNSUPPORTED_GPU, "kernel_arch_guard"),
+    # huggingface/text-embeddings-inference backends/candle/src/lib.rs
+    ("Error: Could not create backend\n\nCaused by:\n    Could not start backend: Runtime compute cap 86 is not compatible "
+     "with compile time compute cap 80\n", None, False, C.UNSUPPORTED_GPU, "tei_compute_cap_mismatch"),
 ]
 
 

@@ -146,6 +146,10 @@ CASES = [
     # common/arg.cpp @ b4159 (builds without a GPU backend)
     ("llama.cpp", "warning: not compiled with GPU offload support, --gpu-layers option will be ignored",
      C.CPU_FALLBACK, C.CPU_FALLBACK, "llamacpp_no_gpu_offload_support"),
+    # hf.co's registry for Ollama answers a sharded GGUF with its own 400
+    ("ollama", 'Error: pull model manifest: 400: {"error":"The specified repository contains sharded GGUF. Ollama does not '
+     'support this yet. Follow this issue for more info: https://github.com/ollama/ollama/issues/5245"}',
+     C.UNSUPPORTED_MODEL, C.UNSUPPORTED_MODEL, "ollama_hf_sharded_gguf"),
 ]
 
 

@@ -269,6 +269,10 @@ CASES = [
     # a full disk while downloading stays disk_full, above the incomplete download it causes
     ("OSError: [Errno 28] No space left on device\nOSError: Consistency check failed: file should be of size 4965799096 "
      "but has size 1203441664 (model-00001-of-00002.safetensors).", "vllm", C.DISK_FULL, "no_space_left"),
+    # sglang model_runner.py (2026 releases): the weights leave no room for the KV pool
+    ("ValueError: Loaded weights leave no GPU memory for the KV cache under --mem-fraction-static=0.5. Raise "
+     "--mem-fraction-static above 0.612 (minimum viable = 1 - available/pre = 0.6118).", "sglang", C.KV_CACHE_INSUFFICIENT,
+     "sglang_kv_pool_too_small"),
 ]
 
 

@@ -217,6 +217,13 @@ CASES = [
     ("nvmlDeviceGetMemoryInfo failed: NVML_ERROR_NOT_SUPPORTED", C.UNKNOWN, "nvml_not_supported"),
     ("Failed to initialize NVML: GPU access blocked by the operating system", C.GPU_RUNTIME_MISSING, "nvml_init_failed_in_container"),
     ("failed to init nvml: NVML_ERROR_LIB_RM_VERSION_MISMATCH", C.LIBRARY_MISMATCH, "nvml_driver_library_mismatch"),
+    # cncf-tags/container-device-interface pkg/cdi/spec.go, as podman prints it on a registry refresh
+    ('Error: setting up CDI devices: failed to load CDI Spec failed to parse CDI Spec "/etc/cdi/nvidia.yaml": failed to unmarshal '
+     'CDI Spec: error unmarshaling JSON: while decoding JSON: json: unknown field "additionalGids"', C.GPU_RUNTIME_MISSING,
+     "cdi_spec_unreadable"),
+    # containers/common libimage, as podman warns before running an image of another platform
+    ("WARNING: image platform (linux/arm64) does not match the expected platform (linux/amd64)", C.ARCH_MISMATCH,
+     "docker_platform_warning"),
 ]
 
 
