@@ -150,6 +150,9 @@ CASES = [
     ("ollama", 'Error: pull model manifest: 400: {"error":"The specified repository contains sharded GGUF. Ollama does not '
      'support this yet. Follow this issue for more info: https://github.com/ollama/ollama/issues/5245"}',
      C.UNSUPPORTED_MODEL, C.UNSUPPORTED_MODEL, "ollama_hf_sharded_gguf"),
+    # llama.cpp examples/llava/clip.cpp get_key_idx, as Ollama reports its runner's end
+    ("ollama", "Error: llama runner process has terminated: error:Missing required key: clip.has_text_encoder",
+     C.UNSUPPORTED_MODEL, C.UNSUPPORTED_MODEL, "llamacpp_clip_key_missing"),
 ]
 
 
