@@ -17,6 +17,12 @@ CASES = [
      "the installed CUDA driver version is 11.8.\n", C.DRIVER_TOO_OLD, "family_driver_minimum_required"),
     ("Warp UserWarning: The minimum required CUDA driver version is 13.0, but the installed CUDA driver version is "
      "12.9.\n", C.DRIVER_TOO_OLD, "family_driver_minimum_required"),
+    # Warp 1.9 and later, one line
+    ("Warp UserWarning: Insufficient CUDA driver version: minimum required 13.0, installed driver 12.8\n",
+     C.DRIVER_TOO_OLD, "family_driver_minimum_required"),
+    # k-Wave's CUDA binary (CUDAParameters)
+    ("Error: Insufficient CUDA driver version. The code needs CUDA version 12.2 but 11.4 is installed.\n",
+     C.DRIVER_TOO_OLD, "family_driver_minimum_required"),
     # the shape from a program no entry names
     ("RuntimeError: the GPU driver version 470.82 is too old for this build\n", C.DRIVER_TOO_OLD,
      "family_driver_minimum_required"),
@@ -66,6 +72,9 @@ CASES = [
      "shape[1024,1024,1024] and type float on /job:localhost/replica:0/task:0/device:GPU:0 by allocator GPU_0_bfc\n",
      C.GPU_OOM, "family_device_allocation_failed"),
     ("RuntimeError: CUDA failed with error out of memory\n", C.GPU_OOM, "family_device_allocation_failed"),
+    # the same check as other CUDA code words it, with the error number
+    ("RuntimeError: forward /src/kernels.cu 120\ncuda failed with error 2 out of memory. use CUDA_LAUNCH_BLOCKING=1 to "
+     "get correct traceback.\n", C.GPU_OOM, "family_device_allocation_failed"),
 ]
 
 
