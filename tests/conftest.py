@@ -5,6 +5,7 @@ leaves this machine (tests/support/network.py)."""
 from __future__ import annotations
 
 import os
+import signal
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -33,6 +34,11 @@ _SAVED_ENV: dict[str, str | None] = {}
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # The suite plays a terminal session, whose hangup is live: under `nohup` (a runner may start
+    # it so) SIGHUP arrives ignored, jetllm rightly leaves it so, and every process the tests start
+    # would inherit that. One test plays nohup itself (test_signals).
+    if signal.getsignal(signal.SIGHUP) is signal.SIG_IGN:
+        signal.signal(signal.SIGHUP, signal.SIG_DFL)
     mine = os.environ.get("JETLLM_LABELS")
     os.environ["JETLLM_LABELS"] = f"{mine},{SESSION_LABEL}" if mine else SESSION_LABEL
     PROXY.start()
