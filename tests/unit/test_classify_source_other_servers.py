@@ -140,6 +140,10 @@ CASES = [
      "exllamav2_no_safetensors"),
     ("ValueError:  ## Could not find model.layers.0.mlp.gate_proj.* in model", C.UNSUPPORTED_MODEL,
      "exllamav2_tensor_missing"),
+    # mlc-ai/mlc-llm python/mlc_llm/chat_module.py, cpp/llm_chat.cc
+    ("ValueError: Cannot find the model library that corresponds to `Llama-2-7b-chat-hf-q4f16_1`.\n"
+     "`Llama-2-7b-chat-hf-q4f16_1` is either provided in the `chat_config` you passed in, or specified in "
+     "dist/Llama-2-7b-chat-hf-q4f16_1/mlc-chat-config.json.", C.MODEL_UNAVAILABLE, "mlc_model_library_not_found"),
 ]
 
 
