@@ -45,6 +45,9 @@ CASES = [
     ("2024-06-01T10:00:09.000000Z ERROR text_generation_launcher: Shard 0 failed to start", C.UNKNOWN,
      "tgi_shard_failed"),
     ("Error: ShardCannotStart", C.UNKNOWN, "tgi_shard_failed"),
+    # server/text_generation_server/interceptor.py
+    ("2024-06-01T10:00:15.000000Z ERROR text_generation_launcher: Method Warmup encountered an error.", C.UNKNOWN,
+     "tgi_shard_failed"),
     # ... and the shard's traceback above them names the cause
     ("2024-06-01T10:00:08.000000Z ERROR text_generation_launcher: Error when initializing model\n"
      "Traceback (most recent call last):\n"
@@ -181,6 +184,10 @@ HEALTHY = [
     "I0601 10:00:20.100000 1 grpc_server.cc:2463] \"Started GRPCInferenceService at 0.0.0.0:8001\"\n"
     "I0601 10:00:20.200000 1 http_server.cc:4692] \"Started HTTPService at 0.0.0.0:8000\"\n"
     "I0601 10:00:20.300000 1 http_server.cc:362] \"Started Metrics Service at 0.0.0.0:8002\"\n",
+    # LocalAI (core/cli/run.go @ v3.8+), after its backend loaded the model
+    "10:00AM INF Starting LocalAI threads=8 modelsPath=/models\n"
+    "10:00AM INF LocalAI version version=v3.9.0\n"
+    "10:00AM INF LocalAI is started and running address=:8080\n",
     # lmdeploy serve api_server (archs.py warning, api_server.py banner with its ANSI colours)
     "2025-01-01 10:00:00,000 - lmdeploy - WARNING - archs.py:53 - Fallback to pytorch engine because "
     "'/models/Qwen3-0.6B' not supported by turbomind engine.\n"
@@ -200,7 +207,7 @@ HEALTHY = [
 ]
 
 
-@pytest.mark.parametrize("log", HEALTHY, ids=["tgi", "triton", "lmdeploy", "tabbyapi", "nim"])
+@pytest.mark.parametrize("log", HEALTHY, ids=["tgi", "triton", "localai", "lmdeploy", "tabbyapi", "nim"])
 def test_ordinary_start_up_of_these_servers_reads_as_health(log: str) -> None:
     assert classify_text(log, backend="other").failure_class is C.NONE
 
@@ -209,6 +216,7 @@ def test_ordinary_start_up_of_these_servers_reads_as_health(log: str) -> None:
     "2024-06-01T10:00:16.100000Z  INFO text_generation_router::server: router/src/server.rs:2302: Connected",
     "I0601 10:00:20.100000 1 grpc_server.cc:2463] \"Started GRPCInferenceService at 0.0.0.0:8001\"",
     "HINT:    Please open http://0.0.0.0:23333 in a browser for detailed api usage!!!",
+    "10:00AM INF LocalAI API is listening! Please connect to the endpoint for API documentation. endpoint=http://0.0.0.0:8080",
 ])
 def test_readiness_lines_alone_read_as_ready(line: str) -> None:
     assert classify_text(line + "\n", backend="other").failure_class is C.NONE
