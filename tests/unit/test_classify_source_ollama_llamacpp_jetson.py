@@ -153,6 +153,15 @@ CASES = [
     # llama.cpp examples/llava/clip.cpp get_key_idx, as Ollama reports its runner's end
     ("ollama", "Error: llama runner process has terminated: error:Missing required key: clip.has_text_encoder",
      C.UNSUPPORTED_MODEL, C.UNSUPPORTED_MODEL, "llamacpp_clip_key_missing"),
+    # llama.cpp src/llama-model-loader.cpp done_getting_tensors, as Ollama 0.1.x printed it
+    ("ollama", "Error: exception done_getting_tensors: wrong number of tensors; expected 642, got 514",
+     C.UNSUPPORTED_MODEL, C.UNSUPPORTED_MODEL, "llama_cpp_model_layout_mismatch"),
+    # ggml gguf.c before 2025: the older wording, without "expected 'GGUF'"
+    ("llama.cpp", "gguf_init_from_file: invalid magic characters '\x00\x00\x00\x00'\nllama_model_load: error loading model: "
+     "llama_model_loader: failed to load model from /models/m.gguf", C.MODEL_UNAVAILABLE, C.MODEL_UNAVAILABLE, "llama_cpp_gguf_corrupt"),
+    # ollama llm/server.go: the client left before the load finished
+    ("ollama", 'time=2025-02-22T18:48:56.609Z level=WARN source=server.go:564 msg="client connection closed before server '
+     'finished loading, aborting load"', C.STARTUP_TIMEOUT, C.STARTUP_TIMEOUT, "ollama_load_aborted_by_client"),
 ]
 
 

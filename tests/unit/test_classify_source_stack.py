@@ -224,6 +224,8 @@ CASES = [
     # containers/common libimage, as podman warns before running an image of another platform
     ("WARNING: image platform (linux/arm64) does not match the expected platform (linux/amd64)", C.ARCH_MISMATCH,
      "docker_platform_warning"),
+    # Windows ERROR_DISK_FULL (112) as Rust's io::Error prints it
+    ("Error: failed to write model file: There is not enough space on the disk. (os error 112)", C.DISK_FULL, "no_space_left"),
 ]
 
 
