@@ -47,20 +47,25 @@ def test_bringup_finds_the_largest_context_under_a_memory_limit(
     # It starts at the prediction (a multiple of 1024 under the trained context), not at the top.
     first = attempts[0]["settings"]["max_len"]
     assert first < TRAINED and first % 1024 == 0 and first >= 65536, sorted(tried)
-    assert largest >= 65536, sorted(tried)
     # The estimate is calibrated on a warm page cache. On a cold one (the first bring-up after a
     # boot) the files the first containers read (the server binary, the model) are charged to
-    # their memory limit too, so the predicted start can fail; the search then takes more starts.
+    # their memory limit too, so the predicted start can fail and less fits; the search then
+    # takes more starts, stepping down by the prediction's margin (4096 here) and back up.
     cold = attempts[0]["outcome"] != "ready"
     assert len(tried) <= (9 if cold else 3), sorted(tried)
+    assert largest >= (first - 4096 if cold else 65536), sorted(tried)
+    # what it found is the largest of what it tried: every larger context it started failed
+    assert all(a["outcome"] == "failed" for n, a in tried.items() if n > largest), sorted(tried)
     memory = attempts[0]["memory"]
     assert memory["usable_bytes"] == 48 << 20 and memory["predicted_bytes"] <= 48 << 20, memory
     markdown = (tmp_path / "report" / "report.md").read_text()
     assert f"memory: predicted {memory['predicted_bytes'] / (1 << 20):.1f} MiB of 48.0 MiB usable" in markdown
     # what the server says it ran with: the context asked for, not one it chose itself; every start
     # that served says it, although the smoke suite's request lines pushed its start out of the tail
+    # (a start killed after it printed its context says it too)
     said = [a for a in attempts if a["memory"] and a["memory"]["ran"]]
-    assert said == [a for a in attempts if a["outcome"] == "ready"], [a["log_tail"][-5:] for a in attempts]
+    served = [a for a in attempts if a["outcome"] == "ready"]
+    assert served and all(a in said for a in served), [a["log_tail"][-5:] for a in attempts]
     for attempt in said:
         length = attempt["settings"]["max_len"]
         assert attempt["memory"]["measured"]["ran_context_per_sequence"] == length, attempt["memory"]
