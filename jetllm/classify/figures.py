@@ -10,7 +10,6 @@ from pathlib import Path
 
 from pydantic import TypeAdapter
 
-from jetllm.core.attempt import Attempt
 from jetllm.core.datafile import problem, read_yaml
 from jetllm.core.record import Record
 
@@ -75,11 +74,3 @@ def read_figures(lines: Iterable[str], backend: str | None = None) -> dict[str, 
                     figures[key] = number
     return figures
 
-
-def attempt_figures(attempt: Attempt) -> dict[str, float]:
-    """The figures an attempt's start printed: those the runtime read over its whole log
-    (Attempt.memory.measured), else those still in its log tail (an attempt built elsewhere).
-    The tail alone is not enough: request lines after readiness push the start lines out."""
-    if attempt.memory is not None and attempt.memory.measured:
-        return dict(attempt.memory.measured)
-    return read_figures(attempt.log_tail, backend=attempt.backend)

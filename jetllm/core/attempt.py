@@ -95,6 +95,12 @@ class Attempt(Record):
         return (self.outcome is AttemptOutcome.READY and self.diagnosis is not None
                 and self.diagnosis.failure_class is FailureClass.CPU_FALLBACK)
 
+    @property
+    def measured(self) -> dict[str, float]:
+        """The figures the backend printed about its memory, read by the runtime over the whole log
+        (the kept tail loses the start lines once requests are served)."""
+        return dict(self.memory.measured) if self.memory is not None else {}
+
     def to_json(self) -> dict[str, object]:
         doc = self.model_dump(mode="json", by_alias=True)
         if self.probe is not None:

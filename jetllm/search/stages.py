@@ -271,11 +271,10 @@ class Stages:
 
     def _with_memory(self, candidate: Candidate, attempt: Attempt) -> Attempt:
         """The attempt with its predicted memory against what the backend printed."""
-        from jetllm.classify.figures import attempt_figures
         from jetllm.core.attempt import MemoryFigures
         from jetllm.search.autofit import ran_settings
 
-        measured = attempt_figures(attempt)
+        measured = attempt.measured
         figures = MemoryFigures(measured=measured, ran=ran_settings(measured))
         if self.shape is not None and self.shape.sized and attempt.settings.max_len:
             from jetllm.modelinfo.estimate import cost

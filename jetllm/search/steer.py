@@ -36,7 +36,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from jetllm.classify.figures import attempt_figures
 from jetllm.core.attempt import Attempt, AttemptOutcome
 from jetllm.core.diagnosis import Diagnosis, FailureClass, RetrySmaller
 from jetllm.core.events import SearchProgress, StepFailed, StepStarted, StepWorked, ignore
@@ -120,7 +119,7 @@ class _Walk:
         last = self.attempts[-1] if self.attempts else None
         if last is None or last.outcome is AttemptOutcome.READY:
             return None
-        figures = attempt_figures(last)
+        figures = last.measured
         return figure_index(knob, lowest, last.settings, figures)
 
     def raise_step(self) -> Step | None:
@@ -131,7 +130,7 @@ class _Walk:
         cls = self.last_failure.failure_class.value if self.last_failure else None
         if last is None or memory is None or knob is None or cls not in knob.up_on or self.raised:
             return None
-        figures = attempt_figures(last)
+        figures = last.measured
         target = raised_fraction(last.settings, figures, memory.total_bytes, memory.usable_bytes)
         if target is None:
             return None

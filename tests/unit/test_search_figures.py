@@ -12,7 +12,7 @@ import yaml
 from jetllm.catalog import load_profile
 from jetllm.classify import classify_text
 from jetllm.classify.figures import read_figures
-from jetllm.core.attempt import Attempt, AttemptOutcome, Smoke
+from jetllm.core.attempt import Attempt, AttemptOutcome, MemoryFigures, Smoke
 from jetllm.core.facts import HostFacts
 from jetllm.core.spec import Settings
 from jetllm.search import Budget, Candidate, Knob, Ladder, search_candidate
@@ -35,8 +35,10 @@ class Scripted:
         if log is None:
             return Attempt(backend=self.backend, image=candidate.image, settings=settings, container_started=True,
                            outcome=AttemptOutcome.READY, smoke=Smoke(tokens_per_s=10.0, ttft_s=0.2))
+        measured = read_figures(log, backend=self.backend)  # as the runtime reads them from the whole log
         return Attempt(backend=self.backend, image=candidate.image, settings=settings, container_started=True,
                        outcome=AttemptOutcome.FAILED, log_tail=log,
+                       memory=MemoryFigures(measured=measured) if measured else None,
                        diagnosis=classify_text("\n".join(log), backend=self.backend))
 
 
